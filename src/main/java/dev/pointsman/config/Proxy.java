@@ -1,0 +1,64 @@
+package dev.pointsman.config;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A {@code listen}, {@code frontend} or {@code backend} section with its {@code defaults} applied.
+ *
+ * @param capabilities   FRONTEND for sections that accept ({@code listen}, {@code frontend}), BACKEND
+ *                       for those that hold servers ({@code listen}, {@code backend})
+ * @param maxconn        0 = the global maxconn applies
+ * @param defaultBackend the backend a frontend sends to: {@code default_backend}/{@code use_backend},
+ *                       or the proxy itself for a {@code listen} with servers; checked in the second pass
+ * @param retries        connection retries after a failed attempt (HAProxy's default 3)
+ * @param redispatch     {@code option redispatch [N]}: 0 = off, -1 = on the last retry, N = every Nth
+ * @param logs           this proxy's log targets ({@code log global} copies the global ones)
+ */
+public record Proxy(
+        String name,
+        Source source,
+        Set<Capability> capabilities,
+        Mode mode,
+        List<Bind> binds,
+        int maxconn,
+        Optional<String> defaultBackend,
+        Balance balance,
+        int retries,
+        int redispatch,
+        Timeouts timeouts,
+        boolean tcplog,
+        boolean dontlognull,
+        boolean clientKeepalive,
+        boolean serverKeepalive,
+        List<LogTarget> logs,
+        HealthCheck check,
+        List<ServerConfig> servers,
+        StatsConfig stats) {
+
+    public static final int DEFAULT_RETRIES = 3;
+
+    public Proxy {
+        capabilities = Set.copyOf(capabilities);
+        binds = List.copyOf(binds);
+        logs = List.copyOf(logs);
+        servers = List.copyOf(servers);
+    }
+
+    public enum Capability { FRONTEND, BACKEND }
+
+    public enum Mode { TCP, HTTP }
+
+    public boolean isFrontend() {
+        return capabilities.contains(Capability.FRONTEND);
+    }
+
+    public boolean isBackend() {
+        return capabilities.contains(Capability.BACKEND);
+    }
+
+    public Optional<ServerConfig> server(String serverName) {
+        return servers.stream().filter(s -> s.name().equals(serverName)).findFirst();
+    }
+}
