@@ -1,0 +1,95 @@
+package dev.pointsman.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+
+/** Thin translators from channel events to {@link Session} calls, one per side. */
+final class RelayHandlers {
+    static final String IDLE = "idle";
+
+    private RelayHandlers() {}
+
+    static final class ClientSide extends ChannelInboundHandlerAdapter {
+        private final Backend backend;
+        private final SessionPolicy policy;
+        private final SessionOrigin origin;
+        private Session session;
+
+        ClientSide(Backend backend, SessionPolicy policy, SessionOrigin origin) {
+            this.backend = backend;
+            this.policy = policy;
+            this.origin = origin;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            session = new Session(ctx.channel(), backend, policy, origin);
+            session.start();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            session.fromClient((ByteBuf) msg);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt == ChannelInputShutdownEvent.INSTANCE) {
+                session.clientFin();
+            } else if (evt instanceof IdleStateEvent) {
+                session.idleTimeout(true);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (session != null) {
+                session.clientInactive();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (session != null) {
+                session.clientError(cause);
+            } else {
+                ctx.close();
+            }
+        }
+    }
+
+    static final class ServerSide extends ChannelInboundHandlerAdapter {
+        private final Session session;
+
+        ServerSide(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            session.fromServer((ByteBuf) msg);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt == ChannelInputShutdownEvent.INSTANCE) {
+                session.serverFin();
+            } else if (evt instanceof IdleStateEvent) {
+                session.idleTimeout(false);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            session.serverInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            session.serverError(cause);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.pointsman.backend;
+
+import dev.pointsman.balance.Candidate;
+import dev.pointsman.config.ServerConfig;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One server of a backend at run time: its states, its session slots and its counters. Slots are
+ * taken with {@link #tryAcquire()} (bounded by maxconn) and given back by the backend, which then
+ * drains its queue.
+ */
+public final class Server implements Candidate {
+
+    /** Operational state, written by health checks. */
+    public enum OpState { UP, DOWN }
+
+    /** Administrative state: READY takes traffic, DRAIN keeps sessions but takes no new ones, MAINT neither. */
+    public enum AdminState { READY, DRAIN, MAINT }
+
+    private final ServerConfig config;
+    private final Backend backend;
+    private volatile OpState opState;
+    private volatile AdminState adminState;
+    private volatile long lastChangeNanos;
+    private volatile long upSinceNanos;
+    private final AtomicInteger sessions = new AtomicInteger();
+    private final AtomicInteger maxSessions = new AtomicInteger();
+    private final Set<Session> live = ConcurrentHashMap.newKeySet();
+    final Counters counters = new Counters();
+
+    /** Totals since start, read by stats. */
+    public static final class Counters {
+        public final LongAdder total = new LongAdder();
+        public final LongAdder bytesIn = new LongAdder();
+        public final LongAdder bytesOut = new LongAdder();
+        public final LongAdder connectErrors = new LongAdder();
+        public final LongAdder retries = new LongAdder();
+        public final LongAdder redispatches = new LongAdder();
+        public final LongAdder lbTotal = new LongAdder();
+        public final LongAdder downTransitions = new LongAdder();
+        public final LongAdder killed = new LongAdder();
+    }
+
+    Server(ServerConfig config, Backend backend, long nowNanos) {
+        this.config = config;
+        this.backend = backend;
+        // Pointsman starts a checked server DOWN until its first check passes (HAProxy starts it UP).
+        this.opState = config.check() ? OpState.DOWN : OpState.UP;
+        this.adminState = config.disabled() ? AdminState.MAINT : AdminState.READY;
+        this.lastChangeNanos = nowNanos;
+        this.upSinceNanos = Long.MIN_VALUE;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public OpState opState() {
+        return opState;
+    }
+
+    public AdminState adminState() {
+        return adminState;
+    }
+
+    public long lastChangeNanos() {
+        return lastChangeNanos;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    /** Takes traffic: operationally UP, administratively READY and weight > 0. */
+    public boolean usable() {
+        return opState == OpState.UP && adminState == AdminState.READY && config.weight() > 0;
+    }
+
+    @Override
+    public int weight() {
+        return config.weight();
+    }
+
+    @Override
+    public int load() {
+        return sessions.get();
+    }
+
+    @Override
+    public int id() {
+        return config.id();
+    }
+
+    public int sessions() {
+        return sessions.get();
+    }
+
+    public int maxSessions() {
+        return maxSessions.get();
+    }
+
+    /** The maxconn in force now: ramps up during {@code slowstart} after the server came back. */
+    int effectiveMaxconn(long nowNanos) {
+        int max = config.maxconn();
+        if (max == 0 || config.slowstart().isEmpty() || upSinceNanos == Long.MIN_VALUE) {
+            return max;
+        }
+        long window = config.slowstart().get().toNanos();
+        long elapsed = nowNanos - upSinceNanos;
+        if (elapsed >= window || window <= 0) {
+            return max;
+        }
+        return (int) Math.max(1, max * elapsed / window);
+    }
+
+    /** Takes a session slot if maxconn allows. */
+    boolean tryAcquire(long nowNanos) {
+        int limit = effectiveMaxconn(nowNanos);
+        while (true) {
+            int cur = sessions.get();
+            if (limit > 0 && cur >= limit) {
+                return false;
+            }
+            if (sessions.compareAndSet(cur, cur + 1)) {
+                maxSessions.accumulateAndGet(cur + 1, Math::max);
+                counters.total.increment();
+                counters.lbTotal.increment();
+                return true;
+            }
+        }
+    }
+
+    boolean hasRoom(long nowNanos) {
+        int limit = effectiveMaxconn(nowNanos);
+        return limit == 0 || sessions.get() < limit;
+    }
+
+    void releaseSlot() {
+        sessions.decrementAndGet();
+    }
+
+    void register(Session session) {
+        live.add(session);
+    }
+
+    void unregister(Session session) {
+        live.remove(session);
+    }
+
+    /** Sessions currently relaying through this server (a copy, for shutdown-sessions). */
+    Set<Session> liveSessions() {
+        return Set.copyOf(live);
+    }
+
+    /**
+     * Records a new operational state; returns false when it was already so.
+     * {@code slowstart} starts counting when the server comes back after having been down.
+     */
+    boolean setOpState(OpState state, long nowNanos) {
+        if (opState == state) {
+            return false;
+        }
+        boolean wasChecked = lastChangeNanos != 0 && opState == OpState.DOWN && counters.downTransitions.sum() > 0;
+        opState = state;
+        lastChangeNanos = nowNanos;
+        if (state == OpState.DOWN) {
+            counters.downTransitions.increment();
+        } else {
+            upSinceNanos = wasChecked ? nowNanos : Long.MIN_VALUE;
+        }
+        return true;
+    }
+
+    boolean setAdminState(AdminState state, long nowNanos) {
+        if (adminState == state) {
+            return false;
+        }
+        adminState = state;
+        lastChangeNanos = nowNanos;
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return backend.name() + "/" + config.name();
+    }
+}

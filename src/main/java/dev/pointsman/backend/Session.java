@@ -1,0 +1,370 @@
+package dev.pointsman.backend;
+
+import dev.pointsman.log.TcpLogRecord;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client ↔ server relay. Lives on the client channel's event loop; the server channel is
+ * registered on the same loop, so no field needs synchronisation.
+ *
+ * <p>Flow: wait for a slot (queue) → connect within {@code timeout connect}, retrying and
+ * redispatching as configured → relay, reading from one side only after the previous write to
+ * the other side completed (backpressure without buffering) → on close, give the slot back, count,
+ * and log one tcplog record.
+ *
+ * <p>Termination state, HAProxy's two letters: who ended it ({@code -} normal, {@code C}/{@code S}
+ * client/server abort or refusal, {@code c}/{@code s} timeouts, {@code D} server went down,
+ * {@code U} backup cut, {@code K} admin, {@code P} proxy limit) and at which phase ({@code Q}
+ * queue, {@code C} connect, {@code D} data).
+ */
+public final class Session implements Waiter {
+    /** How many times a session may be sent back to the queue because its server went down while connecting. */
+    private static final int MAX_REQUEUES = 5;
+
+    private final Channel client;
+    private final Backend backend;
+    private final SessionPolicy policy;
+    private final SessionOrigin origin;
+    private final long acceptNanos;
+    private final long acceptEpochMillis;
+    private final int sourceHash;
+    private long grantedNanos = -1;
+    private long connectedNanos = -1;
+    private Server server;
+    private Server avoid;
+    private Channel serverChannel;
+    private int retries;
+    private int requeues;
+    private long fromClient;
+    private long toClient;
+    private char who = '-';
+    private char phase = 'Q';
+    private boolean finished;
+    private boolean clientFin;
+    private boolean serverFin;
+    private ChannelFuture lastToServer;
+    private ChannelFuture lastToClient;
+
+    private final ChannelFutureListener afterWriteToServer = this::afterWriteToServer;
+    private final ChannelFutureListener afterWriteToClient = this::afterWriteToClient;
+
+    Session(Channel client, Backend backend, SessionPolicy policy, SessionOrigin origin) {
+        this.client = client;
+        this.backend = backend;
+        this.policy = policy;
+        this.origin = origin;
+        this.acceptNanos = backend.now();
+        this.acceptEpochMillis = System.currentTimeMillis();
+        InetSocketAddress remote = (InetSocketAddress) client.remoteAddress();
+        this.sourceHash = remote == null ? 0 : remote.getAddress().hashCode();
+    }
+
+    /** The handler a frontend installs on each accepted channel (AUTO_READ off, half-closure allowed). */
+    public static io.netty.channel.ChannelHandler clientHandler(Backend backend, SessionPolicy policy,
+                                                              SessionOrigin origin) {
+        return new RelayHandlers.ClientSide(backend, policy, origin);
+    }
+
+    void start() {
+        backend.acquire(this);
+    }
+
+    @Override
+    public EventExecutor executor() {
+        return client.eventLoop();
+    }
+
+    @Override
+    public int sourceHash() {
+        return sourceHash;
+    }
+
+    @Override
+    public Server avoid() {
+        return avoid;
+    }
+
+    @Override
+    public void granted(Server s) {
+        if (finished) {
+            backend.release(s);
+            return;
+        }
+        server = s;
+        grantedNanos = backend.now();
+        phase = 'C';
+        connect();
+    }
+
+    @Override
+    public void queueTimeout(boolean queueFull) {
+        terminate(queueFull ? 'P' : 's', false);
+    }
+
+    private void connect() {
+        if (finished) {
+            return;
+        }
+        Bootstrap b = new Bootstrap()
+                .group(client.eventLoop())
+                .channel(policy.channelClass())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, policy.serverKeepalive())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, policy.connectMillis()))
+                .handler(new RelayHandlers.ServerSide(this));
+        b.connect(server.config().address()).addListener((ChannelFutureListener) this::connected);
+    }
+
+    private void connected(ChannelFuture f) {
+        Channel ch = f.channel();
+        if (finished) {
+            ch.close();
+            return;
+        }
+        if (!f.isSuccess()) {
+            connectFailed(f.cause());
+            return;
+        }
+        serverChannel = ch;
+        server.register(this);
+        if (!server.usable() && requeues < MAX_REQUEUES) {
+            // The server went down while we connected; the client has sent nothing yet, so the
+            // session can safely go back to the queue for the next usable server.
+            requeues++;
+            server.unregister(this);
+            serverChannel = null;
+            ch.close();
+            redispatch();
+            return;
+        }
+        connectedNanos = backend.now();
+        phase = 'D';
+        if (policy.clientMillis() > 0) {
+            client.pipeline().addFirst(RelayHandlers.IDLE, idle(policy.clientMillis()));
+        }
+        if (policy.serverMillis() > 0) {
+            ch.pipeline().addFirst(RelayHandlers.IDLE, idle(policy.serverMillis()));
+        }
+        client.read();
+        ch.read();
+    }
+
+    private static IdleStateHandler idle(long millis) {
+        return new IdleStateHandler(0, 0, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void connectFailed(Throwable cause) {
+        if (retries < policy.retries()) {
+            retries++;
+            backend.counters.retries.increment();
+            server.counters.retries.increment();
+            if (policy.redispatchOn(retries)) {
+                backend.counters.redispatches.increment();
+                server.counters.redispatches.increment();
+                redispatch();
+            } else {
+                client.eventLoop().schedule(this::connect, policy.retryDelayMillis(), TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
+        backend.counters.connectErrors.increment();
+        server.counters.connectErrors.increment();
+        terminate(cause instanceof ConnectTimeoutException ? 's' : 'S', false);
+    }
+
+    /** Gives the slot back and asks the backend again, avoiding the server that failed when another exists. */
+    private void redispatch() {
+        Server old = server;
+        server = null;
+        avoid = old;
+        phase = 'Q';
+        backend.release(old);
+        backend.acquire(this);
+    }
+
+    private void afterWriteToServer(ChannelFuture f) {
+        if (f.isSuccess()) {
+            if (!clientFin && !finished) {
+                client.read();
+            }
+        } else {
+            serverError(f.cause());
+        }
+    }
+
+    private void afterWriteToClient(ChannelFuture f) {
+        if (f.isSuccess()) {
+            if (!serverFin && !finished && serverChannel != null) {
+                serverChannel.read();
+            }
+        } else {
+            clientError(f.cause());
+        }
+    }
+
+    void fromClient(ByteBuf buf) {
+        if (finished || serverChannel == null) {
+            buf.release();
+            return;
+        }
+        int n = buf.readableBytes();
+        fromClient += n;
+        server.counters.bytesIn.add(n);
+        backend.counters.bytesIn.add(n);
+        lastToServer = serverChannel.writeAndFlush(buf);
+        lastToServer.addListener(afterWriteToServer);
+    }
+
+    void fromServer(ByteBuf buf) {
+        if (finished) {
+            buf.release();
+            return;
+        }
+        int n = buf.readableBytes();
+        toClient += n;
+        server.counters.bytesOut.add(n);
+        backend.counters.bytesOut.add(n);
+        lastToClient = client.writeAndFlush(buf);
+        lastToClient.addListener(afterWriteToClient);
+    }
+
+    /** The client sent FIN: pass it on once everything before it has been written. */
+    void clientFin() {
+        clientFin = true;
+        if (serverChannel == null) {
+            terminate('C', false);
+            return;
+        }
+        finTimeout(client, policy.clientFinMillis());
+        afterLastWrite(lastToServer, () -> ((DuplexChannel) serverChannel).shutdownOutput());
+        closeIfBothFinished();
+    }
+
+    void serverFin() {
+        serverFin = true;
+        finTimeout(serverChannel, policy.serverFinMillis());
+        afterLastWrite(lastToClient, () -> ((DuplexChannel) client).shutdownOutput());
+        closeIfBothFinished();
+    }
+
+    private static void finTimeout(Channel ch, long millis) {
+        if (millis > 0 && ch.pipeline().get(RelayHandlers.IDLE) != null) {
+            ch.pipeline().replace(RelayHandlers.IDLE, RelayHandlers.IDLE, idle(millis));
+        }
+    }
+
+    private static void afterLastWrite(ChannelFuture last, Runnable action) {
+        if (last == null || last.isDone()) {
+            action.run();
+        } else {
+            last.addListener(f -> action.run());
+        }
+    }
+
+    private void closeIfBothFinished() {
+        if (clientFin && serverFin) {
+            terminate('-', false);
+        }
+    }
+
+    void clientInactive() {
+        terminate('-', false);
+    }
+
+    void serverInactive() {
+        terminate('-', false);
+    }
+
+    void clientError(Throwable cause) {
+        terminate('C', false);
+    }
+
+    void serverError(Throwable cause) {
+        terminate('S', false);
+    }
+
+    void idleTimeout(boolean clientSide) {
+        terminate(clientSide ? 'c' : 's', false);
+    }
+
+    /** Cuts the session at once (shutdown-sessions, admin); safe from any thread. */
+    void kill(char code) {
+        if (client.eventLoop().inEventLoop()) {
+            terminate(code, true);
+        } else {
+            client.eventLoop().execute(() -> terminate(code, true));
+        }
+    }
+
+    private void terminate(char cause, boolean immediately) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        who = cause;
+        close(client, immediately);
+        if (serverChannel != null) {
+            close(serverChannel, immediately);
+        }
+        finish();
+    }
+
+    private static void close(Channel ch, boolean immediately) {
+        if (immediately || !ch.isActive()) {
+            ch.close();
+        } else {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void finish() {
+        if (server != null) {
+            server.unregister(this);
+            backend.release(server);
+        } else {
+            backend.cancel(this);
+        }
+        origin.bytes(fromClient, toClient);
+        long now = backend.now();
+        String termination = who == '-' ? "--" : "" + who + (phase == 'D' && who == '-' ? '-' : phase);
+        TcpLogRecord record = new TcpLogRecord(
+                (InetSocketAddress) client.remoteAddress(),
+                acceptEpochMillis,
+                policy.frontend(),
+                backend.name(),
+                server == null ? "<NOSRV>" : server.name(),
+                grantedNanos < 0 ? -1 : millis(grantedNanos - acceptNanos),
+                connectedNanos < 0 ? -1 : millis(connectedNanos - grantedNanos),
+                millis(now - acceptNanos),
+                toClient,
+                fromClient,
+                termination,
+                origin.actconn(),
+                origin.feconn(),
+                backend.sessions(),
+                server == null ? 0 : server.sessions(),
+                retries,
+                0,
+                backend.queued());
+        origin.ended();
+        policy.accessLog().log(record);
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.pointsman.backend;
+
+import io.netty.util.concurrent.EventExecutor;
+
+/** A connection waiting for a server slot: told on its own event loop when it got one or waited too long. */
+interface Waiter {
+    EventExecutor executor();
+
+    int sourceHash();
+
+    /** A server to skip when another has room (the one a redispatched connection just failed on). */
+    default Server avoid() {
+        return null;
+    }
+
+    /** A slot on {@code server} is now held for this waiter. */
+    void granted(Server server);
+
+    /** {@code timeout queue} expired before a slot came free (or the queue was full). */
+    void queueTimeout(boolean queueFull);
+}

@@ -1,0 +1,10 @@
+/**
+ * Backends and their servers: {@link dev.pointsman.backend.Backend} keeps an immutable snapshot
+ * of its usable servers (rebuilt on every state change), a FIFO queue for connections that find
+ * no free server, and hands each client to a {@link dev.pointsman.backend.Session} that connects
+ * (timeout connect, retries, redispatch) and relays bytes both ways with backpressure.
+ *
+ * <p>A server has two independent states: operational (written by health checks only) and
+ * administrative (config {@code disabled}, later the admin API). It is usable when both allow it.
+ */
+package dev.pointsman.backend;

@@ -1,0 +1,163 @@
+package dev.pointsman.runtime;
+
+import dev.pointsman.backend.Backend;
+import dev.pointsman.backend.Server;
+import dev.pointsman.backend.SessionPolicy;
+import dev.pointsman.config.Config;
+import dev.pointsman.config.Proxy;
+import dev.pointsman.frontend.BindFailedException;
+import dev.pointsman.frontend.ConnectionGate;
+import dev.pointsman.frontend.Frontend;
+import dev.pointsman.log.AccessLog;
+import dev.pointsman.net.Transport;
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running Pointsman: built from a config, started, stopped once. */
+public final class Pointsman implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("pointsman");
+
+    private final Config config;
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final ConnectionGate gate;
+    private final Map<String, Backend> backends = new LinkedHashMap<>();
+    private final List<Frontend> frontends = new ArrayList<>();
+    private final List<AutoCloseable> services = new ArrayList<>();
+    private volatile boolean stopped;
+
+    private Pointsman(Config config, Transport transport) {
+        this.config = config;
+        this.transport = transport;
+        this.group = transport.newGroup(config.global().nbthread(), "pointsman");
+        this.gate = new ConnectionGate(config.global().maxconn());
+    }
+
+    /** Builds and starts everything; on failure everything already started is stopped again. */
+    public static Pointsman start(Config config) throws BindFailedException {
+        return start(config, Transport.best());
+    }
+
+    public static Pointsman start(Config config, Transport transport) throws BindFailedException {
+        Pointsman p = new Pointsman(config, transport);
+        try {
+            p.build();
+            return p;
+        } catch (BindFailedException | RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    private void build() throws BindFailedException {
+        config.notices().forEach(n -> LOG.info("notice: {}", n));
+        AccessLog accessLog = AccessLogs.of(config);
+        for (Proxy p : config.proxies()) {
+            if (p.isBackend() && p.mode() == Proxy.Mode.TCP) {
+                backends.put(p.name(), new Backend(p, System::nanoTime));
+            }
+        }
+        for (Proxy p : config.proxies()) {
+            if (p.isFrontend() && p.mode() == Proxy.Mode.TCP) {
+                Backend backend = backends.get(p.defaultBackend().orElseThrow());
+                SessionPolicy policy = SessionPolicy.of(p, backend.config(), transport.socketChannel(), accessLog);
+                frontends.add(new Frontend(p, backend, policy, gate));
+            }
+        }
+        services.add(HealthWiring.start(this));
+        services.addAll(Services.start(this));
+        for (Frontend f : frontends) {
+            f.bind(transport, group);
+        }
+        LOG.info("Proxy started: {} frontends, {} backends, transport {}, {} event-loop threads, maxconn {}",
+                frontends.size(), backends.size(), transport.name(), threads(), gate.maxconn());
+    }
+
+    private int threads() {
+        int n = config.global().nbthread();
+        return n > 0 ? n : Runtime.getRuntime().availableProcessors();
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    public ConnectionGate gate() {
+        return gate;
+    }
+
+    public Map<String, Backend> backends() {
+        return backends;
+    }
+
+    public List<Frontend> frontends() {
+        return frontends;
+    }
+
+    public Optional<Frontend> frontend(String name) {
+        return frontends.stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Soft stop: listeners close at once, live sessions may finish until {@code drain} has passed
+     * (HAProxy's hard-stop-after; unset = wait for them), then the rest are closed.
+     */
+    public void stop(Optional<Duration> drain) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        LOG.info("Proxy stopping: {} sessions active", gate.actconn());
+        frontends.forEach(Frontend::stopAccepting);
+        long deadline = drain.map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
+        while (gate.actconn() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int cut = 0;
+        for (Backend b : backends.values()) {
+            for (Server s : b.servers()) {
+                cut += b.shutdownSessions(s, 'K');
+            }
+        }
+        if (cut > 0) {
+            LOG.info("hard-stop-after reached: {} sessions closed", cut);
+        }
+        close();
+        LOG.info("Proxy stopped.");
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        frontends.forEach(Frontend::stopAccepting);
+        for (AutoCloseable s : services) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                LOG.warn("while stopping {}: {}", s, e.toString());
+            }
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,19 @@
+/**
+ * The only place that wires everything: build from a {@link dev.pointsman.config.Config}, start,
+ * stop. Three flows, kept apart:
+ *
+ * <pre>
+ * 1. Connection   Frontend (bind, maxconn gate)
+ *                   → Backend.acquire (snapshot pick, or FIFO queue)
+ *                   → Session (connect, retries, redispatch; relay with backpressure)
+ *                   → on close: slot released, queue drained, counters, tcplog record
+ *
+ * 2. Health       HealthChecker (per server: tcp / http / pgsql / sql-role probe)
+ *                   → HealthCounter (rise/fall) → CheckReport
+ *                   → HealthWiring: Backend.setOpState → snapshot rebuilt, queue drained,
+ *                     shutdown-sessions, siblings re-checked, state line logged
+ *
+ * 3. Observation  stats / log read counters and states; nothing there writes server state
+ * </pre>
+ */
+package dev.pointsman.runtime;

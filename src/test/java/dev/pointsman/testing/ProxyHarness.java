@@ -1,0 +1,66 @@
+package dev.pointsman.testing;
+
+import dev.pointsman.backend.Backend;
+import dev.pointsman.backend.SessionPolicy;
+import dev.pointsman.config.Proxy;
+import dev.pointsman.frontend.ConnectionGate;
+import dev.pointsman.frontend.Frontend;
+import dev.pointsman.log.TcpLogRecord;
+import dev.pointsman.net.Transport;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** One frontend + backend pair of a {@code listen} proxy on 127.0.0.1:0, with its tcplog records collected. */
+public final class ProxyHarness implements AutoCloseable {
+    public final Backend backend;
+    public final Frontend frontend;
+    public final ConnectionGate gate;
+    public final List<TcpLogRecord> records = new CopyOnWriteArrayList<>();
+    private final EventLoopGroup group;
+
+    private ProxyHarness(Proxy proxy, int globalMaxconn, Transport transport) throws Exception {
+        group = transport.newGroup(2, "test-proxy");
+        backend = new Backend(proxy, System::nanoTime);
+        gate = new ConnectionGate(globalMaxconn);
+        frontend = new Frontend(proxy, backend,
+                SessionPolicy.of(proxy, proxy, transport.socketChannel(), records::add), gate);
+        frontend.bind(transport, group);
+    }
+
+    public static ProxyHarness start(Proxy proxy) throws Exception {
+        return new ProxyHarness(proxy, 10_000, Transport.best());
+    }
+
+    public static ProxyHarness start(Proxy proxy, int globalMaxconn) throws Exception {
+        return new ProxyHarness(proxy, globalMaxconn, Transport.best());
+    }
+
+    public static ProxyHarness start(Proxy proxy, Transport transport) throws Exception {
+        return new ProxyHarness(proxy, 10_000, transport);
+    }
+
+    public int port() {
+        return frontend.boundAddresses().get(0).getPort();
+    }
+
+    public Socket connect() throws IOException {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), port());
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    public TcpLogRecord lastRecord() {
+        return records.get(records.size() - 1);
+    }
+
+    @Override
+    public void close() {
+        frontend.stopAccepting();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
