@@ -360,7 +360,6 @@ public final class Session implements Waiter {
                 retries,
                 0,
                 backend.queued());
-        origin.ended();
         policy.accessLog().log(record);
     }
 

@@ -1,6 +1,6 @@
 package dev.pointsman.backend;
 
-/** The frontend side of a session: its counters, told when the session ends. */
+/** The frontend side of a session: its counters. The frontend counts a session until its client channel closes. */
 public interface SessionOrigin {
     /** Current sessions of the whole process (HAProxy's actconn). */
     int actconn();
@@ -9,7 +9,4 @@ public interface SessionOrigin {
     int feconn();
 
     void bytes(long fromClient, long toClient);
-
-    /** Called exactly once when the session has ended. */
-    void ended();
 }

@@ -139,8 +139,8 @@ public final class Frontend implements SessionOrigin {
         bytesOut.add(toClient);
     }
 
-    @Override
-    public void ended() {
+    /** An accepted channel closed: one session fewer (counted on close, so no path can leak a slot). */
+    private void ended() {
         int before = feconn.getAndDecrement();
         gate.leave();
         if (before == maxconn) {
@@ -162,6 +162,7 @@ public final class Frontend implements SessionOrigin {
             } else if (n >= maxconn) {
                 pause();
             }
+            ((Channel) child).closeFuture().addListener(f -> ended());
             ctx.fireChannelRead(child);
         }
 

@@ -1,0 +1,125 @@
+package dev.pointsman.frontend;
+
+import static dev.pointsman.testing.Configs.listen;
+import static dev.pointsman.testing.Configs.server;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pointsman.testing.ProxyHarness;
+import dev.pointsman.testing.TestServer;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Abusive clients must not take the process down, grow its memory or leak descriptors. */
+class AbuseTest {
+
+    private static int openFds() {
+        return Objects.requireNonNull(new File("/proc/self/fd").list()).length;
+    }
+
+    private static long directMemory() {
+        return PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+    }
+
+    @Test
+    void tenThousandConnectionsOpenedAndClosedLeakNoDescriptor() throws Exception {
+        try (TestServer echo = TestServer.echo();
+             ProxyHarness proxy = ProxyHarness.start(listen("db").server(server("s1", echo.address())).build())) {
+            try (Socket warm = proxy.connect()) {
+                warm.getOutputStream().write(1);
+                warm.getInputStream().read();
+            }
+            await().untilAsserted(() -> assertThat(proxy.gate.actconn()).isZero());
+            int before = openFds();
+
+            for (int i = 0; i < 10_000; i++) {
+                try (Socket s = proxy.connect()) {
+                    if (i % 2 == 0) {
+                        s.getOutputStream().write(1);
+                    }
+                }
+            }
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(proxy.gate.actconn()).isZero();
+                assertThat(echo.openConnections()).isZero();
+                assertThat(openFds()).isLessThanOrEqualTo(before + 2);
+            });
+            assertThat(proxy.records).hasSize(10_001);
+            assertThat(proxy.frontend.total.sum()).isEqualTo(10_001);
+        }
+    }
+
+    @Test
+    void aClientSendingAsFastAsItCanToAServerThatDoesNotReadIsHeldBackNotBuffered() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (TestServer stalled = TestServer.start(s -> {
+                 try {
+                     release.await();
+                 } catch (InterruptedException e) {
+                     Thread.currentThread().interrupt();
+                 }
+             });
+             ProxyHarness proxy = ProxyHarness.start(listen("db").server(server("s1", stalled.address())).build())) {
+            long baseline = directMemory();
+            AtomicLong written = new AtomicLong();
+            Socket client = proxy.connect();
+            Thread writer = new Thread(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                try {
+                    OutputStream out = client.getOutputStream();
+                    long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                    while (System.nanoTime() < deadline) {
+                        out.write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                } catch (IOException e) {
+                    // closed at the end of the test
+                }
+            });
+            writer.setDaemon(true);
+            writer.start();
+
+            Thread.sleep(2000);
+
+            // the client is blocked by TCP flow control: only socket buffers hold its bytes
+            assertThat(written.get()).isLessThan(64L << 20);
+            assertThat(directMemory() - baseline).isLessThan(16L << 20);
+            release.countDown();
+            client.close();
+            writer.join(5000);
+        }
+    }
+
+    @Test
+    void silentClientsDoNotDelayOthers() throws Exception {
+        try (TestServer echo = TestServer.echo();
+             ProxyHarness proxy = ProxyHarness.start(listen("db").server(server("s1", echo.address())).build())) {
+            List<Socket> silent = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                silent.add(proxy.connect());
+            }
+            long start = System.nanoTime();
+            try (Socket s = proxy.connect()) {
+                s.getOutputStream().write("hi".getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(s.getInputStream().readNBytes(2), StandardCharsets.US_ASCII)).isEqualTo("hi");
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            for (Socket s : silent) {
+                s.close();
+            }
+            await().untilAsserted(() -> assertThat(proxy.gate.actconn()).isZero());
+        }
+    }
+}
