@@ -1,0 +1,121 @@
+package dev.pointsman.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What a {@link WriteProbe} saw. Times are seconds since the probe started.
+ *
+ * @param attempts INSERTs tried, each on a new connection
+ * @param failed attempts that were not acknowledged
+ * @param misrouted attempts that reached a node in recovery (SQLState 25006): must be 0
+ * @param lost acknowledged ids missing on the new primary afterwards (must be empty); null until counted
+ * @param windowSeconds the longest time without an acknowledged write, from one acknowledgement
+ *     (or the probe's start) to the next (or its stop)
+ * @param windowFrom when that window began
+ * @param longestWaitSeconds the longest single attempt, acknowledged or not (a proxy that holds
+ *     clients while there is no primary shows it here rather than in failed attempts)
+ * @param acknowledgedIds ids of the acknowledged rows
+ * @param acksByServer acknowledgements per server address
+ * @param errors failed attempts per "SQLSTATE message"
+ * @param marks events marked during the run ("switchover", ...) and when
+ */
+record ProbeReport(String scenario, String proxy, int attempts, int failed, int misrouted, List<Integer> lost,
+        double windowSeconds, double windowFrom, double longestWaitSeconds, List<Integer> acknowledgedIds,
+        Map<String, Long> acksByServer, Map<String, Long> errors, Map<String, Double> marks) {
+
+    static final String FIGURES_HEADER = """
+            | when | scenario | proxy | attempts | failed | misrouted | lost | no-write window (s) | longest wait (s) |
+            |---|---|---|---:|---:|---:|---:|---:|---:|
+            """;
+
+    static ProbeReport of(String scenario, String proxy, long startNanos, long stopNanos,
+            List<WriteProbe.Attempt> attempts, Map<String, Long> markNanos) {
+        Function<Long, Double> since = t -> (t - startNanos) / 1e9;
+        List<WriteProbe.Attempt> acks = attempts.stream().filter(WriteProbe.Attempt::ok)
+                .sorted(Comparator.comparingLong(WriteProbe.Attempt::endNanos)).toList();
+        long previous = startNanos;
+        long widest = -1;
+        long widestFrom = startNanos;
+        for (long t : acks.stream().map(WriteProbe.Attempt::endNanos).toList()) {
+            if (t - previous > widest) {
+                widest = t - previous;
+                widestFrom = previous;
+            }
+            previous = t;
+        }
+        if (stopNanos - previous > widest) {
+            widest = stopNanos - previous;
+            widestFrom = previous;
+        }
+        long longestWait = attempts.stream().mapToLong(a -> a.endNanos() - a.startNanos()).max().orElse(0);
+        Map<String, Long> errors = attempts.stream().filter(a -> !a.ok())
+                .collect(Collectors.groupingBy(a -> a.sqlState() + " " + abbreviate(a.error()), TreeMap::new,
+                        Collectors.counting()));
+        Map<String, Double> marks = new LinkedHashMap<>();
+        markNanos.entrySet().stream().sorted(Map.Entry.comparingByValue())
+                .forEach(e -> marks.put(e.getKey(), since.apply(e.getValue())));
+        return new ProbeReport(scenario, proxy, attempts.size(), attempts.size() - acks.size(),
+                (int) attempts.stream().filter(WriteProbe.Attempt::misrouted).count(), null,
+                widest / 1e9, since.apply(widestFrom), longestWait / 1e9,
+                acks.stream().map(WriteProbe.Attempt::id).sorted().toList(),
+                acks.stream().collect(Collectors.groupingBy(WriteProbe.Attempt::server, TreeMap::new,
+                        Collectors.counting())),
+                errors, marks);
+    }
+
+    ProbeReport withLost(List<Integer> lostIds) {
+        return new ProbeReport(scenario, proxy, attempts, failed, misrouted, List.copyOf(lostIds), windowSeconds,
+                windowFrom, longestWaitSeconds, acknowledgedIds, acksByServer, errors, marks);
+    }
+
+    /** One line for the test output. */
+    String summary() {
+        return String.format("[%s] %s: %d attempts, %d failed, %d misrouted, %s lost, %.2f s without writes"
+                        + " (from +%.2f s), longest wait %.2f s; marks %s; acks %s; errors %s",
+                scenario, proxy, attempts, failed, misrouted, lost == null ? "?" : lost.size(), windowSeconds,
+                windowFrom, longestWaitSeconds, format(marks), acksByServer, errors);
+    }
+
+    /** Prints the summary and appends a row to target/e2e/figures.md (with its header when new). */
+    ProbeReport print() {
+        System.out.println(summary());
+        Path figures = E2eDirs.output().resolve("figures.md");
+        String row = String.format("| %s | %s | %s | %d | %d | %d | %s | %.2f | %.2f |%n",
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")), scenario, proxy,
+                attempts, failed, misrouted, lost == null ? "?" : String.valueOf(lost.size()), windowSeconds,
+                longestWaitSeconds);
+        try {
+            if (!Files.exists(figures)) {
+                Files.writeString(figures, FIGURES_HEADER, StandardCharsets.UTF_8);
+            }
+            Files.writeString(figures, row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + figures, e);
+        }
+        return this;
+    }
+
+    private static String format(Map<String, Double> marks) {
+        return marks.entrySet().stream().map(e -> String.format("%s@+%.2f s", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private static String abbreviate(String message) {
+        String m = message == null ? "" : message;
+        return m.length() <= 100 ? m : m.substring(0, 97) + "...";
+    }
+}
