@@ -26,6 +26,8 @@ import java.util.stream.Collectors;
  * @param windowSeconds the longest time without an acknowledged write, from one acknowledgement
  *     (or the probe's start) to the next (or its stop)
  * @param windowFrom when that window began
+ * @param failureSpanSeconds from the start of the first failed attempt to the end of the last one: how
+ *     long writes were disturbed, even when some got through meanwhile (0 without failures)
  * @param longestWaitSeconds the longest single attempt, acknowledged or not (a proxy that holds
  *     clients while there is no primary shows it here rather than in failed attempts)
  * @param acknowledgedIds ids of the acknowledged rows
@@ -34,12 +36,12 @@ import java.util.stream.Collectors;
  * @param marks events marked during the run ("switchover", ...) and when
  */
 record ProbeReport(String scenario, String proxy, int attempts, int failed, int misrouted, List<Integer> lost,
-        double windowSeconds, double windowFrom, double longestWaitSeconds, List<Integer> acknowledgedIds,
+        double windowSeconds, double windowFrom, double failureSpanSeconds, double longestWaitSeconds, List<Integer> acknowledgedIds,
         Map<String, Long> acksByServer, Map<String, Long> errors, Map<String, Double> marks) {
 
     static final String FIGURES_HEADER = """
-            | when | scenario | proxy | attempts | failed | misrouted | lost | no-write window (s) | longest wait (s) |
-            |---|---|---|---:|---:|---:|---:|---:|---:|
+            | when | scenario | proxy | attempts | failed | misrouted | lost | no-write window (s) | failures span (s) | longest wait (s) |
+            |---|---|---|---:|---:|---:|---:|---:|---:|---:|
             """;
 
     static ProbeReport of(String scenario, String proxy, long startNanos, long stopNanos,
@@ -61,8 +63,11 @@ record ProbeReport(String scenario, String proxy, int attempts, int failed, int 
             widest = stopNanos - previous;
             widestFrom = previous;
         }
+        List<WriteProbe.Attempt> failures = attempts.stream().filter(a -> !a.ok()).toList();
+        long failureSpan = failures.isEmpty() ? 0
+                : failures.get(failures.size() - 1).endNanos() - failures.get(0).startNanos();
         long longestWait = attempts.stream().mapToLong(a -> a.endNanos() - a.startNanos()).max().orElse(0);
-        Map<String, Long> errors = attempts.stream().filter(a -> !a.ok())
+        Map<String, Long> errors = failures.stream()
                 .collect(Collectors.groupingBy(a -> a.sqlState() + " " + abbreviate(a.error()), TreeMap::new,
                         Collectors.counting()));
         Map<String, Double> marks = new LinkedHashMap<>();
@@ -70,7 +75,7 @@ record ProbeReport(String scenario, String proxy, int attempts, int failed, int 
                 .forEach(e -> marks.put(e.getKey(), since.apply(e.getValue())));
         return new ProbeReport(scenario, proxy, attempts.size(), attempts.size() - acks.size(),
                 (int) attempts.stream().filter(WriteProbe.Attempt::misrouted).count(), null,
-                widest / 1e9, since.apply(widestFrom), longestWait / 1e9,
+                widest / 1e9, since.apply(widestFrom), failureSpan / 1e9, longestWait / 1e9,
                 acks.stream().map(WriteProbe.Attempt::id).sorted().toList(),
                 acks.stream().collect(Collectors.groupingBy(WriteProbe.Attempt::server, TreeMap::new,
                         Collectors.counting())),
@@ -79,25 +84,25 @@ record ProbeReport(String scenario, String proxy, int attempts, int failed, int 
 
     ProbeReport withLost(List<Integer> lostIds) {
         return new ProbeReport(scenario, proxy, attempts, failed, misrouted, List.copyOf(lostIds), windowSeconds,
-                windowFrom, longestWaitSeconds, acknowledgedIds, acksByServer, errors, marks);
+                windowFrom, failureSpanSeconds, longestWaitSeconds, acknowledgedIds, acksByServer, errors, marks);
     }
 
     /** One line for the test output. */
     String summary() {
         return String.format("[%s] %s: %d attempts, %d failed, %d misrouted, %s lost, %.2f s without writes"
-                        + " (from +%.2f s), longest wait %.2f s; marks %s; acks %s; errors %s",
+                        + " (from +%.2f s), failures over %.2f s, longest wait %.2f s; marks %s; acks %s; errors %s",
                 scenario, proxy, attempts, failed, misrouted, lost == null ? "?" : lost.size(), windowSeconds,
-                windowFrom, longestWaitSeconds, format(marks), acksByServer, errors);
+                windowFrom, failureSpanSeconds, longestWaitSeconds, format(marks), acksByServer, errors);
     }
 
     /** Prints the summary and appends a row to target/e2e/figures.md (with its header when new). */
     ProbeReport print() {
         System.out.println(summary());
         Path figures = E2eDirs.output().resolve("figures.md");
-        String row = String.format("| %s | %s | %s | %d | %d | %d | %s | %.2f | %.2f |%n",
+        String row = String.format("| %s | %s | %s | %d | %d | %d | %s | %.2f | %.2f | %.2f |%n",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")), scenario, proxy,
                 attempts, failed, misrouted, lost == null ? "?" : String.valueOf(lost.size()), windowSeconds,
-                longestWaitSeconds);
+                failureSpanSeconds, longestWaitSeconds);
         try {
             if (!Files.exists(figures)) {
                 Files.writeString(figures, FIGURES_HEADER, StandardCharsets.UTF_8);
