@@ -239,7 +239,7 @@ public final class Backend {
     }
 
     /** Rebuilds the snapshot after a server's state changed, then drains the queue. */
-    public void refresh() {
+    public synchronized void refresh() {
         snapshot = Snapshot.of(config.balance(), servers);
         drain();
     }

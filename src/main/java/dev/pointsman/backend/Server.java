@@ -1,7 +1,9 @@
 package dev.pointsman.backend;
 
 import dev.pointsman.balance.Candidate;
+import dev.pointsman.check.CheckReport;
 import dev.pointsman.config.ServerConfig;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +31,7 @@ public final class Server implements Candidate {
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicInteger maxSessions = new AtomicInteger();
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
+    private volatile CheckReport lastCheck;
     final Counters counters = new Counters();
 
     /** Totals since start, read by stats. */
@@ -80,6 +83,15 @@ public final class Server implements Candidate {
 
     public Counters counters() {
         return counters;
+    }
+
+    /** The latest completed health check, for stats; empty before the first one. */
+    public Optional<CheckReport> lastCheck() {
+        return Optional.ofNullable(lastCheck);
+    }
+
+    public void recordCheck(CheckReport report) {
+        lastCheck = report;
     }
 
     /** Takes traffic: operationally UP, administratively READY and weight > 0. */

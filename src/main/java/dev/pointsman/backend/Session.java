@@ -172,7 +172,9 @@ public final class Session implements Waiter {
             retries++;
             backend.counters.retries.increment();
             server.counters.retries.increment();
-            if (policy.redispatchOn(retries)) {
+            if (policy.redispatchOn(retries) || !server.usable()) {
+                // HAProxy redispatches per `option redispatch`; a server already known to be down is
+                // left at once as well, since retrying it could only fail again (or reach a demoted node).
                 backend.counters.redispatches.increment();
                 server.counters.redispatches.increment();
                 redispatch();
