@@ -22,7 +22,7 @@ final class Reader {
     final GlobalBuilder global = new GlobalBuilder();
     final List<ProxyBuilder> proxies = new ArrayList<>();
     private final Map<String, ProxyBuilder> namedDefaults = new HashMap<>();
-    private ProxyBuilder defaults = new ProxyBuilder(Section.DEFAULTS, "", Source.BUILTIN);
+    private ProxyBuilder defaults = builtin();
 
     private Section section;
     private ProxyBuilder current;
@@ -110,7 +110,8 @@ final class Reader {
         section = Section.DEFAULTS;
         current = defaults.inherit(Section.DEFAULTS, "", a.source()); // replaced below unless the header is broken
         String name = a.has() && !a.peek().equals("from") ? name(a, "defaults") : "";
-        ProxyBuilder parent = from(a);
+        // each defaults section starts again from HAProxy's built-in values, unless 'from' says otherwise
+        ProxyBuilder parent = a.peek().equals("from") ? from(a) : builtin();
         a.end();
         current = parent.inherit(Section.DEFAULTS, name, a.source());
         defaults = current;
@@ -129,6 +130,10 @@ final class Reader {
         proxies.add(current);
     }
 
+    private static ProxyBuilder builtin() {
+        return new ProxyBuilder(Section.DEFAULTS, "", Source.BUILTIN);
+    }
+
     private String name(Args a, String keyword) {
         String name = a.next("<name> as argument");
         if (!name.matches("[A-Za-z0-9_.:-]+")) {
@@ -137,7 +142,7 @@ final class Reader {
         return name;
     }
 
-    /** {@code from <defaults>}, or the last defaults section. */
+    /** {@code from <defaults>}, or the defaults section in force. */
     private ProxyBuilder from(Args a) {
         if (!a.accept("from")) {
             return defaults;
