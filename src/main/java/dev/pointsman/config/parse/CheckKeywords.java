@@ -190,8 +190,8 @@ final class CheckKeywords {
                 ok = lo >= 100 && hi <= 599 && lo <= hi;
             }
             if (!ok) {
-                throw a.fail("'http-check expect status': bad status '" + item + "' in '" + pattern
-                        + "' (expected: a comma list of codes 100-599 and ranges, e.g. 200 or 200-299,302)");
+                throw a.fail("'http-check expect status': bad status '" + item + "'"
+                        + (item.equals(pattern) ? "" : " in '" + pattern + "'") + " (expected: a comma list of codes 100-599 and ranges, e.g. 200 or 200-299,302)");
             }
         }
     }

@@ -142,7 +142,7 @@ class CheckKeywordsTest {
             "http-check send method GET | unknown option 'method'; did you mean 'meth'?",
             "http-check send uri-lf /%[var(x)] | 'http-check send uri-lf' is an HAProxy keyword that Pointsman does not implement",
             "http-check expect status | expects a pattern after 'status'",
-            "http-check expect status 20x | bad status '20x' in '20x' (expected: a comma list of codes 100-599 and ranges",
+            "http-check expect status 20x | bad status '20x' (expected: a comma list of codes 100-599 and ranges",
             "http-check expect status 200,,302 | bad status ''",
             "http-check expect status 299-200 | bad status '299-200'",
             "http-check expect status 700 | bad status '700'",
