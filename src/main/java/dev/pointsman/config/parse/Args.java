@@ -76,10 +76,6 @@ final class Args {
         return false;
     }
 
-    int remaining() {
-        return words.size() - pos;
-    }
-
     /** No argument may follow. */
     void end() {
         if (has()) {

@@ -45,7 +45,7 @@ final class NotImplemented {
             "disabled", "enabled", "persist", "force-persist", "ignore-persist", "rate-limit", "retry-on",
             "unique-id-format", "unique-id-header", "use-server", "email-alert", "filter", "compression",
             "tcp-check", "external-check", "bind-process", "backlog", "declare", "guid", "max-keep-alive-queue",
-            "max-session-srv-conns", "log-tag", "grace", "reqadd", "reqrep", "reqdel", "rspadd", "rsprep",
+            "max-session-srv-conns", "grace", "reqadd", "reqrep", "reqdel", "rspadd", "rsprep",
             "rspdel", "block", "spread-checks", "minconn", "use-fcgi-app", "http-check-send-state", "dynamic-cookie-key",
             "option-template", "trace"};
 
@@ -60,7 +60,7 @@ final class NotImplemented {
             "accept-unsafe-violations-in-http-request", "accept-unsafe-violations-in-http-response",
             "dontlog-normal", "disable-h2-upgrade", "h1-case-adjust-bogus-client", "h1-case-adjust-bogus-server",
             "idle-close-on-response", "ldap-check", "mysql-check", "redis-check", "smtpchk", "ssl-hello-chk",
-            "spop-check", "external-check", "tcp-smart-accept", "clf"};
+            "spop-check", "external-check", "clf"};
 
     static final String[] TIMEOUTS = {"http-request", "http-keep-alive", "tarpit", "client-hs"};
 

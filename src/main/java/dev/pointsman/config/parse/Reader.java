@@ -38,7 +38,8 @@ final class Reader {
         current = null;
         skipping = false;
         int number = 0;
-        for (String line : (Iterable<String>) text.lines()::iterator) {
+        String body = text.startsWith("\uFEFF") ? text.substring(1) : text; // a byte order mark is not a keyword
+        for (String line : (Iterable<String>) body.lines()::iterator) {
             number++;
             Source source = new Source(file, number);
             try {

@@ -65,10 +65,6 @@ final class Table<T> {
         return rows.containsKey(name) || notImplemented.containsKey(name);
     }
 
-    boolean isNotImplemented(String name) {
-        return notImplemented.containsKey(name);
-    }
-
     /** Reads the keyword at the cursor and applies its row to {@code target}. */
     void dispatch(T target, Args a) {
         String word = a.next(what.equals("keyword") ? "a keyword" : "<" + what + ">");

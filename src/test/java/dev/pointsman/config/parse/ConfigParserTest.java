@@ -108,6 +108,11 @@ class ConfigParserTest {
     }
 
     @Test
+    void byteOrderMarkAtTheStartIsIgnored() throws ConfigException {
+        assertThat(Configs.parse("\uFEFFglobal\n    maxconn 10\n").global().maxconn()).isEqualTo(10);
+    }
+
+    @Test
     void globalSectionsAddUp() throws ConfigException {
         Config c = Configs.parse("global\n    maxconn 10\nglobal\n    nbthread 2\n");
         assertThat(c.global().maxconn()).isEqualTo(10);
