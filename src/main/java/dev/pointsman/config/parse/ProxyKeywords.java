@@ -35,7 +35,8 @@ final class ProxyKeywords {
             .notImplemented("use 'timeout client'", "clitimeout")
             .notImplemented("use 'timeout server'", "srvtimeout")
             .notImplemented("", NotImplemented.PROXY)
-            .foreign("the 'global' section", GlobalKeywords.TABLE.names());
+            .foreign("the 'global' section", GlobalKeywords.TABLE.names())
+            .foreign("the 'global' section", List.of(NotImplemented.GLOBAL));
 
     static void bind(ProxyBuilder p, Args a) {
         String list = a.next("<address>:<port>[,...] as argument");
@@ -175,6 +176,7 @@ final class ProxyKeywords {
             OptionKeywords.TABLE.dispatch(p, a);
             return;
         }
-        throw a.fail("'no' applies only to 'option <name>' and 'log', got 'no " + a.peek() + "'");
+        throw a.fail(a.has() ? "'no' applies only to 'option <name>' and 'log', got 'no " + a.peek() + "'"
+                : "'no' expects 'option <name>' or 'log'");
     }
 }

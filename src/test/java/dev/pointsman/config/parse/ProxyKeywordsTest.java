@@ -189,7 +189,9 @@ class ProxyKeywordsTest {
             "balanse roundrobin | unknown keyword 'balanse' in 'listen' section; did you mean 'balance'?",
             "nbthread 4 | 'nbthread' is not allowed in a 'listen' section (it belongs in the 'global' section)",
             "log 127.0.0.1 | 'log' expects <address> and <facility>",
-            "default_backend | 'default_backend' expects <backend>"})
+            "default_backend | 'default_backend' expects <backend>",
+            "no | 'no' expects 'option <name>' or 'log'",
+            "ulimit-n 4096 | 'ulimit-n' is not allowed in a 'listen' section (it belongs in the 'global' section)"})
     void badProxyLineIsAnErrorAtItsLine(String line, String message) {
         ConfigException e = Configs.failure(Configs.DEFAULTS + "listen pg\n    bind :5000\n    " + line
                 + "\n    server pg-1 pg-1:5432\n");
