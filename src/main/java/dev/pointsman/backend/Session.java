@@ -334,15 +334,10 @@ public final class Session implements Waiter {
     }
 
     private void finish() {
-        if (server != null) {
-            server.unregister(this);
-            backend.release(server);
-        } else {
-            backend.cancel(this);
-        }
         origin.bytes(fromClient, toClient);
         long now = backend.now();
-        String termination = who == '-' ? "--" : "" + who + (phase == 'D' && who == '-' ? '-' : phase);
+        String termination = who == '-' ? "--" : "" + who + phase;
+        // counted before the slot is given back, as HAProxy logs the connection counts including this one
         TcpLogRecord record = new TcpLogRecord(
                 (InetSocketAddress) client.remoteAddress(),
                 acceptEpochMillis,
@@ -362,6 +357,12 @@ public final class Session implements Waiter {
                 retries,
                 0,
                 backend.queued());
+        if (server != null) {
+            server.unregister(this);
+            backend.release(server);
+        } else {
+            backend.cancel(this);
+        }
         policy.accessLog().log(record);
     }
 

@@ -115,6 +115,9 @@ public final class Cli implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             proxy.stop(config.global().hardStopAfter());
             stopped.countDown();
+            if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext lc) {
+                lc.stop(); // flushes the async appender; logback's own hook would race with our stop line
+            }
         }, "pointsman-stop"));
         try {
             stopped.await();
