@@ -2,7 +2,9 @@ package dev.pointsman.config.parse;
 
 import dev.pointsman.config.Balance;
 import dev.pointsman.config.Bind;
+import dev.pointsman.config.DcsWatch;
 import dev.pointsman.config.LogTarget;
+import dev.pointsman.config.PatroniView;
 import dev.pointsman.config.Proxy;
 import dev.pointsman.config.Source;
 
@@ -47,6 +49,8 @@ final class ProxyBuilder {
     ServerBuilder defaultServer = new ServerBuilder();
     final List<ServerBuilder> servers = new ArrayList<>();
     StatsBuilder stats = new StatsBuilder();
+    PatroniView patroniView = PatroniView.AUTO;
+    Optional<DcsWatch> dcs = Optional.empty();
 
     ProxyBuilder(Section section, String name, Source source) {
         this.section = section;
@@ -74,6 +78,8 @@ final class ProxyBuilder {
         p.check = check.copy();
         p.defaultServer = defaultServer.copy();
         p.stats = stats.copy();
+        p.patroniView = patroniView;
+        p.dcs = dcs;
         return p;
     }
 
