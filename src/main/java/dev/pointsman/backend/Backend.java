@@ -253,6 +253,19 @@ public final class Backend {
         return true;
     }
 
+    /**
+     * Keeps a server out of (reason non-null) or lets it back into (null) the pool whatever its
+     * checks say; returns true when the server's usability changed.
+     */
+    public boolean setVeto(Server server, String reason) {
+        boolean before = server.usable();
+        if (!server.setVeto(reason)) {
+            return false;
+        }
+        refresh();
+        return before != server.usable();
+    }
+
     /** Sets a server's administrative state (admin API); returns false if it was already so. */
     public boolean setAdminState(Server server, Server.AdminState state) {
         if (!server.setAdminState(state, now())) {

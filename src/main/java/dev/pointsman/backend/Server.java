@@ -32,6 +32,7 @@ public final class Server implements Candidate {
     private final AtomicInteger maxSessions = new AtomicInteger();
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
     private volatile CheckReport lastCheck;
+    private volatile String veto;
     final Counters counters = new Counters();
 
     /** Totals since start, read by stats. */
@@ -94,9 +95,25 @@ public final class Server implements Candidate {
         lastCheck = report;
     }
 
-    /** Takes traffic: operationally UP, administratively READY and weight > 0. */
+    /** Takes traffic: operationally UP, administratively READY, weight > 0 and not vetoed. */
     public boolean usable() {
-        return opState == OpState.UP && adminState == AdminState.READY && config.weight() > 0;
+        return opState == OpState.UP && adminState == AdminState.READY && config.weight() > 0 && veto == null;
+    }
+
+    /**
+     * Why the cluster view or the DCS watch keeps this server out of its pool although its checks
+     * pass (e.g. "not the Patroni leader"); empty when nothing vetoes it.
+     */
+    public Optional<String> veto() {
+        return Optional.ofNullable(veto);
+    }
+
+    boolean setVeto(String reason) {
+        if (java.util.Objects.equals(veto, reason)) {
+            return false;
+        }
+        veto = reason;
+        return true;
     }
 
     @Override
