@@ -32,7 +32,8 @@ public final class Server implements Candidate {
     private final AtomicInteger maxSessions = new AtomicInteger();
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
     private volatile CheckReport lastCheck;
-    private volatile String veto;
+    private final java.util.Map<String, String> vetoes = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean vetoed;
     final Counters counters = new Counters();
 
     /** Totals since start, read by stats. */
@@ -97,7 +98,7 @@ public final class Server implements Candidate {
 
     /** Takes traffic: operationally UP, administratively READY, weight > 0 and not vetoed. */
     public boolean usable() {
-        return opState == OpState.UP && adminState == AdminState.READY && config.weight() > 0 && veto == null;
+        return opState == OpState.UP && adminState == AdminState.READY && config.weight() > 0 && !vetoed;
     }
 
     /**
@@ -105,15 +106,19 @@ public final class Server implements Candidate {
      * pass (e.g. "not the Patroni leader"); empty when nothing vetoes it.
      */
     public Optional<String> veto() {
-        return Optional.ofNullable(veto);
+        return vetoes.values().stream().findFirst();
     }
 
-    boolean setVeto(String reason) {
-        if (java.util.Objects.equals(veto, reason)) {
-            return false;
-        }
-        veto = reason;
-        return true;
+    /** Whether {@code source} currently vetoes this server. */
+    public boolean vetoedBy(String source) {
+        return vetoes.containsKey(source);
+    }
+
+    /** Sets (reason non-null) or lifts (null) the veto of one source; true when anything changed. */
+    boolean setVeto(String source, String reason) {
+        String before = reason == null ? vetoes.remove(source) : vetoes.put(source, reason);
+        vetoed = !vetoes.isEmpty();
+        return !java.util.Objects.equals(before, reason);
     }
 
     @Override

@@ -168,13 +168,20 @@ public final class Session implements Waiter {
     }
 
     private void connectFailed(Throwable cause) {
+        backend.connectFailed(server, cause);
+        if (!server.usable() && requeues < MAX_REQUEUES) {
+            // The server is known to be down (or was just withdrawn because it refused us): the
+            // client has sent nothing yet, so the session goes back to the queue for the next
+            // usable server. This is not one of HAProxy's retries.
+            requeues++;
+            redispatch();
+            return;
+        }
         if (retries < policy.retries()) {
             retries++;
             backend.counters.retries.increment();
             server.counters.retries.increment();
-            if (policy.redispatchOn(retries) || !server.usable()) {
-                // HAProxy redispatches per `option redispatch`; a server already known to be down is
-                // left at once as well, since retrying it could only fail again (or reach a demoted node).
+            if (policy.redispatchOn(retries)) {
                 backend.counters.redispatches.increment();
                 server.counters.redispatches.increment();
                 redispatch();

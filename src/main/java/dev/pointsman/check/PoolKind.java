@@ -20,11 +20,16 @@ import java.util.Set;
  *       neither Patroni rule applies there.</li>
  * </ul>
  */
-enum PoolKind {
+public enum PoolKind {
     PRIMARY, REPLICA, OTHER;
 
     private static final Set<String> PRIMARY_PATHS = Set.of("", "/", "/primary", "/master", "/read-write");
     private static final Set<String> STANDBY_PATHS = Set.of("/async", "/asynchronous", "/sync", "/synchronous", "/quorum");
+
+    /** The pool a backend's checks select; only HTTP checks have one. */
+    public static PoolKind of(dev.pointsman.config.HealthCheck check) {
+        return check.type() == dev.pointsman.config.HealthCheck.Type.HTTP ? of(check.http().uri()) : OTHER;
+    }
 
     static PoolKind of(String uri) {
         String path = uri.toLowerCase(Locale.ROOT);
