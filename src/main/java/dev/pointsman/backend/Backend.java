@@ -239,7 +239,7 @@ public final class Backend {
     }
 
     /** Rebuilds the snapshot after a server's state changed, then drains the queue. */
-    public void refresh() {
+    public synchronized void refresh() {
         snapshot = Snapshot.of(config.balance(), servers);
         drain();
     }
@@ -251,6 +251,35 @@ public final class Backend {
         }
         refresh();
         return true;
+    }
+
+    /**
+     * Keeps a server out of (reason non-null) or lets it back into (null) the pool whatever its
+     * checks say, on behalf of {@code source} (each source's veto is set and lifted on its own);
+     * returns true when the server's usability changed.
+     */
+    public boolean setVeto(Server server, String source, String reason) {
+        boolean before = server.usable();
+        if (!server.setVeto(source, reason)) {
+            return false;
+        }
+        refresh();
+        return before != server.usable();
+    }
+
+    /** Told when a connection to a server fails, before the session decides to retry or redispatch. */
+    public interface ConnectFailureListener {
+        void connectFailed(Backend backend, Server server, Throwable cause);
+    }
+
+    private volatile ConnectFailureListener connectFailureListener = (b, s, c) -> { };
+
+    public void onConnectFailure(ConnectFailureListener listener) {
+        this.connectFailureListener = listener;
+    }
+
+    void connectFailed(Server server, Throwable cause) {
+        connectFailureListener.connectFailed(this, server, cause);
     }
 
     /** Sets a server's administrative state (admin API); returns false if it was already so. */

@@ -1,7 +1,9 @@
 package dev.pointsman.backend;
 
 import dev.pointsman.balance.Candidate;
+import dev.pointsman.check.CheckReport;
 import dev.pointsman.config.ServerConfig;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +31,9 @@ public final class Server implements Candidate {
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicInteger maxSessions = new AtomicInteger();
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
+    private volatile CheckReport lastCheck;
+    private final java.util.Map<String, String> vetoes = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean vetoed;
     final Counters counters = new Counters();
 
     /** Totals since start, read by stats. */
@@ -82,9 +87,38 @@ public final class Server implements Candidate {
         return counters;
     }
 
-    /** Takes traffic: operationally UP, administratively READY and weight > 0. */
+    /** The latest completed health check, for stats; empty before the first one. */
+    public Optional<CheckReport> lastCheck() {
+        return Optional.ofNullable(lastCheck);
+    }
+
+    public void recordCheck(CheckReport report) {
+        lastCheck = report;
+    }
+
+    /** Takes traffic: operationally UP, administratively READY, weight > 0 and not vetoed. */
     public boolean usable() {
-        return opState == OpState.UP && adminState == AdminState.READY && config.weight() > 0;
+        return opState == OpState.UP && adminState == AdminState.READY && config.weight() > 0 && !vetoed;
+    }
+
+    /**
+     * Why the cluster view or the DCS watch keeps this server out of its pool although its checks
+     * pass (e.g. "not the Patroni leader"); empty when nothing vetoes it.
+     */
+    public Optional<String> veto() {
+        return vetoes.values().stream().findFirst();
+    }
+
+    /** Whether {@code source} currently vetoes this server. */
+    public boolean vetoedBy(String source) {
+        return vetoes.containsKey(source);
+    }
+
+    /** Sets (reason non-null) or lifts (null) the veto of one source; true when anything changed. */
+    boolean setVeto(String source, String reason) {
+        String before = reason == null ? vetoes.remove(source) : vetoes.put(source, reason);
+        vetoed = !vetoes.isEmpty();
+        return !java.util.Objects.equals(before, reason);
     }
 
     @Override

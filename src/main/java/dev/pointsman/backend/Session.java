@@ -168,6 +168,15 @@ public final class Session implements Waiter {
     }
 
     private void connectFailed(Throwable cause) {
+        backend.connectFailed(server, cause);
+        if (!server.usable() && requeues < MAX_REQUEUES) {
+            // The server is known to be down (or was just withdrawn because it refused us): the
+            // client has sent nothing yet, so the session goes back to the queue for the next
+            // usable server. This is not one of HAProxy's retries.
+            requeues++;
+            redispatch();
+            return;
+        }
         if (retries < policy.retries()) {
             retries++;
             backend.counters.retries.increment();
@@ -332,15 +341,10 @@ public final class Session implements Waiter {
     }
 
     private void finish() {
-        if (server != null) {
-            server.unregister(this);
-            backend.release(server);
-        } else {
-            backend.cancel(this);
-        }
         origin.bytes(fromClient, toClient);
         long now = backend.now();
-        String termination = who == '-' ? "--" : "" + who + (phase == 'D' && who == '-' ? '-' : phase);
+        String termination = who == '-' ? "--" : "" + who + phase;
+        // counted before the slot is given back, as HAProxy logs the connection counts including this one
         TcpLogRecord record = new TcpLogRecord(
                 (InetSocketAddress) client.remoteAddress(),
                 acceptEpochMillis,
@@ -360,6 +364,12 @@ public final class Session implements Waiter {
                 retries,
                 0,
                 backend.queued());
+        if (server != null) {
+            server.unregister(this);
+            backend.release(server);
+        } else {
+            backend.cancel(this);
+        }
         policy.accessLog().log(record);
     }
 

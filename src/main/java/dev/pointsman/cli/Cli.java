@@ -1,10 +1,139 @@
 package dev.pointsman.cli;
 
-/** Placeholder replaced by the picocli command in this same change set. */
-public final class Cli {
-    private Cli() {}
+import dev.pointsman.config.Config;
+import dev.pointsman.config.parse.ConfigException;
+import dev.pointsman.config.parse.ConfigParser;
+import dev.pointsman.frontend.BindFailedException;
+import dev.pointsman.runtime.Pointsman;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pointsman [-c] [-v] -f FILE...}; exit codes: 0 ok, 1 configuration or start-up error, 2 usage. */
+@Command(name = "pointsman", sortOptions = false,
+        description = "A high-availability TCP proxy for PostgreSQL/Patroni that reads HAProxy's configuration.")
+public final class Cli implements Callable<Integer> {
+
+    @Option(names = "-f", paramLabel = "FILE|DIR",
+            description = "configuration file, or directory of *.cfg files; repeatable, read in order")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = "-c", description = "check the configuration and exit (0 valid, 1 invalid)")
+    boolean checkOnly;
+
+    @Option(names = {"-v", "--version"}, description = "print the version and exit")
+    boolean version;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+    boolean help;
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    Cli(PrintWriter out, PrintWriter err) {
+        this.out = out;
+        this.err = err;
+    }
 
     public static int run(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        return run(args, out, err);
+    }
+
+    static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Cli(out, err));
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("pointsman: " + ex.getMessage());
+            ex.getCommandLine().usage(err);
+            return 2;
+        });
+        return cl.execute(args);
+    }
+
+    public static String version() {
+        try (InputStream in = Cli.class.getResourceAsStream("/dev/pointsman/version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    @Override
+    public Integer call() {
+        if (version) {
+            out.println("Pointsman version " + version());
+            return 0;
+        }
+        if (files.isEmpty()) {
+            err.println("pointsman: no configuration file; use -f FILE (see -h)");
+            return 2;
+        }
+        Config config;
+        try {
+            config = ConfigParser.system().parse(files);
+        } catch (ConfigException e) {
+            e.getMessage().lines().forEach(l -> err.println("[ALERT] config : " + l));
+            err.println("[ALERT] config : Fatal errors found in configuration.");
+            return 1;
+        }
+        if (checkOnly) {
+            config.notices().forEach(n -> err.println("[NOTICE] config : " + n));
+            out.println("Configuration file is valid");
+            return 0;
+        }
+        return serve(config);
+    }
+
+    private int serve(Config config) {
+        Pointsman proxy;
+        try {
+            proxy = Pointsman.start(config);
+        } catch (BindFailedException e) {
+            err.println("[ALERT] " + e.getMessage());
+            return 1;
+        }
+        writePidfile(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            proxy.stop(config.global().hardStopAfter());
+            stopped.countDown();
+            if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext lc) {
+                lc.stop(); // flushes the async appender; logback's own hook would race with our stop line
+            }
+        }, "pointsman-stop"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return 0;
+    }
+
+    private void writePidfile(Config config) {
+        config.global().pidfile().ifPresent(path -> {
+            try {
+                Files.writeString(Path.of(path), ProcessHandle.current().pid() + "\n");
+            } catch (IOException e) {
+                err.println("[WARNING] cannot write pidfile " + path + ": " + e.getMessage());
+            }
+        });
     }
 }

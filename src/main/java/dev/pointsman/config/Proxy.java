@@ -15,6 +15,8 @@ import java.util.Set;
  * @param retries        connection retries after a failed attempt (HAProxy's default 3)
  * @param redispatch     {@code option redispatch [N]}: 0 = off, -1 = on the last retry, N = every Nth
  * @param logs           this proxy's log targets ({@code log global} copies the global ones)
+ * @param patroniView    how the Patroni cluster behind this backend is learnt ({@code patroni-view})
+ * @param dcs            an optional watch of Patroni's leader key ({@code patroni-dcs})
  */
 public record Proxy(
         String name,
@@ -35,7 +37,9 @@ public record Proxy(
         List<LogTarget> logs,
         HealthCheck check,
         List<ServerConfig> servers,
-        StatsConfig stats) {
+        StatsConfig stats,
+        PatroniView patroniView,
+        Optional<DcsWatch> dcs) {
 
     public static final int DEFAULT_RETRIES = 3;
 

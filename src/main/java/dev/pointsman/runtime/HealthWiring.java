@@ -1,13 +1,220 @@
 package dev.pointsman.runtime;
 
-/** Connects health checks to backend state. */
-final class HealthWiring implements AutoCloseable {
-    private HealthWiring() {}
+import dev.pointsman.backend.Backend;
+import dev.pointsman.backend.Server;
+import dev.pointsman.check.CheckEnvironment;
+import dev.pointsman.check.CheckReport;
+import dev.pointsman.check.CheckStatus;
+import dev.pointsman.check.HealthChecker;
+import dev.pointsman.check.HealthListener;
+import dev.pointsman.check.HealthLog;
+import dev.pointsman.check.OperationalState;
+import dev.pointsman.check.PoolKind;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects health checks to backend state (flow 2). Every report is recorded on its server for
+ * stats; a state change updates the backend's snapshot, cuts sessions where configured and logs
+ * the change in HAProxy's wording. Beyond HAProxy, the checks of related servers react to each
+ * other, because in a Patroni cluster one node's change announces another's:
+ *
+ * <ul>
+ *   <li>any change hurries the other servers of the backend (checked now, then at fastinter);</li>
+ *   <li>when a server comes UP on a primary pool (check URI {@code /}, {@code /primary}...),
+ *       the pool's other usable servers are withdrawn ("recheck" veto) and checked at once:
+ *       Patroni has one leader, so the server that held the lock before must prove it still
+ *       does. The same node is withdrawn from replica pools. A fresh passing check lifts the
+ *       veto; a fresh "wrong status" answer instead confirms the demotion and cuts the node's
+ *       sessions at once when {@code on-marked-down shutdown-sessions} is set, without waiting
+ *       for {@code fall};</li>
+ *   <li>a refused or timed-out connection withdraws the server ("connect" veto) and checks it
+ *       at once; the session waits in the queue instead of failing.</li>
+ * </ul>
+ */
+final class HealthWiring implements HealthListener, Backend.ConnectFailureListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("health");
+    /** How long siblings are checked at fastinter after a change: a Patroni switchover settles well within it. */
+    static final Duration REACTION_WINDOW = Duration.ofSeconds(15);
+    static final String RECHECK = "recheck";
+    static final String CONNECT = "connect";
+
+    private record Member(Backend backend, Server server, HealthChecker checker, PoolKind pool) {}
+
+    private final CheckEnvironment env;
+    private final Map<Server, Member> members = new HashMap<>();
+    private final Map<Backend, List<Member>> byBackend = new HashMap<>();
+    private final Map<InetSocketAddress, List<Member>> byAddress = new HashMap<>();
+    /** When each (server, source) veto was set, to lift it only on a check that started afterwards. */
+    private final Map<String, Long> vetoSince = new ConcurrentHashMap<>();
+
+    private HealthWiring(CheckEnvironment env) {
+        this.env = env;
+    }
 
     static HealthWiring start(Pointsman p) {
-        return new HealthWiring();
+        HealthWiring wiring = new HealthWiring(CheckEnvironment.create(p.group(), p.transport().socketChannel()));
+        for (Backend b : p.backends().values()) {
+            PoolKind pool = PoolKind.of(b.config().check());
+            List<Server> checked = b.servers().stream()
+                    .filter(s -> s.config().check() && !s.config().disabled()).toList();
+            for (int i = 0; i < checked.size(); i++) {
+                Server s = checked.get(i);
+                int index = i;
+                HealthChecker.forServer(b.config(), s.config(), index, checked.size(), wiring.env, wiring)
+                        .ifPresent(c -> wiring.add(new Member(b, s, c, pool)));
+            }
+            b.onConnectFailure(wiring);
+        }
+        wiring.members.values().forEach(m -> m.checker().start());
+        return wiring;
+    }
+
+    private void add(Member m) {
+        members.put(m.server(), m);
+        byBackend.computeIfAbsent(m.backend(), k -> new ArrayList<>()).add(m);
+        byAddress.computeIfAbsent(m.server().config().address(), k -> new ArrayList<>()).add(m);
     }
 
     @Override
-    public void close() {}
+    public void onCheck(CheckReport report) {
+        Member m = member(report);
+        if (m == null) {
+            return;
+        }
+        Server server = m.server();
+        server.recordCheck(report);
+        long probeStart = System.nanoTime() - report.result().duration().toNanos();
+        if (report.result().passed()) {
+            liftIfFresh(m, RECHECK, probeStart);
+            liftIfFresh(m, CONNECT, probeStart);
+        } else if (server.vetoedBy(RECHECK) && report.result().status() == CheckStatus.L7STS
+                && fresh(m, RECHECK, probeStart)) {
+            confirmDemoted(m, report);
+        }
+        if (report.changed()) {
+            changed(m, report);
+        }
+    }
+
+    private void changed(Member m, CheckReport report) {
+        Backend backend = m.backend();
+        Server server = m.server();
+        boolean up = report.current() == OperationalState.UP;
+        backend.setOpState(server, up ? Server.OpState.UP : Server.OpState.DOWN);
+        int cut = 0;
+        if (!up && server.config().shutdownSessionsOnDown()) {
+            cut = backend.shutdownSessions(server, 'D');
+        }
+        if (up && !server.config().backup() && server.config().shutdownBackupSessionsOnUp()) {
+            for (Server other : backend.servers()) {
+                if (other.config().backup()) {
+                    backend.shutdownSessions(other, 'U');
+                }
+            }
+        }
+        String line = HealthLog.stateChange(report, new HealthLog.ServerCounts(backend.activeUsable(),
+                backend.backupUsable(), server.sessions() + cut, 0, backend.queued()));
+        if (up) {
+            LOG.info(line);
+        } else {
+            LOG.warn(line);
+            if (backend.activeUsable() + backend.backupUsable() == 0) {
+                LOG.error("backend '{}' has no server available!", backend.name());
+            }
+        }
+        if (up && m.pool() == PoolKind.PRIMARY) {
+            for (Member other : byBackend.get(backend)) {
+                if (other != m && other.server().usable()) {
+                    veto(other, RECHECK, server.name() + " came up on this primary pool; re-checking");
+                }
+            }
+            for (Member same : byAddress.getOrDefault(server.config().address(), List.of())) {
+                if (same.pool() == PoolKind.REPLICA) {
+                    veto(same, RECHECK, "holds the primary role in '" + backend.name() + "'; re-checking");
+                }
+            }
+        }
+        for (Member sibling : byBackend.get(backend)) {
+            if (sibling != m) {
+                sibling.checker().hurry(REACTION_WINDOW);
+            }
+        }
+        if (m.pool() == PoolKind.PRIMARY) {
+            for (Member same : byAddress.getOrDefault(server.config().address(), List.of())) {
+                if (same != m) {
+                    same.checker().hurry(REACTION_WINDOW);
+                }
+            }
+        }
+    }
+
+    /** A withdrawn server answered "not me" on a fresh check: its role is gone, its sessions go too. */
+    private void confirmDemoted(Member m, CheckReport report) {
+        if (m.server().config().shutdownSessionsOnDown() && m.server().sessions() > 0) {
+            int cut = m.backend().shutdownSessions(m.server(), 'D');
+            LOG.warn("Server {}/{} answers {} while another node holds its role: {} sessions cut",
+                    m.backend().name(), m.server().name(), report.result().code().orElse(0), cut);
+        }
+    }
+
+    @Override
+    public void connectFailed(Backend backend, Server server, Throwable cause) {
+        Member m = members.get(server);
+        if (m != null && server.usable()) {
+            veto(m, CONNECT, "connection failed (" + cause.getClass().getSimpleName() + "); re-checking");
+        }
+    }
+
+    private void veto(Member m, String source, String reason) {
+        vetoSince.put(key(m, source), System.nanoTime());
+        if (m.backend().setVeto(m.server(), source, reason)) {
+            LOG.info("Server {}/{} withdrawn: {}", m.backend().name(), m.server().name(), reason);
+        }
+        m.checker().checkNow();
+    }
+
+    private boolean fresh(Member m, String source, long probeStart) {
+        Long since = vetoSince.get(key(m, source));
+        return since != null && probeStart >= since;
+    }
+
+    private void liftIfFresh(Member m, String source, long probeStart) {
+        if (m.server().vetoedBy(source) && fresh(m, source, probeStart)) {
+            vetoSince.remove(key(m, source));
+            if (m.backend().setVeto(m.server(), source, null)) {
+                LOG.info("Server {}/{} back in its pool: check passed", m.backend().name(), m.server().name());
+            }
+        }
+    }
+
+    private static String key(Member m, String source) {
+        return m.backend().name() + "/" + m.server().name() + "/" + source;
+    }
+
+    private Member member(CheckReport report) {
+        for (Map.Entry<Backend, List<Member>> e : byBackend.entrySet()) {
+            if (e.getKey().name().equals(report.backend())) {
+                for (Member m : e.getValue()) {
+                    if (m.server().name().equals(report.server())) {
+                        return m;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        members.values().forEach(m -> m.checker().close());
+        env.close();
+    }
 }

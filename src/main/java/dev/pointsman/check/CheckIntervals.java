@@ -1,0 +1,45 @@
+package dev.pointsman.check;
+
+import dev.pointsman.config.ServerConfig;
+import java.time.Duration;
+
+/**
+ * When the next check runs: a pure function of the server's health state (HAProxy's
+ * {@code srv_getinter}) plus Pointsman's "hurry" mode used by the runtime's reaction rule.
+ *
+ * <ul>
+ *   <li>{@code inter} while fully UP;</li>
+ *   <li>{@code fastinter} (default {@code inter}) while going up or down, never checked, or hurried;</li>
+ *   <li>{@code downinter} (default {@code inter}) while fully DOWN.</li>
+ * </ul>
+ */
+final class CheckIntervals {
+    private final Duration inter;
+    private final Duration fastinter;
+    private final Duration downinter;
+
+    CheckIntervals(Duration inter, Duration fastinter, Duration downinter) {
+        this.inter = inter;
+        this.fastinter = fastinter;
+        this.downinter = downinter;
+    }
+
+    static CheckIntervals of(ServerConfig server) {
+        return new CheckIntervals(server.inter(), server.effectiveFastinter(), server.effectiveDowninter());
+    }
+
+    Duration next(HealthState state, boolean hurried) {
+        if (hurried || !state.checked() || state.transitional()) {
+            return fastinter;
+        }
+        return state.up() ? inter : downinter;
+    }
+
+    /** HAProxy's staggered start: server {@code index} of {@code count} first runs at {@code inter*index/count}. */
+    static Duration firstDelay(Duration inter, int index, int count) {
+        if (count <= 0 || index <= 0) {
+            return Duration.ZERO;
+        }
+        return inter.multipliedBy(Math.min(index, count)).dividedBy(count);
+    }
+}

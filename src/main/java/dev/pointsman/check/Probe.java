@@ -1,0 +1,20 @@
+package dev.pointsman.check;
+
+import java.util.function.Consumer;
+
+/** One kind of check against one server. Stateless between runs; each run is independent. */
+interface Probe {
+    /**
+     * Starts one check. {@code done} is called exactly once with the outcome (on any thread),
+     * unless the returned handle is cancelled first, in which case it is never called.
+     */
+    Cancellable start(Consumer<ProbeOutcome> done);
+
+    /** Something that can be stopped: a probe in flight or a scheduled task. */
+    @FunctionalInterface
+    interface Cancellable {
+        Cancellable NONE = () -> {};
+
+        void cancel();
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The command line, HAProxy's conventions: {@code -f FILE|DIR} (repeatable, in order), {@code -c}
+ * checks the configuration and exits 0 or 1, {@code -v} prints the version. SIGTERM and SIGINT
+ * stop the proxy softly (see {@link dev.pointsman.runtime.Pointsman#stop}).
+ */
+package dev.pointsman.cli;

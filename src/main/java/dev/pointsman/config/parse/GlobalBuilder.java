@@ -1,0 +1,24 @@
+package dev.pointsman.config.parse;
+
+import dev.pointsman.config.Global;
+import dev.pointsman.config.LogTarget;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@code global} section being read; several global sections add up, as in HAProxy. */
+final class GlobalBuilder {
+    int maxconn = Global.DEFAULT_MAXCONN;
+    final List<LogTarget> logs = new ArrayList<>();
+    Duration hardStopAfter;
+    int nbthread;
+    String pidfile;
+    final List<String> statsSockets = new ArrayList<>();
+
+    Global build() {
+        return new Global(maxconn, logs, Optional.ofNullable(hardStopAfter), nbthread, Optional.ofNullable(pidfile),
+                statsSockets);
+    }
+}

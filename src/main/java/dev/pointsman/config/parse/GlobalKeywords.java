@@ -1,0 +1,96 @@
+package dev.pointsman.config.parse;
+
+/**
+ * The {@code global} section. Keywords Pointsman accepts without effect (daemon, chroot, user,
+ * group, uid, gid, the runtime API socket) add a notice; nbthread sets the event-loop threads.
+ */
+final class GlobalKeywords {
+    private GlobalKeywords() {}
+
+    static final Table<GlobalBuilder> STATS = new Table<GlobalBuilder>("stats keyword", "stats ")
+            .row("socket", "G", GlobalKeywords::statsSocket)
+            .row("timeout", "G", GlobalKeywords::statsTimeout)
+            .row("maxconn", "G", GlobalKeywords::statsMaxconn)
+            .notImplemented("", "bind-process");
+
+    static final Table<GlobalBuilder> TABLE = new Table<GlobalBuilder>("keyword", "")
+            .row("maxconn", "G", GlobalKeywords::maxconn)
+            .row("log", "G", GlobalKeywords::log)
+            .row("chroot", "G", GlobalKeywords::chroot)
+            .row("user", "G", GlobalKeywords::user)
+            .row("group", "G", GlobalKeywords::user)
+            .row("uid", "G", GlobalKeywords::user)
+            .row("gid", "G", GlobalKeywords::user)
+            .row("daemon", "G", GlobalKeywords::daemon)
+            .row("pidfile", "G", GlobalKeywords::pidfile)
+            .row("nbthread", "G", GlobalKeywords::nbthread)
+            .row("hard-stop-after", "G", GlobalKeywords::hardStopAfter)
+            .row("stats", "G", STATS::dispatch)
+            .notImplemented("", NotImplemented.GLOBAL);
+
+    static void maxconn(GlobalBuilder g, Args a) {
+        g.maxconn = Values.positive(a);
+        a.end();
+    }
+
+    static void log(GlobalBuilder g, Args a) {
+        if (a.peek().equals("global")) {
+            throw a.fail("'log global' is only meaningful in a proxy section (it copies the global log targets)");
+        }
+        g.logs.add(LogKeywords.target(a));
+    }
+
+    static void chroot(GlobalBuilder g, Args a) {
+        a.next("<directory> as argument");
+        a.end();
+        a.notice("'chroot' accepted without effect: Pointsman does not chroot (use systemd's RootDirectory= or a container)");
+    }
+
+    static void user(GlobalBuilder g, Args a) {
+        a.next("<name> as argument");
+        a.end();
+        a.notice("'" + a.keyword() + "' accepted without effect: Pointsman does not switch user or group"
+                + " (start it as the wanted user, e.g. systemd User=/Group=)");
+    }
+
+    static void daemon(GlobalBuilder g, Args a) {
+        a.end();
+        a.notice("'daemon' accepted without effect: Pointsman does not fork into the background"
+                + " (run it under systemd or another supervisor)");
+    }
+
+    static void pidfile(GlobalBuilder g, Args a) {
+        g.pidfile = a.next("<file> as argument");
+        a.end();
+    }
+
+    static void nbthread(GlobalBuilder g, Args a) {
+        g.nbthread = Values.range(a, 1, 4096);
+        a.end();
+    }
+
+    static void hardStopAfter(GlobalBuilder g, Args a) {
+        g.hardStopAfter = Values.time(a, Units.Default.MILLIS);
+        a.end();
+    }
+
+    static void statsSocket(GlobalBuilder g, Args a) {
+        g.statsSockets.add(a.next("<path> or <address:port> as argument"));
+        while (a.has()) {
+            a.next(""); // mode 660 level admin expose-fd listeners ...: the socket is not opened anyway
+        }
+        a.notice("'stats socket' accepted but ignored: the runtime API socket is not implemented yet");
+    }
+
+    static void statsTimeout(GlobalBuilder g, Args a) {
+        Values.time(a, Units.Default.MILLIS);
+        a.end();
+        a.notice("'stats timeout' accepted but ignored: the runtime API socket is not implemented yet");
+    }
+
+    static void statsMaxconn(GlobalBuilder g, Args a) {
+        Values.positive(a);
+        a.end();
+        a.notice("'stats maxconn' accepted but ignored: the runtime API socket is not implemented yet");
+    }
+}

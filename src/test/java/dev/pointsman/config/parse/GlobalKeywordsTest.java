@@ -1,0 +1,144 @@
+package dev.pointsman.config.parse;
+
+import dev.pointsman.config.Config;
+import dev.pointsman.config.Global;
+import dev.pointsman.config.LogTarget;
+import dev.pointsman.config.LogTarget.Facility;
+import dev.pointsman.config.LogTarget.Format;
+import dev.pointsman.config.LogTarget.Kind;
+import dev.pointsman.config.LogTarget.Level;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class GlobalKeywordsTest {
+    private static Config global(String... lines) throws ConfigException {
+        return Configs.parse("global\n    " + String.join("\n    ", lines) + "\n");
+    }
+
+    static Stream<Arguments> keywords() {
+        return Stream.of(
+                arguments("maxconn 100", (Function<Global, Object>) Global::maxconn, 100),
+                arguments("nbthread 4", (Function<Global, Object>) Global::nbthread, 4),
+                arguments("pidfile /run/pointsman.pid", (Function<Global, Object>) Global::pidfile,
+                        Optional.of("/run/pointsman.pid")),
+                arguments("hard-stop-after 30s", (Function<Global, Object>) Global::hardStopAfter,
+                        Optional.of(Duration.ofSeconds(30))),
+                arguments("hard-stop-after 1500", (Function<Global, Object>) Global::hardStopAfter,
+                        Optional.of(Duration.ofMillis(1500))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("keywords")
+    void globalKeywordSetsItsField(String line, Function<Global, Object> field, Object expected) throws ConfigException {
+        assertThat(field.apply(global(line).global())).isEqualTo(expected);
+    }
+
+    @Test
+    void unsetGlobalUsesDefaults() throws ConfigException {
+        assertThat(global("daemon").global().maxconn()).isEqualTo(Global.DEFAULT_MAXCONN);
+        assertThat(global("daemon").global().nbthread()).isZero();
+    }
+
+    static Stream<Arguments> logs() {
+        return Stream.of(
+                arguments("log 127.0.0.1 local2", new LogTarget(Kind.UDP, "127.0.0.1", 514, Facility.LOCAL2, Level.DEBUG,
+                        Level.EMERG, Format.RFC3164, null)),
+                arguments("log 10.0.0.5:1514 local0 notice", new LogTarget(Kind.UDP, "10.0.0.5", 1514, Facility.LOCAL0,
+                        Level.NOTICE, Level.EMERG, Format.RFC3164, null)),
+                arguments("log udp@logs.example:514 daemon info err", new LogTarget(Kind.UDP, "logs.example", 514,
+                        Facility.DAEMON, Level.INFO, Level.ERR, Format.RFC3164, null)),
+                arguments("log [::1]:515 user", new LogTarget(Kind.UDP, "::1", 515, Facility.USER, Level.DEBUG,
+                        Level.EMERG, Format.RFC3164, null)),
+                arguments("log /dev/log local0", new LogTarget(Kind.UNIX, "/dev/log", 0, Facility.LOCAL0, Level.DEBUG,
+                        Level.EMERG, Format.RFC3164, null)),
+                arguments("log unix@/var/run/log local1 notice", new LogTarget(Kind.UNIX, "/var/run/log", 0,
+                        Facility.LOCAL1, Level.NOTICE, Level.EMERG, Format.RFC3164, null)),
+                arguments("log stdout format raw daemon", new LogTarget(Kind.STDOUT, "", 0, Facility.DAEMON, Level.DEBUG,
+                        Level.EMERG, Format.RAW, null)),
+                arguments("log stdout format raw local0", new LogTarget(Kind.STDOUT, "", 0, Facility.LOCAL0, Level.DEBUG,
+                        Level.EMERG, Format.RAW, null)),
+                arguments("log stderr format rfc5424 local7 warning", new LogTarget(Kind.STDERR, "", 0, Facility.LOCAL7,
+                        Level.WARNING, Level.EMERG, Format.RFC5424, null)),
+                arguments("log fd@2 format short local0", new LogTarget(Kind.STDERR, "", 0, Facility.LOCAL0, Level.DEBUG,
+                        Level.EMERG, Format.SHORT, null)),
+                arguments("log 127.0.0.1 format local local3", new LogTarget(Kind.UDP, "127.0.0.1", 514, Facility.LOCAL3,
+                        Level.DEBUG, Level.EMERG, Format.LOCAL, null)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("logs")
+    void logLineGivesTarget(String line, LogTarget expected) throws ConfigException {
+        LogTarget actual = global(line).global().logs().get(0);
+        assertThat(actual).usingRecursiveComparison().ignoringFields("source").isEqualTo(expected);
+        assertThat(actual.source().line()).isEqualTo(2);
+    }
+
+    @Test
+    void severalLogLinesKeepTheirOrder() throws ConfigException {
+        assertThat(global("log /dev/log local0", "log /dev/log local1 notice").global().logs())
+                .extracting(LogTarget::facility).containsExactly(Facility.LOCAL0, Facility.LOCAL1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "daemon | 'daemon' accepted without effect",
+            "chroot /var/lib/haproxy | 'chroot' accepted without effect",
+            "user haproxy | 'user' accepted without effect",
+            "group haproxy | 'group' accepted without effect",
+            "uid 99 | 'uid' accepted without effect",
+            "gid 99 | 'gid' accepted without effect",
+            "stats socket /var/run/haproxy/admin.sock mode 660 level admin expose-fd listeners | runtime API socket is not implemented yet",
+            "stats timeout 30s | 'stats timeout' accepted but ignored",
+            "stats maxconn 10 | 'stats maxconn' accepted but ignored"})
+    void keywordWithoutEffectAddsANoticeWithFileAndLine(String line, String notice) throws ConfigException {
+        Config config = global(line);
+        assertThat(config.notices()).singleElement().satisfies(n -> {
+            assertThat(n.source().toString()).isEqualTo("t.cfg:2");
+            assertThat(n.message()).contains(notice);
+        });
+    }
+
+    @Test
+    void statsSocketIsRecordedForTheAdminPackage() throws ConfigException {
+        assertThat(global("stats socket /run/haproxy/admin.sock mode 660 level admin").global().statsSockets())
+                .containsExactly("/run/haproxy/admin.sock");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "maxconn 0 | 'maxconn' expects an integer > 0, got '0'",
+            "maxconn lots | 'maxconn' expects an integer > 0, got 'lots'",
+            "nbthread 0 | nbthread: 0 (expected: 1-4096)",
+            "hard-stop-after 5x | 'hard-stop-after': unknown time unit 'x'",
+            "log global | only meaningful in a proxy section",
+            "log 127.0.0.1 | 'log' expects <address> and <facility>",
+            "log 127.0.0.1 loca0 | unknown facility 'loca0'; did you mean 'local0'?",
+            "log 127.0.0.1 local0 noitce | unknown level 'noitce'; did you mean 'notice'?",
+            "log 127.0.0.1:70000 local0 | port: 70000 (expected: 1-65535)",
+            "log stdout format json local0 | unknown format 'json'",
+            "log ring@buf local0 | 'ring@' targets are an HAProxy feature that Pointsman does not implement",
+            "log 127.0.0.1 len 1024 local0 | 'log ... len' is an HAProxy keyword that Pointsman does not implement",
+            "log 127.0.0.1 local0 info err x | unexpected argument 'x'",
+            "pidfile | 'pidfile' expects <file>",
+            "daemon now | 'daemon': unexpected argument 'now'",
+            "stats sokcet /x | unknown stats keyword 'sokcet' in 'global' section; did you mean 'socket'?",
+            "ulimit-n 1000 | 'ulimit-n' is an HAProxy keyword that Pointsman does not implement",
+            "spread-checks 5 | 'spread-checks' is an HAProxy keyword that Pointsman does not implement",
+            "maxconnn 10 | unknown keyword 'maxconnn' in 'global' section; did you mean 'maxconn'?",
+            "server pg-1 pg-1:5432 | 'server' is not allowed in the 'global' section"})
+    void badGlobalLineIsAnErrorAtItsLine(String line, String message) {
+        ConfigException e = Configs.failure("global\n    " + line + "\n");
+        assertThat(e.getMessage()).startsWith("parsing [t.cfg:2] : ").contains(message);
+    }
+}
