@@ -24,17 +24,22 @@ import java.util.stream.Stream;
  *
  * <p>Its stdout and stderr go, merged, to target/e2e/LABEL-PROXY.log. {@link #start} refuses to
  * run when a port of the configuration already accepts (it would test someone else's proxy) and
- * waits, bounded, until every bound port accepts; {@link #close} sends SIGTERM to the process and
+ * waits, bounded, until every TCP frontend port accepts (not the stats page's); {@link #close} sends SIGTERM to the process and
  * its descendants, then SIGKILL after {@link #STOP_BOUND}.
  */
 final class ProxyProcess implements AutoCloseable {
     static final Duration START_BOUND = Duration.ofSeconds(30);
     static final Duration STOP_BOUND = Duration.ofSeconds(10);
     private static final Pattern BIND_PORT = Pattern.compile("^\\s*bind\\s+\\S*:(\\d+)\\b", Pattern.MULTILINE);
+    private static final Pattern SECTION = Pattern.compile("^(?=(?:global|defaults|listen|frontend|backend)\\b)", Pattern.MULTILINE);
+    private static final Pattern MODE_HTTP = Pattern.compile("^\\s*mode\\s+http\\b", Pattern.MULTILINE);
 
     private final String name;
     private final List<String> command;
+    /** Every bound port: none may be in use before the start. */
     private final List<Integer> ports;
+    /** The TCP frontends' ports: the start is complete when each accepts. */
+    private final List<Integer> frontendPorts;
     private Process process;
     private Path log;
     private Thread reaper;
@@ -42,7 +47,8 @@ final class ProxyProcess implements AutoCloseable {
     private ProxyProcess(String name, List<String> command, Path cfg) {
         this.name = name;
         this.command = command;
-        this.ports = bindPorts(cfg);
+        this.ports = bindPorts(cfg, false);
+        this.frontendPorts = bindPorts(cfg, true);
     }
 
     /** The proxy named by {@code -De2e.proxy}: pointsman (default) or haproxy. */
@@ -74,7 +80,7 @@ final class ProxyProcess implements AutoCloseable {
         return name;
     }
 
-    /** Starts the process and waits until every port of the configuration accepts. */
+    /** Starts the process and waits until every TCP frontend port of the configuration accepts. */
     ProxyProcess start(String label) {
         for (int port : ports) {
             if (accepts(port)) {
@@ -93,19 +99,19 @@ final class ProxyProcess implements AutoCloseable {
         reaper = new Thread(this::kill, "e2e-proxy-reaper");
         Runtime.getRuntime().addShutdownHook(reaper); // a dying test JVM takes the proxy along
         long deadline = System.nanoTime() + START_BOUND.toNanos();
-        while (!ports.stream().allMatch(ProxyProcess::accepts)) {
+        while (!frontendPorts.stream().allMatch(ProxyProcess::accepts)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue()
-                        + " before accepting on " + ports + "; its log (" + log + "):\n" + log());
+                        + " before accepting on " + frontendPorts + "; its log (" + log + "):\n" + log());
             }
             if (System.nanoTime() > deadline) {
                 close();
-                throw new IllegalStateException(name + " did not accept on every port of " + ports + " within "
+                throw new IllegalStateException(name + " did not accept on every port of " + frontendPorts + " within "
                         + START_BOUND + "; its log (" + log + "):\n" + log());
             }
             sleep(50);
         }
-        System.out.printf("%s started (pid %d), accepting on %s; log: %s%n", name, process.pid(), ports, log);
+        System.out.printf("%s started (pid %d), accepting on %s; log: %s%n", name, process.pid(), frontendPorts, log);
         return this;
     }
 
@@ -180,20 +186,31 @@ final class ProxyProcess implements AutoCloseable {
         }
     }
 
-    static List<Integer> bindPorts(Path cfg) {
+    /**
+     * The ports of the configuration's {@code bind} lines: all of them, or only those of TCP
+     * sections (a section with {@code mode http} is the stats page, not a frontend).
+     */
+    static List<Integer> bindPorts(Path cfg, boolean tcpOnly) {
+        String text;
         try {
-            Matcher m = BIND_PORT.matcher(Files.readString(cfg));
-            List<Integer> ports = new ArrayList<>();
-            while (m.find()) {
-                ports.add(Integer.parseInt(m.group(1)));
-            }
-            if (ports.isEmpty()) {
-                throw new IllegalArgumentException(cfg + ": no `bind ADDRESS:PORT` line");
-            }
-            return ports;
+            text = Files.readString(cfg);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + cfg, e);
         }
+        List<Integer> ports = new ArrayList<>();
+        for (String section : SECTION.split(text)) {
+            if (tcpOnly && MODE_HTTP.matcher(section).find()) {
+                continue;
+            }
+            Matcher m = BIND_PORT.matcher(section);
+            while (m.find()) {
+                ports.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        if (ports.isEmpty()) {
+            throw new IllegalArgumentException(cfg + ": no `bind ADDRESS:PORT` line" + (tcpOnly ? " in a TCP section" : ""));
+        }
+        return ports;
     }
 
     private static void sleep(long millis) {

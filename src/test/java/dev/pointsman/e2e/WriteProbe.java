@@ -139,7 +139,7 @@ final class WriteProbe implements AutoCloseable {
             }
         }
         List<Integer> lost = new ArrayList<>();
-        for (int id : report.acknowledgedIds()) {
+        for (int id : report.acknowledged().keySet()) {
             if (!present.contains(id)) {
                 lost.add(id);
             }
