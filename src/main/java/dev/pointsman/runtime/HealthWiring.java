@@ -45,22 +45,30 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
     static final Duration REACTION_WINDOW = Duration.ofSeconds(15);
     static final String RECHECK = "recheck";
     static final String CONNECT = "connect";
+    /**
+     * A server withdrawn because it refused a session stays out at least this long, even if its
+     * check passes at once: the old primary's REST API says 200 for a second or so after its
+     * PostgreSQL stopped, and sessions must wait for the new primary rather than bounce.
+     */
+    static final Duration CONNECT_HOLD = Duration.ofMillis(500);
 
     private record Member(Backend backend, Server server, HealthChecker checker, PoolKind pool) {}
 
     private final CheckEnvironment env;
+    private final io.netty.channel.EventLoopGroup group;
     private final Map<Server, Member> members = new HashMap<>();
     private final Map<Backend, List<Member>> byBackend = new HashMap<>();
     private final Map<InetSocketAddress, List<Member>> byAddress = new HashMap<>();
     /** When each (server, source) veto was set, to lift it only on a check that started afterwards. */
     private final Map<String, Long> vetoSince = new ConcurrentHashMap<>();
 
-    private HealthWiring(CheckEnvironment env) {
+    private HealthWiring(CheckEnvironment env, io.netty.channel.EventLoopGroup group) {
         this.env = env;
+        this.group = group;
     }
 
     static HealthWiring start(Pointsman p) {
-        HealthWiring wiring = new HealthWiring(CheckEnvironment.create(p.group(), p.transport().socketChannel()));
+        HealthWiring wiring = new HealthWiring(CheckEnvironment.create(p.group(), p.transport().socketChannel()), p.group());
         for (Backend b : p.backends().values()) {
             PoolKind pool = PoolKind.of(b.config().check());
             List<Server> checked = b.servers().stream()
@@ -188,6 +196,14 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
 
     private void liftIfFresh(Member m, String source, long probeStart) {
         if (m.server().vetoedBy(source) && fresh(m, source, probeStart)) {
+            if (source.equals(CONNECT)) {
+                long held = System.nanoTime() - vetoSince.get(key(m, source));
+                if (held < CONNECT_HOLD.toNanos()) {
+                    group.schedule(m.checker()::checkNow, CONNECT_HOLD.toNanos() - held,
+                            java.util.concurrent.TimeUnit.NANOSECONDS);
+                    return;
+                }
+            }
             vetoSince.remove(key(m, source));
             if (m.backend().setVeto(m.server(), source, null)) {
                 LOG.info("Server {}/{} back in its pool: check passed", m.backend().name(), m.server().name());
