@@ -31,6 +31,7 @@ final class ProxyKeywords {
             .row("default-server", "D-LB", ServerKeywords::defaultServer)
             .row("stats", "DFLB", StatsKeywords.TABLE::dispatch)
             .row("http-check", "D-LB", CheckKeywords.HTTP_CHECK::dispatch)
+            .row("patroni-view", "D-LB", PatroniViewKeyword::patroniView)
             .notImplemented("use 'timeout connect'", "contimeout")
             .notImplemented("use 'timeout client'", "clitimeout")
             .notImplemented("use 'timeout server'", "srvtimeout")
