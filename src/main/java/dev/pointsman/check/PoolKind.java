@@ -20,13 +20,13 @@ import java.util.Set;
  *       neither Patroni rule applies there.</li>
  * </ul>
  */
-enum PoolKind {
+public enum PoolKind {
     PRIMARY, REPLICA, OTHER;
 
     private static final Set<String> PRIMARY_PATHS = Set.of("", "/", "/primary", "/master", "/read-write");
     private static final Set<String> STANDBY_PATHS = Set.of("/async", "/asynchronous", "/sync", "/synchronous", "/quorum");
 
-    static PoolKind of(String uri) {
+    public static PoolKind of(String uri) {
         String path = uri.toLowerCase(Locale.ROOT);
         int q = path.indexOf('?');
         if (q >= 0) {

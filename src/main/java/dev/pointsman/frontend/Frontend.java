@@ -62,6 +62,11 @@ public final class Frontend implements SessionOrigin {
         return maxconn;
     }
 
+    /** False once {@link #stopAccepting()} ran (stats show STOP). */
+    public boolean accepting() {
+        return !stopped;
+    }
+
     public int maxSessions() {
         return maxFeconn.get();
     }

@@ -10,6 +10,9 @@ import dev.pointsman.frontend.ConnectionGate;
 import dev.pointsman.frontend.Frontend;
 import dev.pointsman.log.AccessLog;
 import dev.pointsman.net.Transport;
+import dev.pointsman.stats.Stats;
+import dev.pointsman.stats.StatsServer;
+import java.net.InetSocketAddress;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +35,7 @@ public final class Pointsman implements AutoCloseable {
     private final Map<String, Backend> backends = new LinkedHashMap<>();
     private final List<Frontend> frontends = new ArrayList<>();
     private final List<AutoCloseable> services = new ArrayList<>();
+    private Stats stats;
     private volatile boolean stopped;
 
     private Pointsman(Config config, Transport transport) {
@@ -72,6 +76,7 @@ public final class Pointsman implements AutoCloseable {
                 frontends.add(new Frontend(p, backend, policy, gate));
             }
         }
+        stats = Services.stats(this);
         services.add(HealthWiring.start(this));
         services.addAll(Services.start(this));
         for (Frontend f : frontends) {
@@ -108,6 +113,17 @@ public final class Pointsman implements AutoCloseable {
 
     public List<Frontend> frontends() {
         return frontends;
+    }
+
+    /** What the stats outputs read. */
+    public Stats stats() {
+        return stats;
+    }
+
+    /** Where the stats page of {@code proxy} listens; empty when it has none. */
+    public List<InetSocketAddress> statsAddresses(String proxy) {
+        return services.stream().filter(StatsServer.class::isInstance).map(StatsServer.class::cast)
+                .filter(s -> s.proxyName().equals(proxy)).flatMap(s -> s.boundAddresses().stream()).toList();
     }
 
     public Optional<Frontend> frontend(String name) {
