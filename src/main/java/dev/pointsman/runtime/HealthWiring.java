@@ -8,6 +8,8 @@ import dev.pointsman.check.HealthChecker;
 import dev.pointsman.check.HealthListener;
 import dev.pointsman.check.HealthLog;
 import dev.pointsman.check.OperationalState;
+import dev.pointsman.config.LogTarget.Level;
+import dev.pointsman.log.ProxyLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +32,7 @@ final class HealthWiring implements HealthListener, AutoCloseable {
     private final Map<String, Backend> backends;
     private final CheckEnvironment env;
     private final Map<String, List<HealthChecker>> checkers = new HashMap<>();
+    private final Map<String, ProxyLog> logs = new HashMap<>();
 
     private HealthWiring(Map<String, Backend> backends, CheckEnvironment env) {
         this.backends = backends;
@@ -39,6 +42,7 @@ final class HealthWiring implements HealthListener, AutoCloseable {
     static HealthWiring start(Pointsman p) {
         HealthWiring wiring = new HealthWiring(p.backends(),
                 CheckEnvironment.create(p.group(), p.transport().socketChannel()));
+        p.backends().values().forEach(b -> wiring.logs.put(b.name(), p.logs().of(b.config().logs())));
         for (Backend b : p.backends().values()) {
             List<Server> checked = b.servers().stream()
                     .filter(s -> s.config().check() && !s.config().disabled()).toList();
@@ -76,12 +80,23 @@ final class HealthWiring implements HealthListener, AutoCloseable {
         }
         String line = HealthLog.stateChange(report, new HealthLog.ServerCounts(backend.activeUsable(),
                 backend.backupUsable(), server.sessions() + cut, 0, backend.queued()));
+        ProxyLog log = logs.getOrDefault(backend.name(), null);
         if (up) {
             LOG.info(line);
+            if (log != null) {
+                log.log(Level.NOTICE, line);
+            }
         } else {
             LOG.warn(line);
+            if (log != null) {
+                log.log(Level.ALERT, line);
+            }
             if (backend.activeUsable() + backend.backupUsable() == 0) {
                 LOG.error("backend '{}' has no server available!", backend.name());
+                if (log != null) {
+                    log.log(Level.EMERG, ProxyLines.kind(backend.config()) + " " + backend.name()
+                            + " has no server available!");
+                }
             }
         }
         for (HealthChecker sibling : checkers.getOrDefault(backend.name(), List.of())) {

@@ -8,7 +8,7 @@ import dev.pointsman.config.Proxy;
 import dev.pointsman.frontend.BindFailedException;
 import dev.pointsman.frontend.ConnectionGate;
 import dev.pointsman.frontend.Frontend;
-import dev.pointsman.log.AccessLog;
+import dev.pointsman.log.LogService;
 import dev.pointsman.net.Transport;
 import dev.pointsman.stats.Stats;
 import dev.pointsman.stats.StatsServer;
@@ -36,6 +36,7 @@ public final class Pointsman implements AutoCloseable {
     private final List<Frontend> frontends = new ArrayList<>();
     private final List<AutoCloseable> services = new ArrayList<>();
     private Stats stats;
+    private LogService logs = LogService.none();
     private volatile boolean stopped;
 
     private Pointsman(Config config, Transport transport) {
@@ -63,7 +64,7 @@ public final class Pointsman implements AutoCloseable {
 
     private void build() throws BindFailedException {
         config.notices().forEach(n -> LOG.info("notice: {}", n));
-        AccessLog accessLog = AccessLogs.of(config);
+        logs = LogService.start(config);
         for (Proxy p : config.proxies()) {
             if (p.isBackend() && p.mode() == Proxy.Mode.TCP) {
                 backends.put(p.name(), new Backend(p, System::nanoTime));
@@ -72,7 +73,8 @@ public final class Pointsman implements AutoCloseable {
         for (Proxy p : config.proxies()) {
             if (p.isFrontend() && p.mode() == Proxy.Mode.TCP) {
                 Backend backend = backends.get(p.defaultBackend().orElseThrow());
-                SessionPolicy policy = SessionPolicy.of(p, backend.config(), transport.socketChannel(), accessLog);
+                SessionPolicy policy = SessionPolicy.of(p, backend.config(), transport.socketChannel(),
+                        AccessLogs.of(p, logs.of(p.logs())));
                 frontends.add(new Frontend(p, backend, policy, gate));
             }
         }
@@ -82,6 +84,7 @@ public final class Pointsman implements AutoCloseable {
         for (Frontend f : frontends) {
             f.bind(transport, group);
         }
+        config.proxies().forEach(p -> ProxyLines.started(p, logs));
         LOG.info("Proxy started: {} frontends, {} backends, transport {}, {} event-loop threads, maxconn {}",
                 frontends.size(), backends.size(), transport.name(), threads(), gate.maxconn());
     }
@@ -101,6 +104,11 @@ public final class Pointsman implements AutoCloseable {
 
     public EventLoopGroup group() {
         return group;
+    }
+
+    /** The {@code log} senders. */
+    public LogService logs() {
+        return logs;
     }
 
     public ConnectionGate gate() {
@@ -140,6 +148,7 @@ public final class Pointsman implements AutoCloseable {
         }
         stopped = true;
         LOG.info("Proxy stopping: {} sessions active", gate.actconn());
+        config.proxies().forEach(p -> ProxyLines.stopping(p, logs));
         frontends.forEach(Frontend::stopAccepting);
         long deadline = drain.map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
         while (gate.actconn() > 0 && System.nanoTime() < deadline) {
@@ -159,6 +168,10 @@ public final class Pointsman implements AutoCloseable {
         if (cut > 0) {
             LOG.info("hard-stop-after reached: {} sessions closed", cut);
         }
+        for (Proxy p : config.proxies()) {
+            ProxyLines.stopped(p, logs, frontend(p.name()), backends,
+                    stats == null ? 0 : stats.listenerConnections(p.name()));
+        }
         close();
         LOG.info("Proxy stopped.");
     }
@@ -175,5 +188,6 @@ public final class Pointsman implements AutoCloseable {
             }
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        logs.close();
     }
 }

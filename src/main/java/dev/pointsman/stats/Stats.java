@@ -57,6 +57,12 @@ public final class Stats {
         return listeners.computeIfAbsent(proxy, p -> new ListenerCounters(limit));
     }
 
+    /** Connections a stats listener accepted since start (0 for a proxy without one). */
+    public long listenerConnections(String proxy) {
+        ListenerCounters c = listeners.get(proxy);
+        return c == null ? 0 : c.total.sum();
+    }
+
     /** Every proxy of the configuration, in file order, with its rows. */
     List<ProxyBlock> collect() {
         long now = nanoClock.getAsLong();
