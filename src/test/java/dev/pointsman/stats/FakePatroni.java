@@ -38,6 +38,11 @@ final class FakePatroni implements AutoCloseable {
                 + "\"xlog\":{\"received_location\":" + replayed + ",\"replayed_location\":" + replayed + "}}");
     }
 
+    void answer(int status, String body) {
+        this.body = body;
+        this.status = status;
+    }
+
     int port() {
         return server.getAddress().getPort();
     }

@@ -29,6 +29,10 @@ final class StatsFixture implements AutoCloseable {
     final Pointsman proxy;
 
     StatsFixture(String global, String statsExtra) throws Exception {
+        this(global, "", statsExtra);
+    }
+
+    StatsFixture(String global, String defaults, String statsExtra) throws Exception {
         echo = TestServer.echo();
         pg1 = FakePatroni.primary(5000);
         pg2 = FakePatroni.replica(4000);
@@ -36,7 +40,7 @@ final class StatsFixture implements AutoCloseable {
         primaryPort = freePort();
         String cfg = "global\n    maxconn 200\n" + global
                 + "defaults\n    mode tcp\n    timeout connect 1s\n    timeout client 30s\n    timeout server 30s\n"
-                + "    timeout check 1s\n"
+                + "    timeout check 1s\n" + defaults
                 + "listen stats\n    mode http\n    bind 127.0.0.1:" + statsPort + "\n    stats enable\n    stats uri /\n"
                 + "    stats auth admin:secret\n    stats refresh 5s\n    stats show-node\n" + statsExtra
                 + "listen primary\n    bind 127.0.0.1:" + primaryPort + "\n    option httpchk GET /primary\n"
