@@ -89,6 +89,13 @@ public final class LogService implements AutoCloseable {
         }
     }
 
+    /** What is queued, removed from the queue (tests of a service whose thread was never started). */
+    java.util.List<Event> drainForTest() {
+        java.util.List<Event> out = new ArrayList<>();
+        queue.drainTo(out);
+        return out;
+    }
+
     private synchronized LogSender sender(LogTarget t) {
         String key = t.kind() + " " + t.address() + ":" + t.port();
         return senders.computeIfAbsent(key, k -> open(t));
