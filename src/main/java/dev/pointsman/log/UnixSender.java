@@ -26,27 +26,37 @@ import java.util.concurrent.TimeUnit;
 final class UnixSender implements LogSender {
     private final DomainSocketAddress target;
     private final EventLoopGroup group;
-    private final Channel channel;
+    private final Bootstrap bootstrap;
+    private Channel channel;
 
-    UnixSender(String path) throws IOException {
+    UnixSender(String path) {
         this.target = new DomainSocketAddress(path);
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("pointsman-log-unix", true),
                 EpollIoHandler.newFactory());
-        try {
-            this.channel = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
-                    .handler(new Ignore()).register().sync().channel();
-        } catch (Exception e) {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw new IOException("unix datagram socket for " + path + ": " + e.getMessage(), e);
-        }
+        this.bootstrap = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class).handler(new Ignore());
     }
 
     static boolean available() {
         return Epoll.isAvailable();
     }
 
+    /**
+     * Sends on a socket connected to the target, (re)connecting first when needed: a syslog
+     * daemon that restarted recreates its socket, and the next line finds it again.
+     */
     @Override
-    public void send(String line) {
+    public void send(String line) throws IOException {
+        if (channel == null || !channel.isActive()) {
+            if (channel != null) {
+                channel.close();
+            }
+            try {
+                channel = bootstrap.connect(target).sync().channel();
+            } catch (Exception e) {
+                channel = null;
+                throw new IOException("unix datagram socket " + target.path() + ": " + e.getMessage(), e);
+            }
+        }
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
         int n = Math.min(bytes.length, UdpSender.MAX_LENGTH);
         channel.writeAndFlush(new DomainDatagramPacket(Unpooled.wrappedBuffer(bytes, 0, n), target));
@@ -54,7 +64,9 @@ final class UnixSender implements LogSender {
 
     @Override
     public void close() {
-        channel.close();
+        if (channel != null) {
+            channel.close();
+        }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 

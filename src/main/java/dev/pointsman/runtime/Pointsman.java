@@ -36,7 +36,7 @@ public final class Pointsman implements AutoCloseable {
     private final List<Frontend> frontends = new ArrayList<>();
     private final List<AutoCloseable> services = new ArrayList<>();
     private Stats stats;
-    private LogService logs = LogService.none();
+    private volatile LogService logs;
     private volatile boolean stopped;
 
     private Pointsman(Config config, Transport transport) {
@@ -148,7 +148,9 @@ public final class Pointsman implements AutoCloseable {
         }
         stopped = true;
         LOG.info("Proxy stopping: {} sessions active", gate.actconn());
-        config.proxies().forEach(p -> ProxyLines.stopping(p, logs));
+        if (logs != null) {
+            config.proxies().forEach(p -> ProxyLines.stopping(p, logs));
+        }
         frontends.forEach(Frontend::stopAccepting);
         long deadline = drain.map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
         while (gate.actconn() > 0 && System.nanoTime() < deadline) {
@@ -168,7 +170,7 @@ public final class Pointsman implements AutoCloseable {
         if (cut > 0) {
             LOG.info("hard-stop-after reached: {} sessions closed", cut);
         }
-        for (Proxy p : config.proxies()) {
+        for (Proxy p : logs == null ? List.<Proxy>of() : config.proxies()) {
             ProxyLines.stopped(p, logs, frontend(p.name()), backends,
                     stats == null ? 0 : stats.listenerConnections(p.name()));
         }
@@ -188,6 +190,8 @@ public final class Pointsman implements AutoCloseable {
             }
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        logs.close();
+        if (logs != null) {
+            logs.close();
+        }
     }
 }

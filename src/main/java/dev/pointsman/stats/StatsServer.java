@@ -13,14 +13,12 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +53,7 @@ public final class StatsServer implements AutoCloseable {
             return t;
         }, new ThreadPoolExecutor.AbortPolicy());
         this.node = proxy.stats().showNode().map(n -> n.isEmpty() ? hostName() : n);
-        this.version = proxy.stats().hideVersion() ? Optional.empty() : Optional.of(version());
+        this.version = proxy.stats().hideVersion() ? Optional.empty() : Optional.of(dev.pointsman.Version.current());
     }
 
     /** Binds every address of the section; a port that cannot be bound is fatal, as for proxies. */
@@ -158,18 +156,6 @@ public final class StatsServer implements AutoCloseable {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             return "localhost";
-        }
-    }
-
-    static String version() {
-        try (InputStream in = StatsServer.class.getResourceAsStream("/dev/pointsman/version.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
         }
     }
 }
