@@ -11,6 +11,8 @@ import dev.pointsman.check.HealthLog;
 import dev.pointsman.check.OperationalState;
 import dev.pointsman.check.PoolKind;
 import java.net.InetSocketAddress;
+import dev.pointsman.config.LogTarget.Level;
+import dev.pointsman.log.ProxyLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,6 +63,7 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
     private final Map<InetSocketAddress, List<Member>> byAddress = new HashMap<>();
     /** When each (server, source) veto was set, to lift it only on a check that started afterwards. */
     private final Map<String, Long> vetoSince = new ConcurrentHashMap<>();
+    private final Map<String, ProxyLog> logs = new HashMap<>();
 
     private HealthWiring(CheckEnvironment env, io.netty.channel.EventLoopGroup group) {
         this.env = env;
@@ -69,6 +72,7 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
 
     static HealthWiring start(Pointsman p) {
         HealthWiring wiring = new HealthWiring(CheckEnvironment.create(p.group(), p.transport().socketChannel()), p.group());
+        p.backends().values().forEach(b -> wiring.logs.put(b.name(), p.logs().of(b.config().logs())));
         for (Backend b : p.backends().values()) {
             PoolKind pool = PoolKind.of(b.config().check());
             List<Server> checked = b.servers().stream()
@@ -116,6 +120,19 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
         Backend backend = m.backend();
         Server server = m.server();
         boolean up = report.current() == OperationalState.UP;
+        // withdraw the other claimants first, so that no new session can reach them once this one is up
+        if (up && m.pool() == PoolKind.PRIMARY) {
+            for (Member other : byBackend.get(backend)) {
+                if (other != m && other.server().usable()) {
+                    veto(other, RECHECK, server.name() + " came up on this primary pool; re-checking");
+                }
+            }
+            for (Member same : byAddress.getOrDefault(server.config().address(), List.of())) {
+                if (same.pool() == PoolKind.REPLICA) {
+                    veto(same, RECHECK, "holds the primary role in '" + backend.name() + "'; re-checking");
+                }
+            }
+        }
         backend.setOpState(server, up ? Server.OpState.UP : Server.OpState.DOWN);
         int cut = 0;
         if (!up && server.config().shutdownSessionsOnDown()) {
@@ -130,23 +147,22 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
         }
         String line = HealthLog.stateChange(report, new HealthLog.ServerCounts(backend.activeUsable(),
                 backend.backupUsable(), server.sessions() + cut, 0, backend.queued()));
+        ProxyLog log = logs.getOrDefault(backend.name(), null);
         if (up) {
             LOG.info(line);
+            if (log != null) {
+                log.log(Level.NOTICE, line);
+            }
         } else {
             LOG.warn(line);
+            if (log != null) {
+                log.log(Level.ALERT, line);
+            }
             if (backend.activeUsable() + backend.backupUsable() == 0) {
                 LOG.error("backend '{}' has no server available!", backend.name());
-            }
-        }
-        if (up && m.pool() == PoolKind.PRIMARY) {
-            for (Member other : byBackend.get(backend)) {
-                if (other != m && other.server().usable()) {
-                    veto(other, RECHECK, server.name() + " came up on this primary pool; re-checking");
-                }
-            }
-            for (Member same : byAddress.getOrDefault(server.config().address(), List.of())) {
-                if (same.pool() == PoolKind.REPLICA) {
-                    veto(same, RECHECK, "holds the primary role in '" + backend.name() + "'; re-checking");
+                if (log != null) {
+                    log.log(Level.EMERG, ProxyLines.kind(backend.config()) + " " + backend.name()
+                            + " has no server available!");
                 }
             }
         }
