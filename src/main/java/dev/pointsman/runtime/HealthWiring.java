@@ -64,6 +64,7 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
     /** When each (server, source) veto was set, to lift it only on a check that started afterwards. */
     private final Map<String, Long> vetoSince = new ConcurrentHashMap<>();
     private final Map<String, ProxyLog> logs = new HashMap<>();
+    private volatile java.util.function.Consumer<Backend> stateChangeHook = b -> { };
 
     private HealthWiring(CheckEnvironment env, io.netty.channel.EventLoopGroup group) {
         this.env = env;
@@ -171,12 +172,25 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
                 sibling.checker().hurry(REACTION_WINDOW);
             }
         }
+        stateChangeHook.accept(backend);
         if (m.pool() == PoolKind.PRIMARY) {
             for (Member same : byAddress.getOrDefault(server.config().address(), List.of())) {
                 if (same != m) {
                     same.checker().hurry(REACTION_WINDOW);
                 }
             }
+        }
+    }
+
+    /** Called after any server of a backend changed state (the cluster view polls faster then). */
+    void onStateChange(java.util.function.Consumer<Backend> hook) {
+        stateChangeHook = hook;
+    }
+
+    /** Checks every server of the backend now, then at the hurried pace for a while. */
+    void hurry(Backend backend) {
+        for (Member m : byBackend.getOrDefault(backend, List.of())) {
+            m.checker().hurry(REACTION_WINDOW);
         }
     }
 

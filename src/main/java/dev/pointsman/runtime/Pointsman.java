@@ -78,8 +78,11 @@ public final class Pointsman implements AutoCloseable {
                 frontends.add(new Frontend(p, backend, policy, gate));
             }
         }
-        stats = Services.stats(this);
-        services.add(HealthWiring.start(this));
+        HealthWiring health = HealthWiring.start(this);
+        services.add(health);
+        ClusterWiring cluster = ClusterWiring.start(this, health);
+        services.add(cluster);
+        stats = Services.stats(this, cluster);
         services.addAll(Services.start(this));
         for (Frontend f : frontends) {
             f.bind(transport, group);

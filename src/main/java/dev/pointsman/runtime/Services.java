@@ -3,6 +3,7 @@ package dev.pointsman.runtime;
 import dev.pointsman.config.Proxy;
 import dev.pointsman.frontend.BindFailedException;
 import dev.pointsman.stats.CheckPatroniView;
+import dev.pointsman.stats.PatroniView;
 import dev.pointsman.stats.Stats;
 import dev.pointsman.stats.StatsServer;
 import java.util.ArrayList;
@@ -28,9 +29,9 @@ final class Services {
         return started;
     }
 
-    static Stats stats(Pointsman p) {
-        return new Stats(p.config(), p.backends(), p.frontends(), new CheckPatroniView(p.backends().values()),
-                System::nanoTime);
+    static Stats stats(Pointsman p, PatroniView cluster) {
+        return new Stats(p.config(), p.backends(), p.frontends(),
+                cluster.orElse(new CheckPatroniView(p.backends().values())), System::nanoTime);
     }
 
     private static void closeQuietly(AutoCloseable c) {
