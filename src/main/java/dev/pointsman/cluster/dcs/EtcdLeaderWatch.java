@@ -1,0 +1,398 @@
+package dev.pointsman.cluster.dcs;
+
+import dev.pointsman.config.DcsWatch;
+import dev.pointsman.net.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Follows Patroni's leader key in etcd through the v3 JSON gateway: read it ({@code /v3/kv/range}),
+ * then watch it ({@code /v3/watch}) from the next revision, and tell a {@link LeaderListener} of
+ * every change of leader, of each outage and of each recovery.
+ *
+ * <p>One connection at a time, to one endpoint. Any failure (refused, timeout, HTTP error, a
+ * broken or silent stream, a line that is not the gateway's JSON) closes it and retries after a
+ * bounded exponential backoff on the next endpoint, re-reading the key first so that a change
+ * made meanwhile is reported. A compacted start revision is not an outage: the key is re-read and
+ * watched again at once. Every step runs on one event loop and never blocks it (host names are
+ * resolved off the loop); {@link #close()} stops everything and silences the listener.
+ */
+public final class EtcdLeaderWatch implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("pointsman.dcs");
+
+    /** Host-name lookups block: they run here, never on the loop. */
+    private static final Executor RESOLVER = new ThreadPoolExecutor(0, 2, 10, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), new DefaultThreadFactory("pointsman-dcs-resolve", true));
+
+    private enum Availability { UNKNOWN, AVAILABLE, UNAVAILABLE }
+
+    private final DcsWatch config;
+    private final LeaderListener listener;
+    private final EventLoop loop;
+    private final Class<? extends Channel> channelClass;
+    private final WatchTimings timings;
+    private final EventLoopGroup ownedGroup;
+    private final String key;
+    private final List<URI> endpoints;
+
+    private volatile boolean closed;
+    // Touched on the loop only:
+    private int endpoint;
+    private int failures;
+    private int attempt;
+    private Availability availability = Availability.UNKNOWN;
+    /** The last leader reported; null until the key was first read. */
+    private Optional<String> leader;
+    private HttpStream stream;
+    private ScheduledFuture<?> timer;
+    private long lastMessageNanos;
+    private boolean watching;
+
+    private EtcdLeaderWatch(DcsWatch config, LeaderListener listener, EventLoop loop,
+                            Class<? extends Channel> channelClass, WatchTimings timings, EventLoopGroup ownedGroup) {
+        if (config.endpoints().isEmpty()) {
+            throw new IllegalArgumentException("patroni-dcs without endpoints");
+        }
+        this.config = config;
+        this.listener = listener;
+        this.loop = loop;
+        this.channelClass = channelClass;
+        this.timings = timings;
+        this.ownedGroup = ownedGroup;
+        this.key = config.leaderKey();
+        this.endpoints = config.endpoints();
+    }
+
+    /**
+     * Starts watching on {@code loop} (usually one of the proxy's event loops), with connections of
+     * {@code channelClass} (the transport's socket channel).
+     */
+    public static EtcdLeaderWatch start(DcsWatch config, LeaderListener listener, EventLoop loop,
+                                        Class<? extends Channel> channelClass) {
+        return start(config, listener, loop, channelClass, WatchTimings.DEFAULT, null);
+    }
+
+    /** Starts watching on an event loop of its own (one NIO thread), shut down by {@link #close()}. */
+    public static EtcdLeaderWatch start(DcsWatch config, LeaderListener listener) {
+        return start(config, listener, WatchTimings.DEFAULT);
+    }
+
+    static EtcdLeaderWatch start(DcsWatch config, LeaderListener listener, WatchTimings timings) {
+        Transport nio = Transport.nio();
+        EventLoopGroup group = nio.newGroup(1, "pointsman-dcs");
+        return start(config, listener, group.next(), nio.socketChannel(), timings, group);
+    }
+
+    static EtcdLeaderWatch start(DcsWatch config, LeaderListener listener, EventLoop loop,
+                                 Class<? extends Channel> channelClass, WatchTimings timings, EventLoopGroup owned) {
+        EtcdLeaderWatch watch = new EtcdLeaderWatch(config, listener, loop, channelClass, timings, owned);
+        loop.execute(watch::connect);
+        return watch;
+    }
+
+    /** The key watched, e.g. {@code /service/pointsman/leader}. */
+    public String key() {
+        return key;
+    }
+
+    /** Stops at once: the connection is closed, no retry runs and the listener hears nothing more. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!loop.isShuttingDown()) {
+            loop.execute(this::teardown);
+        }
+        if (ownedGroup != null) {
+            ownedGroup.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    // ---- one attempt: resolve, range, watch ----
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        int id = ++attempt;
+        URI uri = endpoints.get(endpoint);
+        resolve(uri).whenComplete((address, error) -> loop.execute(() -> {
+            if (id != attempt || closed) {
+                return;
+            }
+            if (error != null) {
+                fail(uri, "cannot resolve " + uri.getHost() + ": " + HttpStream.describe(unwrap(error)));
+                return;
+            }
+            range(id, uri, address);
+        }));
+    }
+
+    private void range(int id, URI uri, InetSocketAddress address) {
+        StringBuilder body = new StringBuilder();
+        schedule(id, timings.request(), () -> fail(uri, "no answer to range within " + millis(timings.request())));
+        stream = HttpStream.open(loop, channelClass, address, authority(uri), "/v3/kv/range",
+                EtcdJson.rangeRequest(key), false, timings.connect(), new HttpStream.Sink() {
+                    @Override
+                    public void line(String line) {
+                        body.append(line);
+                    }
+
+                    @Override
+                    public void end() {
+                        if (id == attempt) {
+                            ranged(id, uri, address, body.toString());
+                        }
+                    }
+
+                    @Override
+                    public void failed(String reason) {
+                        if (id == attempt) {
+                            fail(uri, "range: " + reason);
+                        }
+                    }
+                });
+    }
+
+    private void ranged(int id, URI uri, InetSocketAddress address, String body) {
+        EtcdJson.Range range;
+        try {
+            range = EtcdJson.range(body);
+        } catch (EtcdJson.BadAnswer e) {
+            fail(uri, "range: " + e.getMessage());
+            return;
+        }
+        cancelTimer();
+        report(range.value(), range.value().isPresent() ? range.modRevision() : range.revision());
+        watch(id, uri, address, range.revision() + 1);
+    }
+
+    private void watch(int id, URI uri, InetSocketAddress address, long startRevision) {
+        watching = false;
+        lastMessageNanos = System.nanoTime();
+        schedule(id, timings.request(), () -> fail(uri, "watch not created within " + millis(timings.request())));
+        stream = HttpStream.open(loop, channelClass, address, authority(uri), "/v3/watch",
+                EtcdJson.watchCreate(key, startRevision), true, timings.connect(), new HttpStream.Sink() {
+                    @Override
+                    public void line(String line) {
+                        if (id == attempt) {
+                            message(id, uri, line);
+                        }
+                    }
+
+                    @Override
+                    public void end() {
+                        if (id == attempt) {
+                            fail(uri, "etcd ended the watch stream");
+                        }
+                    }
+
+                    @Override
+                    public void failed(String reason) {
+                        if (id == attempt) {
+                            fail(uri, "watch: " + reason);
+                        }
+                    }
+                });
+    }
+
+    private void message(int id, URI uri, String line) {
+        lastMessageNanos = System.nanoTime();
+        EtcdJson.WatchMessage message;
+        try {
+            message = EtcdJson.watch(line);
+        } catch (EtcdJson.BadAnswer e) {
+            fail(uri, "watch: " + e.getMessage());
+            return;
+        }
+        if (message instanceof EtcdJson.Failed f) {
+            fail(uri, "watch: " + f.message());
+            return;
+        }
+        if (message instanceof EtcdJson.Canceled c) {
+            if (c.compactRevision() > 0) {
+                LOG.info("etcd watch of {} at {}: revision compacted (now {}), reading the key again", key, uri,
+                        c.compactRevision());
+                restart(timings.backoffMin());
+            } else {
+                fail(uri, "etcd canceled the watch" + (c.reason().isEmpty() ? "" : ": " + c.reason()));
+            }
+            return;
+        }
+        if (!watching) {
+            established(id, uri);
+        }
+        if (message instanceof EtcdJson.Events events) {
+            for (EtcdJson.Event e : events.events()) {
+                report(e.value(), e.modRevision());
+            }
+        }
+    }
+
+    /** The first message of a watch: it is live, so the outage (if any) is over. */
+    private void established(int id, URI uri) {
+        watching = true;
+        failures = 0;
+        if (availability != Availability.AVAILABLE) {
+            availability = Availability.AVAILABLE;
+            LOG.info("etcd watch of {} established at {}", key, uri);
+            call(listener::onAvailable);
+        }
+        schedule(id, timings.progressInterval(), () -> idle(id, uri));
+    }
+
+    /** No message for a while: ask for progress, and give up on a stream that stays silent. */
+    private void idle(int id, URI uri) {
+        long silent = System.nanoTime() - lastMessageNanos;
+        if (silent >= timings.progressTimeout().toNanos()) {
+            fail(uri, "watch silent for " + millis(Duration.ofNanos(silent)) + " (no progress from etcd)");
+            return;
+        }
+        if (silent >= timings.progressInterval().toNanos()) {
+            stream.send(EtcdJson.progressRequest());
+        }
+        schedule(id, timings.progressInterval(), () -> idle(id, uri));
+    }
+
+    // ---- outcomes ----
+
+    private void report(Optional<String> member, long revision) {
+        if (member.equals(leader)) {
+            return;
+        }
+        leader = member;
+        LOG.info("etcd: leader key {} is {} (revision {})", key, member.orElse("<none>"), revision);
+        call(() -> listener.onLeader(member, revision));
+    }
+
+    private void fail(URI uri, String reason) {
+        if (closed) {
+            return;
+        }
+        failures++;
+        String message = "etcd " + uri + ": " + reason;
+        if (availability != Availability.UNAVAILABLE) {
+            availability = Availability.UNAVAILABLE;
+            LOG.warn("etcd watch of {} lost: {}; routing goes on by health checks", key, message);
+            call(() -> listener.onUnavailable(message));
+        } else {
+            LOG.debug("etcd watch of {}: {}", key, message);
+        }
+        endpoint = (endpoint + 1) % endpoints.size();
+        restart(timings.backoff(failures));
+    }
+
+    /** Drops the current attempt and starts a new one after {@code delay}. */
+    private void restart(Duration delay) {
+        teardown();
+        int id = attempt;
+        timer = loop.schedule(() -> {
+            if (id == attempt) {
+                connect();
+            }
+        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void teardown() {
+        attempt++;
+        watching = false;
+        cancelTimer();
+        if (stream != null) {
+            stream.close();
+            stream = null;
+        }
+    }
+
+    private void schedule(int id, Duration delay, Runnable task) {
+        cancelTimer();
+        timer = loop.schedule(() -> {
+            if (id == attempt && !closed) {
+                task.run();
+            }
+        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void call(Runnable call) {
+        if (closed) {
+            return;
+        }
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("etcd watch of {}: listener failed", key, e);
+        }
+    }
+
+    // ---- helpers ----
+
+    private static CompletableFuture<InetSocketAddress> resolve(URI uri) {
+        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
+                : uri.getHost();
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+        if (literal != null) {
+            try {
+                return CompletableFuture.completedFuture(new InetSocketAddress(InetAddress.getByAddress(literal),
+                        uri.getPort()));
+            } catch (UnknownHostException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new InetSocketAddress(InetAddress.getByName(host), uri.getPort());
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("unknown host", e);
+            }
+        }, RESOLVER);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable cause = t;
+        while (cause.getCause() != null && (cause instanceof java.util.concurrent.CompletionException
+                || cause instanceof IllegalArgumentException)) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static String authority(URI uri) {
+        return uri.getHost() + ":" + uri.getPort();
+    }
+
+    private static String millis(Duration d) {
+        return d.toMillis() + " ms";
+    }
+
+    @Override
+    public String toString() {
+        return "EtcdLeaderWatch[" + key + " at " + endpoints + ", from " + config.source() + "]";
+    }
+}
