@@ -39,7 +39,7 @@ final class EtcdJson {
     /** Changes, in revision order. */
     record Events(List<Event> events, long revision) implements WatchMessage {}
 
-    /** Nothing changed up to {@code revision} (an answer to a progress request, or a progress notify). */
+    /** Nothing changed up to {@code revision} (a progress notification). */
     record Progress(long revision) implements WatchMessage {}
 
     /** etcd ended the watch; {@code compactRevision} > 0 when the start revision was compacted away. */
@@ -58,10 +58,6 @@ final class EtcdJson {
     static String watchCreate(String key, long startRevision) {
         return "{\"create_request\":{\"key\":\"" + base64(key) + "\",\"start_revision\":\"" + startRevision
                 + "\",\"progress_notify\":true}}";
-    }
-
-    static String progressRequest() {
-        return "{\"progress_request\":{}}";
     }
 
     static Range range(String json) throws BadAnswer {

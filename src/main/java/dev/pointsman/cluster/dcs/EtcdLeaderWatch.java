@@ -62,7 +62,10 @@ public final class EtcdLeaderWatch implements AutoCloseable {
     private Availability availability = Availability.UNKNOWN;
     /** The last leader reported; null until the key was first read. */
     private Optional<String> leader;
+    /** The leader key's mod_revision as last seen (0 = absent), to tell a stale watch. */
+    private long keyRevision;
     private HttpStream stream;
+    private HttpStream confirmation;
     private ScheduledFuture<?> timer;
     private long lastMessageNanos;
     private boolean watching;
@@ -185,6 +188,7 @@ public final class EtcdLeaderWatch implements AutoCloseable {
         }
         cancelTimer();
         report(range.value(), range.value().isPresent() ? range.modRevision() : range.revision());
+        keyRevision = range.modRevision();
         watch(id, uri, address, range.revision() + 1);
     }
 
@@ -197,7 +201,7 @@ public final class EtcdLeaderWatch implements AutoCloseable {
                     @Override
                     public void line(String line) {
                         if (id == attempt) {
-                            message(id, uri, line);
+                            message(id, uri, address, line);
                         }
                     }
 
@@ -217,7 +221,7 @@ public final class EtcdLeaderWatch implements AutoCloseable {
                 });
     }
 
-    private void message(int id, URI uri, String line) {
+    private void message(int id, URI uri, InetSocketAddress address, String line) {
         lastMessageNanos = System.nanoTime();
         EtcdJson.WatchMessage message;
         try {
@@ -241,17 +245,18 @@ public final class EtcdLeaderWatch implements AutoCloseable {
             return;
         }
         if (!watching) {
-            established(id, uri);
+            established(id, uri, address);
         }
         if (message instanceof EtcdJson.Events events) {
             for (EtcdJson.Event e : events.events()) {
                 report(e.value(), e.modRevision());
+                keyRevision = e.value().isPresent() ? e.modRevision() : 0;
             }
         }
     }
 
     /** The first message of a watch: it is live, so the outage (if any) is over. */
-    private void established(int id, URI uri) {
+    private void established(int id, URI uri, InetSocketAddress address) {
         watching = true;
         failures = 0;
         if (availability != Availability.AVAILABLE) {
@@ -259,20 +264,64 @@ public final class EtcdLeaderWatch implements AutoCloseable {
             LOG.info("etcd watch of {} established at {}", key, uri);
             call(listener::onAvailable);
         }
-        schedule(id, timings.progressInterval(), () -> idle(id, uri));
+        schedule(id, timings.confirm(), () -> idle(id, uri, address));
     }
 
-    /** No message for a while: ask for progress, and give up on a stream that stays silent. */
-    private void idle(int id, URI uri) {
+    /**
+     * No message for a while. etcd's gateway cannot take progress requests on an open watch (Go's
+     * HTTP/1 server answers only once the request body has ended), and etcd's own progress
+     * notifications come every ten minutes by default: so the key is read again beside the watch.
+     */
+    private void idle(int id, URI uri, InetSocketAddress address) {
         long silent = System.nanoTime() - lastMessageNanos;
-        if (silent >= timings.progressTimeout().toNanos()) {
-            fail(uri, "watch silent for " + millis(Duration.ofNanos(silent)) + " (no progress from etcd)");
+        if (silent < timings.confirm().toNanos()) {
+            schedule(id, timings.confirm().minusNanos(silent), () -> idle(id, uri, address));
             return;
         }
-        if (silent >= timings.progressInterval().toNanos()) {
-            stream.send(EtcdJson.progressRequest());
+        long asked = lastMessageNanos;
+        StringBuilder body = new StringBuilder();
+        schedule(id, timings.request(), () -> fail(uri, "no answer to a confirming range within "
+                + millis(timings.request())));
+        confirmation = HttpStream.open(loop, channelClass, address, authority(uri), "/v3/kv/range",
+                EtcdJson.rangeRequest(key), false, timings.connect(), new HttpStream.Sink() {
+                    @Override
+                    public void line(String line) {
+                        body.append(line);
+                    }
+
+                    @Override
+                    public void end() {
+                        if (id == attempt) {
+                            confirmed(id, uri, address, body.toString(), asked);
+                        }
+                    }
+
+                    @Override
+                    public void failed(String reason) {
+                        if (id == attempt) {
+                            fail(uri, "confirming range: " + reason);
+                        }
+                    }
+                });
+    }
+
+    private void confirmed(int id, URI uri, InetSocketAddress address, String body, long asked) {
+        confirmation = null;
+        EtcdJson.Range range;
+        try {
+            range = EtcdJson.range(body);
+        } catch (EtcdJson.BadAnswer e) {
+            fail(uri, "confirming range: " + e.getMessage());
+            return;
         }
-        schedule(id, timings.progressInterval(), () -> idle(id, uri));
+        if (lastMessageNanos == asked && range.modRevision() != keyRevision) {
+            LOG.warn("etcd watch of {} at {} missed a change (key at revision {}, watch at {}): watching again",
+                    key, uri, range.modRevision(), keyRevision);
+            restart(Duration.ZERO);
+            return;
+        }
+        lastMessageNanos = System.nanoTime();
+        schedule(id, timings.confirm(), () -> idle(id, uri, address));
     }
 
     // ---- outcomes ----
@@ -321,6 +370,10 @@ public final class EtcdLeaderWatch implements AutoCloseable {
         if (stream != null) {
             stream.close();
             stream = null;
+        }
+        if (confirmation != null) {
+            confirmation.close();
+            confirmation = null;
         }
     }
 

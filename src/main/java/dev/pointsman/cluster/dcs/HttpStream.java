@@ -12,15 +12,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -33,9 +31,9 @@ import java.time.Duration;
 
 /**
  * One HTTP/1.1 POST on its own connection whose answer is read as newline-delimited lines, the
- * framing of the gateway's streams (and a one-line answer for a range). A streaming request
- * keeps its chunked body open so that more JSON objects can be {@link #send sent} on it, which is
- * how the gateway carries a bidirectional gRPC stream such as Watch.
+ * framing of the gateway's streams (and a one-line answer for a range). The request is always
+ * complete: the gateway (Go's HTTP/1 server) holds its answer back until the request body has
+ * ended, so a bidirectional stream cannot be kept open from this side.
  *
  * <p>Everything runs on the given event loop. The sink hears each line, then exactly one of
  * {@code end} (the answer completed) or {@code failed}; after {@link #close()} it hears nothing.
@@ -68,10 +66,11 @@ final class HttpStream extends SimpleChannelInboundHandler<HttpObject> {
     /**
      * Connects to a resolved {@code address} and posts {@code body} to {@code path}.
      *
-     * @param streaming true: a chunked body left open for {@link #send}; false: a complete request
+     * @param requireLeader asks etcd to end a watch when its member loses the raft leader, rather
+     *                      than keep it open and silent ({@code hasleader} gRPC metadata)
      */
     static HttpStream open(EventLoop loop, Class<? extends Channel> channelClass, InetSocketAddress address,
-                           String host, String path, String body, boolean streaming, Duration connectTimeout,
+                           String host, String path, String body, boolean requireLeader, Duration connectTimeout,
                            Sink sink) {
         HttpStream stream = new HttpStream(sink);
         Bootstrap b = new Bootstrap().group(loop).channel(channelClass)
@@ -90,45 +89,25 @@ final class HttpStream extends SimpleChannelInboundHandler<HttpObject> {
                 stream.finish("connect to " + host + ": " + describe(f.cause()));
                 return;
             }
-            stream.request(host, path, body, streaming);
+            stream.request(host, path, body, requireLeader);
         });
         return stream;
     }
 
-    private void request(String host, String path, String body, boolean streaming) {
+    private void request(String host, String path, String body, boolean requireLeader) {
         if (finished) {
             return;
         }
         ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
-        HttpRequest request;
-        if (streaming) {
-            request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path);
-            HttpUtil.setTransferEncodingChunked(request, true);
-            // etcd cancels a watch whose member has lost its raft leader, instead of keeping it silent
-            request.headers().set("Grpc-Metadata-hasleader", "true");
-        } else {
-            request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path, content);
-            HttpUtil.setContentLength(request, content.readableBytes());
-        }
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path, content);
+        HttpUtil.setContentLength(request, content.readableBytes());
         request.headers().set(HttpHeaderNames.HOST, host);
         request.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         request.headers().set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
-        if (streaming) {
-            channel.write(request).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
-            channel.writeAndFlush(new DefaultHttpContent(content))
-                    .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
-        } else {
-            channel.writeAndFlush(request).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        if (requireLeader) {
+            request.headers().set("Grpc-Metadata-hasleader", "true");
         }
-    }
-
-    /** One more JSON object on a streaming request's body; ignored once finished. */
-    void send(String json) {
-        if (finished || !channel.isActive()) {
-            return;
-        }
-        channel.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(json, StandardCharsets.UTF_8)))
-                .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        channel.writeAndFlush(request).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
     }
 
     /** Closes the connection; the sink hears nothing more. */

@@ -13,17 +13,21 @@
  * of them would be forced onto a Netty it was not built for (or a shaded second Netty added).
  * Many megabytes and a second I/O stack for one key read and one watch. Every etcd 3.x serves the
  * same API as JSON over HTTP/1.1 (grpc-gateway): {@code POST /v3/kv/range} for a read, and
- * {@code POST /v3/watch} for the bidirectional Watch stream, whose request body stays open
- * (chunked) for further requests such as progress requests and whose answer is one JSON object
- * per line. That is ~500 lines on the Netty and Jackson the proxy already has
+ * {@code POST /v3/watch} for Watch, whose answer streams one JSON object per line for as long as
+ * the connection lives. That is a few hundred lines on the Netty and Jackson the proxy already has
  * ({@link dev.pointsman.cluster.dcs.HttpStream}, {@link dev.pointsman.cluster.dcs.EtcdJson}),
  * running on the proxy's own event loops.
  *
- * <p><b>Liveness.</b> etcd sends nothing on an idle watch (its progress notify interval defaults
- * to ten minutes), so after a few idle seconds the watch sends {@code {"progress_request":{}}} on
- * the open request body; a stream that answers nothing for {@code progressTimeout} is reopened on
- * the next endpoint. The {@code Grpc-Metadata-hasleader} header asks etcd to cancel the watch when
- * its member loses the raft leader, rather than leave it silently stale.
+ * <p><b>Liveness.</b> etcd sends nothing on an idle watch, and its progress notifications
+ * ({@code progress_notify}, requested anyway) come every ten minutes unless the server is tuned.
+ * The gateway cannot take a progress request on an open watch either: Go's HTTP/1 server holds
+ * its answer until the request body has ended (tried on etcd 3.4: with a chunked body left open,
+ * "created" arrives only when the body is closed), so the watch request is a complete body. So
+ * after a few seconds without a message the key is read again on a second connection: a failed
+ * read is an outage and the watch moves to the next endpoint; a read that disagrees with the
+ * watch means the watch is stale, and it is replaced (the change is reported by the re-read).
+ * The {@code Grpc-Metadata-hasleader} header asks etcd to cancel the watch when its member loses
+ * the raft leader, rather than leave it open and silent.
  *
  * <p>This package depends on {@code config} and {@code net} only; it is a sub-package of
  * {@code cluster} so that the cluster view can be written beside it independently.

@@ -17,12 +17,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class EtcdLeaderWatchTest {
-    /** Short retries and progress timers; connect and request bounds generous enough for a cold JVM. */
+    /** Short retries; connect and request bounds generous enough for a cold JVM; no confirming reads. */
     static final WatchTimings FAST = new WatchTimings(Duration.ofSeconds(3), Duration.ofSeconds(3),
-            Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofMillis(50), Duration.ofMillis(300));
+            Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofMinutes(10));
     /** For the tests of the request timeout itself. */
     static final WatchTimings SHORT_REQUEST = new WatchTimings(Duration.ofSeconds(3), Duration.ofMillis(300),
-            Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofMillis(50), Duration.ofMillis(300));
+            Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofMinutes(10));
+    /** A watch idle for 100 ms is confirmed by reading the key. */
+    static final WatchTimings CONFIRMING = new WatchTimings(Duration.ofSeconds(3), Duration.ofSeconds(3),
+            Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofMillis(100));
 
     /** Records what the watch says, in order. */
     static final class Recorder implements LeaderListener {
@@ -74,8 +77,13 @@ class EtcdLeaderWatchTest {
     }
 
     private FakeGateway.Watch started(String member, long modRevision, long revision) throws Exception {
+        return started(member, modRevision, revision, FAST);
+    }
+
+    private FakeGateway.Watch started(String member, long modRevision, long revision, WatchTimings timings)
+            throws Exception {
         gateway.rangeAnswer = FakeGateway.range(member, modRevision, revision);
-        watch = EtcdLeaderWatch.start(config(gateway.uri()), recorder, FAST);
+        watch = EtcdLeaderWatch.start(config(gateway.uri()), recorder, timings);
         FakeGateway.Watch w = gateway.nextWatch();
         w.send(FakeGateway.created(revision));
         await().until(() -> recorder.calls.contains("available"));
@@ -86,6 +94,7 @@ class EtcdLeaderWatchTest {
     void readsTheLeaderThenDeliversEveryChangeInOrder() throws Exception {
         // Given the key says pg-1, When the watch starts and etcd streams changes
         FakeGateway.Watch w = started("pg-1", 10, 12);
+        w.send(FakeGateway.progress(12));
         w.send(FakeGateway.put("pg-2", 13));
         w.send(FakeGateway.delete(14));
         w.send(FakeGateway.put("pg-3", 15));
@@ -186,31 +195,48 @@ class EtcdLeaderWatchTest {
     }
 
     @Test
-    void anIdleWatchAsksForProgressAndStaysWhileAnswered() throws Exception {
-        // Given a live watch whose etcd answers every progress request
-        FakeGateway.Watch w = started("pg-1", 10, 12);
-        // When it stays idle longer than the progress timeout
-        for (int i = 0; i < 8; i++) {
-            String request = w.requests.poll(2, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(request).isEqualTo("{\"progress_request\":{}}");
-            w.send(FakeGateway.progress(12));
-        }
-        // Then it never reconnected
+    void anIdleWatchIsConfirmedByReadingTheKeyAndKept() throws Exception {
+        // Given a live watch, When nothing happens for several confirm intervals
+        started("pg-1", 10, 12, CONFIRMING);
+        // Then the key is read again beside it, agrees, and the watch stays
+        await().until(() -> gateway.ranges.get() >= 4);
         assertThat(gateway.watchCount.get()).isEqualTo(1);
-        assertThat(recorder.count("unavailable")).isZero();
+        assertThat(recorder.calls).containsExactly("leader pg-1@10", "available");
     }
 
     @Test
-    void aSilentWatchIsReopened() throws Exception {
-        // Given a live watch whose etcd never answers
-        FakeGateway.Watch w = started("pg-1", 10, 12);
-        // When the progress timeout passes, Then it reports an outage and reconnects
+    void aWatchThatMissedAChangeIsReplacedWithoutAnOutage() throws Exception {
+        // Given a live watch on pg-1, When the key moved to pg-2 but the stream said nothing
+        started("pg-1", 10, 12, CONFIRMING);
+        gateway.rangeAnswer = FakeGateway.range("pg-2", 20, 21);
+        // Then the confirming read notices, the key is read again and a new watch starts after it
         FakeGateway.Watch second = gateway.nextWatch();
-        assertThat(w.requests).contains("{\"progress_request\":{}}");
-        assertThat(recorder.calls.get(2)).contains("watch silent for").contains("no progress from etcd");
+        assertThat(second.createRequest).contains("\"start_revision\":\"22\"");
+        second.send(FakeGateway.created(21));
+        await().until(() -> recorder.leaders().size() == 2);
+        assertThat(recorder.calls).containsExactly("leader pg-1@10", "available", "leader pg-2@20");
+    }
+
+    @Test
+    void aFailedConfirmingReadIsAnOutage() throws Exception {
+        // Given a live watch, When its endpoint stops answering reads
+        FakeGateway.Watch w = started("pg-1", 10, 12, CONFIRMING);
+        gateway.rangeStatus = 503;
+        gateway.rangeAnswer = "{\"error\":\"etcdserver: request timed out\",\"code\":14}";
+        // Then one outage, and the silent stream is dropped
+        await().until(() -> recorder.count("unavailable") == 1);
+        assertThat(recorder.calls.get(2)).contains("confirming range: HTTP 503");
         await().until(w::closedByClient);
-        second.send(FakeGateway.created(12));
-        await().until(() -> recorder.count("available") == 2);
+    }
+
+    @Test
+    void aConfirmingReadThatNeverAnswersIsAnOutage() throws Exception {
+        FakeGateway.Watch w = started("pg-1", 10, 12, new WatchTimings(Duration.ofSeconds(3), Duration.ofMillis(300),
+                Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofMillis(100)));
+        gateway.rangeHangs = true;
+        await().until(() -> recorder.count("unavailable") == 1);
+        assertThat(recorder.calls.get(2)).endsWith("no answer to a confirming range within 300 ms");
+        await().until(w::closedByClient);
     }
 
     @Test

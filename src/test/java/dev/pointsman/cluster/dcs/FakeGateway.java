@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A scripted etcd v3 JSON gateway on 127.0.0.1:0, in blocking sockets (one thread per
  * connection): {@code /v3/kv/range} answers {@link #rangeStatus}/{@link #rangeAnswer} (or never,
  * with {@link #rangeHangs}); each {@code /v3/watch} answers 200 chunked and is handed to the test
- * as a {@link Watch} once its create request has arrived, to stream what the test scripts.
+ * as a {@link Watch} once its (complete) create request has arrived, to stream what the test
+ * scripts.
  */
 final class FakeGateway implements AutoCloseable {
     private final ServerSocket server;
@@ -106,8 +107,6 @@ final class FakeGateway implements AutoCloseable {
     final class Watch {
         final Socket socket;
         final String createRequest;
-        /** Further JSON objects on the request body (progress requests). */
-        final BlockingQueue<String> requests = new LinkedBlockingQueue<>();
         private final OutputStream out;
 
         Watch(Socket socket, String createRequest) throws IOException {
@@ -184,19 +183,21 @@ final class FakeGateway implements AutoCloseable {
                 out.write(body);
                 out.flush();
             } else if (requestLine.startsWith("POST /v3/watch ")) {
-                if (!"chunked".equalsIgnoreCase(headers.get("transfer-encoding"))
-                        || !"true".equals(headers.get("grpc-metadata-hasleader"))) {
+                // etcd's gateway answers only once the request body is complete: insist on one
+                if (!headers.containsKey("content-length") || !"true".equals(headers.get("grpc-metadata-hasleader"))) {
                     s.getOutputStream().write("HTTP/1.1 400 Bad\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                     return;
                 }
+                int length = Integer.parseInt(headers.get("content-length"));
+                String create = new String(in.readNBytes(length), StandardCharsets.UTF_8);
                 s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                         + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                Watch watch = new Watch(s, readChunk(in));
+                Watch watch = new Watch(s, create);
                 watchCount.incrementAndGet();
                 watches.add(watch);
                 try {
-                    for (String chunk = readChunk(in); chunk != null; chunk = readChunk(in)) {
-                        watch.requests.add(chunk);
+                    while (in.read() >= 0) {
+                        // nothing more is expected from the client
                     }
                 } catch (IOException e) {
                     // the client went away
@@ -234,31 +235,6 @@ final class FakeGateway implements AutoCloseable {
             }
         }
         return headers;
-    }
-
-    /** One chunk of a chunked body; null at the last chunk. */
-    private static String readChunk(InputStream in) throws IOException {
-        String size = readLine(in);
-        int n = Integer.parseInt(size.trim(), 16);
-        if (n == 0) {
-            return null;
-        }
-        String chunk = new String(in.readNBytes(n), StandardCharsets.UTF_8);
-        readLine(in);
-        return chunk;
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
-                throw new IOException("EOF");
-            }
-            if (b != '\r') {
-                line.write(b);
-            }
-        }
-        return line.toString(StandardCharsets.US_ASCII);
     }
 
     Watch nextWatch() throws InterruptedException {
