@@ -5,23 +5,15 @@ import dev.pointsman.net.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.NetUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,16 +31,12 @@ import java.util.concurrent.TimeUnit;
 public final class EtcdLeaderWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("pointsman.dcs");
 
-    /** Host-name lookups block: they run here, never on the loop. */
-    private static final Executor RESOLVER = new ThreadPoolExecutor(0, 2, 10, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), new DefaultThreadFactory("pointsman-dcs-resolve", true));
-
     private enum Availability { UNKNOWN, AVAILABLE, UNAVAILABLE }
 
     private final DcsWatch config;
     private final LeaderListener listener;
     private final EventLoop loop;
-    private final Class<? extends Channel> channelClass;
+    private final Gateway gateway;
     private final WatchTimings timings;
     private final EventLoopGroup ownedGroup;
     private final String key;
@@ -78,7 +66,7 @@ public final class EtcdLeaderWatch implements AutoCloseable {
         this.config = config;
         this.listener = listener;
         this.loop = loop;
-        this.channelClass = channelClass;
+        this.gateway = new Gateway(loop, channelClass, timings.connect());
         this.timings = timings;
         this.ownedGroup = ownedGroup;
         this.key = config.leaderKey();
@@ -140,12 +128,12 @@ public final class EtcdLeaderWatch implements AutoCloseable {
         }
         int id = ++attempt;
         URI uri = endpoints.get(endpoint);
-        resolve(uri).whenComplete((address, error) -> loop.execute(() -> {
+        Gateway.resolve(uri).whenComplete((address, error) -> loop.execute(() -> {
             if (id != attempt || closed) {
                 return;
             }
             if (error != null) {
-                fail(uri, "cannot resolve " + uri.getHost() + ": " + HttpStream.describe(unwrap(error)));
+                fail(uri, "cannot resolve " + uri.getHost() + ": " + Gateway.describe(error));
                 return;
             }
             range(id, uri, address);
@@ -153,72 +141,47 @@ public final class EtcdLeaderWatch implements AutoCloseable {
     }
 
     private void range(int id, URI uri, InetSocketAddress address) {
-        StringBuilder body = new StringBuilder();
         schedule(id, timings.request(), () -> fail(uri, "no answer to range within " + millis(timings.request())));
-        stream = HttpStream.open(loop, channelClass, address, authority(uri), "/v3/kv/range",
-                EtcdJson.rangeRequest(key), false, timings.connect(), new HttpStream.Sink() {
-                    @Override
-                    public void line(String line) {
-                        body.append(line);
-                    }
-
-                    @Override
-                    public void end() {
-                        if (id == attempt) {
-                            ranged(id, uri, address, body.toString());
-                        }
-                    }
-
-                    @Override
-                    public void failed(String reason) {
-                        if (id == attempt) {
-                            fail(uri, "range: " + reason);
-                        }
-                    }
-                });
-    }
-
-    private void ranged(int id, URI uri, InetSocketAddress address, String body) {
-        EtcdJson.Range range;
-        try {
-            range = EtcdJson.range(body);
-        } catch (EtcdJson.BadAnswer e) {
-            fail(uri, "range: " + e.getMessage());
-            return;
-        }
-        cancelTimer();
-        report(range.value(), range.value().isPresent() ? range.modRevision() : range.revision());
-        keyRevision = range.modRevision();
-        watch(id, uri, address, range.revision() + 1);
+        stream = gateway.range(uri, address, key, range -> {
+            if (id == attempt) {
+                cancelTimer();
+                report(range.value(), range.value().isPresent() ? range.modRevision() : range.revision());
+                keyRevision = range.modRevision();
+                watch(id, uri, address, range.revision() + 1);
+            }
+        }, reason -> {
+            if (id == attempt) {
+                fail(uri, "range: " + reason);
+            }
+        });
     }
 
     private void watch(int id, URI uri, InetSocketAddress address, long startRevision) {
         watching = false;
         lastMessageNanos = System.nanoTime();
         schedule(id, timings.request(), () -> fail(uri, "watch not created within " + millis(timings.request())));
-        stream = HttpStream.open(loop, channelClass, address, authority(uri), "/v3/watch",
-                EtcdJson.watchCreate(key, startRevision), true, timings.connect(), new HttpStream.Sink() {
-                    @Override
-                    public void line(String line) {
-                        if (id == attempt) {
-                            message(id, uri, address, line);
-                        }
-                    }
+        stream = gateway.watch(uri, address, key, startRevision, new HttpStream.Sink() {
+            @Override
+            public void line(String line) {
+                if (id == attempt) {
+                    message(id, uri, address, line);
+                }
+            }
 
-                    @Override
-                    public void end() {
-                        if (id == attempt) {
-                            fail(uri, "etcd ended the watch stream");
-                        }
-                    }
+            @Override
+            public void end() {
+                if (id == attempt) {
+                    fail(uri, "etcd ended the watch stream");
+                }
+            }
 
-                    @Override
-                    public void failed(String reason) {
-                        if (id == attempt) {
-                            fail(uri, "watch: " + reason);
-                        }
-                    }
-                });
+            @Override
+            public void failed(String reason) {
+                if (id == attempt) {
+                    fail(uri, "watch: " + reason);
+                }
+            }
+        });
     }
 
     private void message(int id, URI uri, InetSocketAddress address, String line) {
@@ -248,6 +211,7 @@ public final class EtcdLeaderWatch implements AutoCloseable {
             established(id, uri, address);
         }
         if (message instanceof EtcdJson.Events events) {
+            failures = 0;
             for (EtcdJson.Event e : events.events()) {
                 report(e.value(), e.modRevision());
                 keyRevision = e.value().isPresent() ? e.modRevision() : 0;
@@ -255,10 +219,13 @@ public final class EtcdLeaderWatch implements AutoCloseable {
         }
     }
 
-    /** The first message of a watch: it is live, so the outage (if any) is over. */
+    /**
+     * The first message of a watch: it is live, so the outage (if any) is over. The backoff is
+     * reset only once the watch has proved itself (an event, or a confirming read), so that an
+     * endpoint that accepts watches and drops them at once is not hammered.
+     */
     private void established(int id, URI uri, InetSocketAddress address) {
         watching = true;
-        failures = 0;
         if (availability != Availability.AVAILABLE) {
             availability = Availability.AVAILABLE;
             LOG.info("etcd watch of {} established at {}", key, uri);
@@ -279,47 +246,28 @@ public final class EtcdLeaderWatch implements AutoCloseable {
             return;
         }
         long asked = lastMessageNanos;
-        StringBuilder body = new StringBuilder();
         schedule(id, timings.request(), () -> fail(uri, "no answer to a confirming range within "
                 + millis(timings.request())));
-        confirmation = HttpStream.open(loop, channelClass, address, authority(uri), "/v3/kv/range",
-                EtcdJson.rangeRequest(key), false, timings.connect(), new HttpStream.Sink() {
-                    @Override
-                    public void line(String line) {
-                        body.append(line);
-                    }
-
-                    @Override
-                    public void end() {
-                        if (id == attempt) {
-                            confirmed(id, uri, address, body.toString(), asked);
-                        }
-                    }
-
-                    @Override
-                    public void failed(String reason) {
-                        if (id == attempt) {
-                            fail(uri, "confirming range: " + reason);
-                        }
-                    }
-                });
+        confirmation = gateway.range(uri, address, key, range -> {
+            if (id == attempt) {
+                confirmed(id, uri, address, range, asked);
+            }
+        }, reason -> {
+            if (id == attempt) {
+                fail(uri, "confirming range: " + reason);
+            }
+        });
     }
 
-    private void confirmed(int id, URI uri, InetSocketAddress address, String body, long asked) {
+    private void confirmed(int id, URI uri, InetSocketAddress address, EtcdJson.Range range, long asked) {
         confirmation = null;
-        EtcdJson.Range range;
-        try {
-            range = EtcdJson.range(body);
-        } catch (EtcdJson.BadAnswer e) {
-            fail(uri, "confirming range: " + e.getMessage());
-            return;
-        }
         if (lastMessageNanos == asked && range.modRevision() != keyRevision) {
             LOG.warn("etcd watch of {} at {} missed a change (key at revision {}, watch at {}): watching again",
                     key, uri, range.modRevision(), keyRevision);
             restart(Duration.ZERO);
             return;
         }
+        failures = 0;
         lastMessageNanos = System.nanoTime();
         schedule(id, timings.confirm(), () -> idle(id, uri, address));
     }
@@ -405,40 +353,6 @@ public final class EtcdLeaderWatch implements AutoCloseable {
     }
 
     // ---- helpers ----
-
-    private static CompletableFuture<InetSocketAddress> resolve(URI uri) {
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
-                : uri.getHost();
-        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
-        if (literal != null) {
-            try {
-                return CompletableFuture.completedFuture(new InetSocketAddress(InetAddress.getByAddress(literal),
-                        uri.getPort()));
-            } catch (UnknownHostException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return new InetSocketAddress(InetAddress.getByName(host), uri.getPort());
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("unknown host", e);
-            }
-        }, RESOLVER);
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        Throwable cause = t;
-        while (cause.getCause() != null && (cause instanceof java.util.concurrent.CompletionException
-                || cause instanceof IllegalArgumentException)) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
-
-    private static String authority(URI uri) {
-        return uri.getHost() + ":" + uri.getPort();
-    }
 
     private static String millis(Duration d) {
         return d.toMillis() + " ms";

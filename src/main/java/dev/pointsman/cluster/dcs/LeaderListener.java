@@ -22,7 +22,8 @@ public interface LeaderListener {
 
     /**
      * The watch is down: etcd cannot be reached, or the stream broke. Called once per outage,
-     * whatever the number of endpoints and retries behind it. Leader changes may be missed until
+     * whatever the number of endpoints and retries behind it, including once at start when the
+     * first attempt fails (even if the next endpoint answers a moment later). Leader changes may be missed until
      * {@link #onAvailable()}: routing goes on by REST checks (Patroni's failsafe_mode keeps a
      * primary running while its store is away).
      */
