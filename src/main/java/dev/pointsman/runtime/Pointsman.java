@@ -82,6 +82,7 @@ public final class Pointsman implements AutoCloseable {
         services.add(health);
         ClusterWiring cluster = ClusterWiring.start(this, health);
         services.add(cluster);
+        services.add(DcsWiring.start(this, health, cluster));
         stats = Services.stats(this, cluster);
         services.addAll(Services.start(this));
         for (Frontend f : frontends) {
