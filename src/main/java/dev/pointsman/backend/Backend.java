@@ -35,6 +35,7 @@ public final class Backend {
     private final AtomicInteger maxQueued = new AtomicInteger();
     private final AtomicInteger maxSessions = new AtomicInteger();
     final Counters counters = new Counters();
+    private final Availability availability;
 
     /** Backend totals since start, read by stats. */
     public static final class Counters {
@@ -58,6 +59,7 @@ public final class Backend {
         this.servers = List.copyOf(list);
         this.queueLimit = queueLimit(config.servers());
         this.snapshot = Snapshot.of(config.balance(), servers);
+        this.availability = new Availability(snapshot.activeUsable() + snapshot.backupUsable() > 0, nanoClock.getAsLong());
     }
 
     /** maxqueue is per server in HAProxy; with one backend queue the limit is their sum, unlimited if any is 0. */
@@ -241,7 +243,13 @@ public final class Backend {
     /** Rebuilds the snapshot after a server's state changed, then drains the queue. */
     public synchronized void refresh() {
         snapshot = Snapshot.of(config.balance(), servers);
+        availability.update(snapshot.activeUsable() + snapshot.backupUsable() > 0, now());
         drain();
+    }
+
+    /** Whether the backend has a usable server, since when, and its DOWN history (stats). */
+    public Availability availability() {
+        return availability;
     }
 
     /** Sets a server's operational state (from checks); returns false if it was already so. */

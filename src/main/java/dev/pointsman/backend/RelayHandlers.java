@@ -63,6 +63,8 @@ final class RelayHandlers {
 
     static final class ServerSide extends ChannelInboundHandlerAdapter {
         private final Session session;
+        /** Set when the session left this server (replayed elsewhere): later events are ignored. */
+        boolean detached;
 
         ServerSide(Session session) {
             this.session = session;
@@ -70,11 +72,18 @@ final class RelayHandlers {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (detached) {
+                ((ByteBuf) msg).release();
+                return;
+            }
             session.fromServer((ByteBuf) msg);
         }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (detached) {
+                return;
+            }
             if (evt == ChannelInputShutdownEvent.INSTANCE) {
                 session.serverFin();
             } else if (evt instanceof IdleStateEvent) {
@@ -84,12 +93,18 @@ final class RelayHandlers {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            session.serverInactive();
+            if (!detached) {
+                session.serverInactive();
+            }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            session.serverError(cause);
+            if (!detached) {
+                session.serverError(cause);
+            } else {
+                ctx.close();
+            }
         }
     }
 }

@@ -34,6 +34,9 @@ public final class Server implements Candidate {
     private volatile CheckReport lastCheck;
     private final java.util.Map<String, String> vetoes = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean vetoed;
+    /** When the server last went DOWN (while DOWN), and the DOWN time accumulated before: stats {@code downtime}. */
+    private volatile long downSinceNanos;
+    private volatile long downtimeNanos;
     final Counters counters = new Counters();
 
     /** Totals since start, read by stats. */
@@ -47,6 +50,8 @@ public final class Server implements Candidate {
         public final LongAdder lbTotal = new LongAdder();
         public final LongAdder downTransitions = new LongAdder();
         public final LongAdder killed = new LongAdder();
+        /** Failed health checks (stats {@code chkfail}). */
+        public final LongAdder checkFailures = new LongAdder();
     }
 
     Server(ServerConfig config, Backend backend, long nowNanos) {
@@ -57,6 +62,7 @@ public final class Server implements Candidate {
         this.adminState = config.disabled() ? AdminState.MAINT : AdminState.READY;
         this.lastChangeNanos = nowNanos;
         this.upSinceNanos = Long.MIN_VALUE;
+        this.downSinceNanos = nowNanos;
     }
 
     public ServerConfig config() {
@@ -94,6 +100,14 @@ public final class Server implements Candidate {
 
     public void recordCheck(CheckReport report) {
         lastCheck = report;
+        if (report.result().status().failed()) {
+            counters.checkFailures.increment();
+        }
+    }
+
+    /** Time spent DOWN (operationally) since start, up to {@code nowNanos}. */
+    public long downtimeNanos(long nowNanos) {
+        return downtimeNanos + (opState == OpState.DOWN ? Math.max(0, nowNanos - downSinceNanos) : 0);
     }
 
     /** Takes traffic: operationally UP, administratively READY, weight > 0 and not vetoed. */
@@ -210,7 +224,9 @@ public final class Server implements Candidate {
         lastChangeNanos = nowNanos;
         if (state == OpState.DOWN) {
             counters.downTransitions.increment();
+            downSinceNanos = nowNanos;
         } else {
+            downtimeNanos += Math.max(0, nowNanos - downSinceNanos);
             upSinceNanos = wasChecked ? nowNanos : Long.MIN_VALUE;
         }
         return true;

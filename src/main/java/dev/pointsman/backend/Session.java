@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Session implements Waiter {
     /** How many times a session may be sent back to the queue because its server went down while connecting. */
-    private static final int MAX_REQUEUES = 5;
+    private static final int MAX_REQUEUES = 10;
 
     private final Channel client;
     private final Backend backend;
@@ -56,6 +56,11 @@ public final class Session implements Waiter {
     private boolean serverFin;
     private ChannelFuture lastToServer;
     private ChannelFuture lastToClient;
+    private StartupReplay replay;
+    private RelayHandlers.ServerSide serverSide;
+    private boolean replaying;
+    private boolean awaitingNegotiation;
+    private int replays;
 
     private final ChannelFutureListener afterWriteToServer = this::afterWriteToServer;
     private final ChannelFutureListener afterWriteToClient = this::afterWriteToClient;
@@ -125,7 +130,7 @@ public final class Session implements Waiter {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, policy.serverKeepalive())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, policy.connectMillis()))
-                .handler(new RelayHandlers.ServerSide(this));
+                .handler(serverSide = new RelayHandlers.ServerSide(this));
         b.connect(server.config().address()).addListener((ChannelFutureListener) this::connected);
     }
 
@@ -153,14 +158,55 @@ public final class Session implements Waiter {
         }
         connectedNanos = backend.now();
         phase = 'D';
-        if (policy.clientMillis() > 0) {
+        if (policy.clientMillis() > 0 && client.pipeline().get(RelayHandlers.IDLE) == null) {
             client.pipeline().addFirst(RelayHandlers.IDLE, idle(policy.clientMillis()));
         }
         if (policy.serverMillis() > 0) {
             ch.pipeline().addFirst(RelayHandlers.IDLE, idle(policy.serverMillis()));
         }
+        if (replaying) {
+            replaying = false;
+            ByteBuf negotiation = replay.negotiationBytes(ch.alloc());
+            if (negotiation != null) {
+                awaitingNegotiation = true;
+                ch.writeAndFlush(negotiation);
+            } else {
+                ch.writeAndFlush(replay.startupBytes());
+            }
+            ch.read();
+            return;
+        }
+        replay = new StartupReplay(client.alloc());
         client.read();
         ch.read();
+    }
+
+    /**
+     * The server refused the session while starting up or shutting down (57P03) before the client
+     * got anything but 'N': leave it, withdraw it until its checks confirm it, and replay the
+     * opening on the next usable server. See {@link StartupReplay} for what is safe to replay.
+     */
+    private void replayElsewhere() {
+        if (replays >= MAX_REQUEUES) {
+            terminate('S', false);
+            return;
+        }
+        replays++;
+        Server failed = server;
+        serverSide.detached = true;
+        serverChannel.close();
+        serverChannel = null;
+        failed.unregister(this);
+        backend.connectFailed(failed, new RefusedAtStartup());
+        replaying = true;
+        redispatch();
+    }
+
+    /** The server answered the StartupMessage with "cannot connect now" (57P03). */
+    static final class RefusedAtStartup extends Exception {
+        RefusedAtStartup() {
+            super("57P03 cannot connect now", null, false, false);
+        }
     }
 
     private static IdleStateHandler idle(long millis) {
@@ -230,6 +276,12 @@ public final class Session implements Waiter {
             buf.release();
             return;
         }
+        if (replay != null) {
+            replay.client(buf);
+            if (!replay.open()) {
+                replay = null;
+            }
+        }
         int n = buf.readableBytes();
         fromClient += n;
         server.counters.bytesIn.add(n);
@@ -242,6 +294,42 @@ public final class Session implements Waiter {
         if (finished) {
             buf.release();
             return;
+        }
+        if (awaitingNegotiation) {
+            awaitingNegotiation = false;
+            boolean no = buf.readableBytes() == 1 && buf.getByte(buf.readerIndex()) == 'N';
+            buf.release();
+            if (!no) {
+                terminate('S', false);
+                return;
+            }
+            serverChannel.writeAndFlush(replay.startupBytes());
+            serverChannel.read();
+            return;
+        }
+        if (replay != null) {
+            switch (replay.server(buf)) {
+                case HOLD -> {
+                    buf.release();
+                    serverChannel.read();
+                    return;
+                }
+                case REPLAY -> {
+                    buf.release();
+                    replayElsewhere();
+                    return;
+                }
+                case FORWARD_HELD -> {
+                    buf.release();
+                    buf = replay.takeHeld();
+                    replay = null;
+                }
+                case FORWARD -> {
+                    if (!replay.open()) {
+                        replay = null;
+                    }
+                }
+            }
         }
         int n = buf.readableBytes();
         toClient += n;
@@ -341,6 +429,10 @@ public final class Session implements Waiter {
     }
 
     private void finish() {
+        if (replay != null) {
+            replay.close();
+            replay = null;
+        }
         origin.bytes(fromClient, toClient);
         long now = backend.now();
         String termination = who == '-' ? "--" : "" + who + phase;

@@ -9,7 +9,11 @@ import java.time.Duration;
  *
  * <ul>
  *   <li>{@code inter} while fully UP;</li>
- *   <li>{@code fastinter} (default {@code inter}) while going up or down, never checked, or hurried;</li>
+ *   <li>{@code fastinter} (default {@code inter}) while going up or down or never checked;</li>
+ *   <li>while hurried (Pointsman's reaction to a change in the cluster), {@code fastinter} but at
+ *       most {@link #HURRY} — a switchover is over in about two seconds, and a reaction at the
+ *       reference config's 3 s would miss it; Patroni's REST API answers these checks in a
+ *       millisecond or two;</li>
  *   <li>{@code downinter} (default {@code inter}) while fully DOWN.</li>
  * </ul>
  */
@@ -28,8 +32,13 @@ final class CheckIntervals {
         return new CheckIntervals(server.inter(), server.effectiveFastinter(), server.effectiveDowninter());
     }
 
+    static final Duration HURRY = Duration.ofMillis(250);
+
     Duration next(HealthState state, boolean hurried) {
-        if (hurried || !state.checked() || state.transitional()) {
+        if (hurried) {
+            return fastinter.compareTo(HURRY) < 0 ? fastinter : HURRY;
+        }
+        if (!state.checked() || state.transitional()) {
             return fastinter;
         }
         return state.up() ? inter : downinter;

@@ -43,7 +43,7 @@ public record PatroniStatus(Optional<String> role, Optional<String> state, Optio
     }
 
     /** Parses a JSON object; empty when the bytes are not a JSON object. */
-    static Optional<PatroniStatus> parse(byte[] body) {
+    public static Optional<PatroniStatus> parse(byte[] body) {
         JsonNode root;
         try {
             root = JSON.readTree(body);

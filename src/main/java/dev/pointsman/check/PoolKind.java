@@ -31,7 +31,7 @@ public enum PoolKind {
         return check.type() == dev.pointsman.config.HealthCheck.Type.HTTP ? of(check.http().uri()) : OTHER;
     }
 
-    static PoolKind of(String uri) {
+    public static PoolKind of(String uri) {
         String path = uri.toLowerCase(Locale.ROOT);
         int q = path.indexOf('?');
         if (q >= 0) {

@@ -15,9 +15,9 @@ import java.util.Optional;
  *                left of {@code inter}
  * @param inter   the server's {@code inter}
  */
-record ProbeTimeouts(Duration connect, Optional<Duration> answer, Duration inter) {
+public record ProbeTimeouts(Duration connect, Optional<Duration> answer, Duration inter) {
 
-    static ProbeTimeouts of(Timeouts timeouts, Duration inter) {
+    public static ProbeTimeouts of(Timeouts timeouts, Duration inter) {
         if (timeouts.check().isPresent()) {
             Duration connect = timeouts.connect().filter(c -> c.compareTo(inter) < 0).orElse(inter);
             return new ProbeTimeouts(connect, timeouts.check(), inter);
@@ -26,7 +26,7 @@ record ProbeTimeouts(Duration connect, Optional<Duration> answer, Duration inter
     }
 
     /** The time the answer may take when the connection was established {@code elapsed} after the start. */
-    Duration answerAfter(Duration elapsed) {
+    public Duration answerAfter(Duration elapsed) {
         if (answer.isPresent()) {
             return answer.get();
         }

@@ -6,14 +6,12 @@ import dev.pointsman.config.parse.ConfigParser;
 import dev.pointsman.frontend.BindFailedException;
 import dev.pointsman.runtime.Pointsman;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -65,15 +63,7 @@ public final class Cli implements Callable<Integer> {
     }
 
     public static String version() {
-        try (InputStream in = Cli.class.getResourceAsStream("/dev/pointsman/version.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return dev.pointsman.Version.current();
     }
 
     @Override

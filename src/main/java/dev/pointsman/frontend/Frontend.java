@@ -62,6 +62,11 @@ public final class Frontend implements SessionOrigin {
         return maxconn;
     }
 
+    /** False once {@link #stopAccepting()} ran (stats show STOP). */
+    public boolean accepting() {
+        return !stopped;
+    }
+
     public int maxSessions() {
         return maxFeconn.get();
     }
@@ -162,7 +167,11 @@ public final class Frontend implements SessionOrigin {
             } else if (n >= maxconn) {
                 pause();
             }
-            ((Channel) child).closeFuture().addListener(f -> ended());
+            Channel ch = (Channel) child;
+            ch.closeFuture().addListener(f -> ended());
+            if (ch.remoteAddress() instanceof InetSocketAddress client && ch.localAddress() instanceof InetSocketAddress local) {
+                policy.accessLog().connected(client, local, config.name());
+            }
             ctx.fireChannelRead(child);
         }
 

@@ -11,6 +11,8 @@ import dev.pointsman.check.HealthLog;
 import dev.pointsman.check.OperationalState;
 import dev.pointsman.check.PoolKind;
 import java.net.InetSocketAddress;
+import dev.pointsman.config.LogTarget.Level;
+import dev.pointsman.log.ProxyLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,22 +47,33 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
     static final Duration REACTION_WINDOW = Duration.ofSeconds(15);
     static final String RECHECK = "recheck";
     static final String CONNECT = "connect";
+    /**
+     * A server withdrawn because it refused a session stays out at least this long, even if its
+     * check passes at once: the old primary's REST API says 200 for a second or so after its
+     * PostgreSQL stopped, and sessions must wait for the new primary rather than bounce.
+     */
+    static final Duration CONNECT_HOLD = Duration.ofMillis(500);
 
     private record Member(Backend backend, Server server, HealthChecker checker, PoolKind pool) {}
 
     private final CheckEnvironment env;
+    private final io.netty.channel.EventLoopGroup group;
     private final Map<Server, Member> members = new HashMap<>();
     private final Map<Backend, List<Member>> byBackend = new HashMap<>();
     private final Map<InetSocketAddress, List<Member>> byAddress = new HashMap<>();
     /** When each (server, source) veto was set, to lift it only on a check that started afterwards. */
     private final Map<String, Long> vetoSince = new ConcurrentHashMap<>();
+    private final Map<String, ProxyLog> logs = new HashMap<>();
+    private volatile java.util.function.Consumer<Backend> stateChangeHook = b -> { };
 
-    private HealthWiring(CheckEnvironment env) {
+    private HealthWiring(CheckEnvironment env, io.netty.channel.EventLoopGroup group) {
         this.env = env;
+        this.group = group;
     }
 
     static HealthWiring start(Pointsman p) {
-        HealthWiring wiring = new HealthWiring(CheckEnvironment.create(p.group(), p.transport().socketChannel()));
+        HealthWiring wiring = new HealthWiring(CheckEnvironment.create(p.group(), p.transport().socketChannel()), p.group());
+        p.backends().values().forEach(b -> wiring.logs.put(b.name(), p.logs().of(b.config().logs())));
         for (Backend b : p.backends().values()) {
             PoolKind pool = PoolKind.of(b.config().check());
             List<Server> checked = b.servers().stream()
@@ -108,6 +121,19 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
         Backend backend = m.backend();
         Server server = m.server();
         boolean up = report.current() == OperationalState.UP;
+        // withdraw the other claimants first, so that no new session can reach them once this one is up
+        if (up && m.pool() == PoolKind.PRIMARY) {
+            for (Member other : byBackend.get(backend)) {
+                if (other != m && other.server().usable()) {
+                    veto(other, RECHECK, server.name() + " came up on this primary pool; re-checking");
+                }
+            }
+            for (Member same : byAddress.getOrDefault(server.config().address(), List.of())) {
+                if (same.pool() == PoolKind.REPLICA) {
+                    veto(same, RECHECK, "holds the primary role in '" + backend.name() + "'; re-checking");
+                }
+            }
+        }
         backend.setOpState(server, up ? Server.OpState.UP : Server.OpState.DOWN);
         int cut = 0;
         if (!up && server.config().shutdownSessionsOnDown()) {
@@ -122,23 +148,22 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
         }
         String line = HealthLog.stateChange(report, new HealthLog.ServerCounts(backend.activeUsable(),
                 backend.backupUsable(), server.sessions() + cut, 0, backend.queued()));
+        ProxyLog log = logs.getOrDefault(backend.name(), null);
         if (up) {
             LOG.info(line);
+            if (log != null) {
+                log.log(Level.NOTICE, line);
+            }
         } else {
             LOG.warn(line);
+            if (log != null) {
+                log.log(Level.ALERT, line);
+            }
             if (backend.activeUsable() + backend.backupUsable() == 0) {
                 LOG.error("backend '{}' has no server available!", backend.name());
-            }
-        }
-        if (up && m.pool() == PoolKind.PRIMARY) {
-            for (Member other : byBackend.get(backend)) {
-                if (other != m && other.server().usable()) {
-                    veto(other, RECHECK, server.name() + " came up on this primary pool; re-checking");
-                }
-            }
-            for (Member same : byAddress.getOrDefault(server.config().address(), List.of())) {
-                if (same.pool() == PoolKind.REPLICA) {
-                    veto(same, RECHECK, "holds the primary role in '" + backend.name() + "'; re-checking");
+                if (log != null) {
+                    log.log(Level.EMERG, ProxyLines.kind(backend.config()) + " " + backend.name()
+                            + " has no server available!");
                 }
             }
         }
@@ -147,12 +172,25 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
                 sibling.checker().hurry(REACTION_WINDOW);
             }
         }
+        stateChangeHook.accept(backend);
         if (m.pool() == PoolKind.PRIMARY) {
             for (Member same : byAddress.getOrDefault(server.config().address(), List.of())) {
                 if (same != m) {
                     same.checker().hurry(REACTION_WINDOW);
                 }
             }
+        }
+    }
+
+    /** Called after any server of a backend changed state (the cluster view polls faster then). */
+    void onStateChange(java.util.function.Consumer<Backend> hook) {
+        stateChangeHook = hook;
+    }
+
+    /** Checks every server of the backend now, then at the hurried pace for a while. */
+    void hurry(Backend backend) {
+        for (Member m : byBackend.getOrDefault(backend, List.of())) {
+            m.checker().hurry(REACTION_WINDOW);
         }
     }
 
@@ -188,6 +226,14 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
 
     private void liftIfFresh(Member m, String source, long probeStart) {
         if (m.server().vetoedBy(source) && fresh(m, source, probeStart)) {
+            if (source.equals(CONNECT)) {
+                long held = System.nanoTime() - vetoSince.get(key(m, source));
+                if (held < CONNECT_HOLD.toNanos()) {
+                    group.schedule(m.checker()::checkNow, CONNECT_HOLD.toNanos() - held,
+                            java.util.concurrent.TimeUnit.NANOSECONDS);
+                    return;
+                }
+            }
             vetoSince.remove(key(m, source));
             if (m.backend().setVeto(m.server(), source, null)) {
                 LOG.info("Server {}/{} back in its pool: check passed", m.backend().name(), m.server().name());

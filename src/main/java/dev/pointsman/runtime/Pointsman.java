@@ -8,8 +8,11 @@ import dev.pointsman.config.Proxy;
 import dev.pointsman.frontend.BindFailedException;
 import dev.pointsman.frontend.ConnectionGate;
 import dev.pointsman.frontend.Frontend;
-import dev.pointsman.log.AccessLog;
+import dev.pointsman.log.LogService;
 import dev.pointsman.net.Transport;
+import dev.pointsman.stats.Stats;
+import dev.pointsman.stats.StatsServer;
+import java.net.InetSocketAddress;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +35,8 @@ public final class Pointsman implements AutoCloseable {
     private final Map<String, Backend> backends = new LinkedHashMap<>();
     private final List<Frontend> frontends = new ArrayList<>();
     private final List<AutoCloseable> services = new ArrayList<>();
+    private Stats stats;
+    private volatile LogService logs;
     private volatile boolean stopped;
 
     private Pointsman(Config config, Transport transport) {
@@ -59,7 +64,7 @@ public final class Pointsman implements AutoCloseable {
 
     private void build() throws BindFailedException {
         config.notices().forEach(n -> LOG.info("notice: {}", n));
-        AccessLog accessLog = AccessLogs.of(config);
+        logs = LogService.start(config);
         for (Proxy p : config.proxies()) {
             if (p.isBackend() && p.mode() == Proxy.Mode.TCP) {
                 backends.put(p.name(), new Backend(p, System::nanoTime));
@@ -68,15 +73,22 @@ public final class Pointsman implements AutoCloseable {
         for (Proxy p : config.proxies()) {
             if (p.isFrontend() && p.mode() == Proxy.Mode.TCP) {
                 Backend backend = backends.get(p.defaultBackend().orElseThrow());
-                SessionPolicy policy = SessionPolicy.of(p, backend.config(), transport.socketChannel(), accessLog);
+                SessionPolicy policy = SessionPolicy.of(p, backend.config(), transport.socketChannel(),
+                        AccessLogs.of(p, logs.of(p.logs())));
                 frontends.add(new Frontend(p, backend, policy, gate));
             }
         }
-        services.add(HealthWiring.start(this));
+        HealthWiring health = HealthWiring.start(this);
+        services.add(health);
+        ClusterWiring cluster = ClusterWiring.start(this, health);
+        services.add(cluster);
+        services.add(DcsWiring.start(this, health, cluster));
+        stats = Services.stats(this, cluster);
         services.addAll(Services.start(this));
         for (Frontend f : frontends) {
             f.bind(transport, group);
         }
+        config.proxies().forEach(p -> ProxyLines.started(p, logs));
         LOG.info("Proxy started: {} frontends, {} backends, transport {}, {} event-loop threads, maxconn {}",
                 frontends.size(), backends.size(), transport.name(), threads(), gate.maxconn());
     }
@@ -98,6 +110,11 @@ public final class Pointsman implements AutoCloseable {
         return group;
     }
 
+    /** The {@code log} senders. */
+    public LogService logs() {
+        return logs;
+    }
+
     public ConnectionGate gate() {
         return gate;
     }
@@ -108,6 +125,17 @@ public final class Pointsman implements AutoCloseable {
 
     public List<Frontend> frontends() {
         return frontends;
+    }
+
+    /** What the stats outputs read. */
+    public Stats stats() {
+        return stats;
+    }
+
+    /** Where the stats page of {@code proxy} listens; empty when it has none. */
+    public List<InetSocketAddress> statsAddresses(String proxy) {
+        return services.stream().filter(StatsServer.class::isInstance).map(StatsServer.class::cast)
+                .filter(s -> s.proxyName().equals(proxy)).flatMap(s -> s.boundAddresses().stream()).toList();
     }
 
     public Optional<Frontend> frontend(String name) {
@@ -124,6 +152,9 @@ public final class Pointsman implements AutoCloseable {
         }
         stopped = true;
         LOG.info("Proxy stopping: {} sessions active", gate.actconn());
+        if (logs != null) {
+            config.proxies().forEach(p -> ProxyLines.stopping(p, logs));
+        }
         frontends.forEach(Frontend::stopAccepting);
         long deadline = drain.map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
         while (gate.actconn() > 0 && System.nanoTime() < deadline) {
@@ -143,6 +174,10 @@ public final class Pointsman implements AutoCloseable {
         if (cut > 0) {
             LOG.info("hard-stop-after reached: {} sessions closed", cut);
         }
+        for (Proxy p : logs == null ? List.<Proxy>of() : config.proxies()) {
+            ProxyLines.stopped(p, logs, frontend(p.name()), backends,
+                    stats == null ? 0 : stats.listenerConnections(p.name()));
+        }
         close();
         LOG.info("Proxy stopped.");
     }
@@ -159,5 +194,8 @@ public final class Pointsman implements AutoCloseable {
             }
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (logs != null) {
+            logs.close();
+        }
     }
 }

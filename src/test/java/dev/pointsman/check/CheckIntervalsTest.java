@@ -19,13 +19,20 @@ class CheckIntervalsTest {
             4, true,  false, 3000
             3, true,  false, 1000
             2, true,  false, 1000
-            4, true,  true,  1000
-            0, true,  true,  1000
+            4, true,  true,  250
+            0, true,  true,  250
             """)
     void nextIntervalFollowsStateLikeSrvGetinter(int health, boolean checked, boolean hurried, long millis) {
         // Given rise 2 fall 3 (max 4); When asking for the next interval; Then HAProxy's choice
         HealthState state = new HealthState(health, 2, 3, checked);
         assertThat(intervals.next(state, hurried)).isEqualTo(Duration.ofMillis(millis));
+    }
+
+    @Test
+    void aHurriedServerWithAShortFastinterKeepsIt() {
+        CheckIntervals quick = new CheckIntervals(Duration.ofMillis(3000), Duration.ofMillis(100), Duration.ofMillis(5000));
+
+        assertThat(quick.next(new HealthState(4, 2, 3, true), true)).isEqualTo(Duration.ofMillis(100));
     }
 
     @Test

@@ -31,6 +31,8 @@ final class ProxyKeywords {
             .row("default-server", "D-LB", ServerKeywords::defaultServer)
             .row("stats", "DFLB", StatsKeywords.TABLE::dispatch)
             .row("http-check", "D-LB", CheckKeywords.HTTP_CHECK::dispatch)
+            .row("patroni-view", "D-LB", PatroniViewKeyword::patroniView)
+            .row("patroni-dcs", "D-LB", DcsKeyword::patroniDcs)
             .notImplemented("use 'timeout connect'", "contimeout")
             .notImplemented("use 'timeout client'", "clitimeout")
             .notImplemented("use 'timeout server'", "srvtimeout")
@@ -163,7 +165,7 @@ final class ProxyKeywords {
         p.logs.add(new ProxyBuilder.LogEntry(Optional.of(LogKeywords.target(a)), a.source()));
     }
 
-    /** {@code no option NAME} and {@code no log}. */
+    /** {@code no option NAME}, {@code no log} and {@code no patroni-dcs}. */
     static void no(ProxyBuilder p, Args a) {
         a.negate();
         if (a.accept("log")) {
@@ -176,7 +178,11 @@ final class ProxyKeywords {
             OptionKeywords.TABLE.dispatch(p, a);
             return;
         }
-        throw a.fail(a.has() ? "'no' applies only to 'option <name>' and 'log', got 'no " + a.peek() + "'"
-                : "'no' expects 'option <name>' or 'log'");
+        if (a.accept("patroni-dcs")) {
+            DcsKeyword.noPatroniDcs(p, a);
+            return;
+        }
+        throw a.fail(a.has() ? "'no' applies only to 'option <name>', 'log' and 'patroni-dcs', got 'no " + a.peek() + "'"
+                : "'no' expects 'option <name>', 'log' or 'patroni-dcs'");
     }
 }

@@ -170,7 +170,7 @@ class ProxyKeywordsTest {
             "option allbackups | 'option allbackups' is an HAProxy keyword that Pointsman does not implement",
             "option tcplog now | 'option tcplog': unexpected argument 'now'",
             "no option httpchk | 'no option httpchk' is not supported",
-            "no balance | 'no' applies only to 'option <name>' and 'log'",
+            "no balance | 'no' applies only to 'option <name>', 'log' and 'patroni-dcs'",
             "timeout conect 4s | unknown timeout 'conect' in 'listen' section; did you mean 'connect'?",
             "timeout connect 4x | 'timeout connect': unknown time unit 'x' in '4x'",
             "timeout connect | 'timeout connect' expects <time>",
@@ -190,7 +190,7 @@ class ProxyKeywordsTest {
             "nbthread 4 | 'nbthread' is not allowed in a 'listen' section (it belongs in the 'global' section)",
             "log 127.0.0.1 | 'log' expects <address> and <facility>",
             "default_backend | 'default_backend' expects <backend>",
-            "no | 'no' expects 'option <name>' or 'log'",
+            "no | 'no' expects 'option <name>', 'log' or 'patroni-dcs'",
             "ulimit-n 4096 | 'ulimit-n' is not allowed in a 'listen' section (it belongs in the 'global' section)"})
     void badProxyLineIsAnErrorAtItsLine(String line, String message) {
         ConfigException e = Configs.failure(Configs.DEFAULTS + "listen pg\n    bind :5000\n    " + line

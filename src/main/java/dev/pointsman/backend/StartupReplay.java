@@ -1,0 +1,183 @@
+package dev.pointsman.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Makes a PostgreSQL server that refuses a new session because it is shutting down or starting
+ * up (SQLSTATE 57P03, "cannot connect now") invisible to the client: the session is sent to the
+ * next usable server and the client's opening bytes are replayed there.
+ *
+ * <p>What is replayed, and why it is safe: only the opening of a session, before the server has
+ * said anything but its one-byte answer to an SSLRequest/GSSENCRequest ('N'). That is at most an
+ * SSLRequest or GSSENCRequest (8 bytes) and the StartupMessage (user, database, options) — no
+ * password, no query, nothing the server has acted on. A refusal is replayed only when it comes
+ * as the server's first message after the StartupMessage (ErrorResponse with code 57P03); an
+ * authentication request, any other error or any other byte ends the replay window for good. A
+ * client that negotiated TLS ('S') or sends anything that is not a PostgreSQL opening ends it at
+ * once, so non-PostgreSQL traffic is relayed untouched.
+ *
+ * <p>Not thread-safe: lives on its session's event loop. Holds at most {@link #MAX_BYTES} and
+ * releases them when the window closes.
+ */
+final class StartupReplay {
+    static final int MAX_BYTES = 8192;
+    private static final int SSL_REQUEST = 80877103;
+    private static final int GSSENC_REQUEST = 80877104;
+    private static final int PROTOCOL_3 = 196608;
+
+    /**
+     * What to do with bytes the server sent while the window is open: FORWARD them as they are;
+     * FORWARD_HELD: forward {@link #takeHeld()} instead (it includes them); HOLD: keep waiting for
+     * the rest of a message; REPLAY: the server refused with 57P03 — send the session elsewhere.
+     */
+    enum Verdict { FORWARD, FORWARD_HELD, HOLD, REPLAY }
+
+    private boolean negotiation;        // the client opened with SSLRequest/GSSENCRequest
+    private int negotiationCode;
+    private ByteBuf startup;            // the StartupMessage, once complete
+    private final ByteBuf clientBytes;  // what the client sent so far
+    private final ByteBuf serverBytes;  // what the server sent after the StartupMessage, not yet forwarded
+    private boolean closed;
+
+    StartupReplay(ByteBufAllocator alloc) {
+        this.clientBytes = alloc.heapBuffer(256, MAX_BYTES);
+        this.serverBytes = alloc.heapBuffer(256, MAX_BYTES);
+    }
+
+    boolean open() {
+        return !closed;
+    }
+
+    /** Records bytes from the client; closes the window when they are not a PostgreSQL opening. */
+    void client(ByteBuf buf) {
+        if (closed) {
+            return;
+        }
+        if (startup != null || clientBytes.readableBytes() + buf.readableBytes() > MAX_BYTES) {
+            close();
+            return;
+        }
+        clientBytes.writeBytes(buf, buf.readerIndex(), buf.readableBytes());
+        parseClient();
+    }
+
+    private void parseClient() {
+        while (!closed && clientBytes.readableBytes() >= 8 && startup == null) {
+            int start = clientBytes.readerIndex();
+            int len = clientBytes.getInt(start);
+            int code = clientBytes.getInt(start + 4);
+            if (len == 8 && (code == SSL_REQUEST || code == GSSENC_REQUEST) && !negotiation) {
+                negotiation = true;
+                negotiationCode = code;
+                clientBytes.skipBytes(8);
+            } else if (code == PROTOCOL_3 && len >= 8 && len <= MAX_BYTES) {
+                if (clientBytes.readableBytes() < len) {
+                    return;
+                }
+                startup = clientBytes.readRetainedSlice(len);
+            } else {
+                close();
+            }
+        }
+    }
+
+    /**
+     * Judges bytes from the server. FORWARD: pass them on (the window may have closed); HOLD: they
+     * are kept here, a message is incomplete; REPLAY: the server refused with 57P03 and the held
+     * bytes are dropped — send the session elsewhere and call {@link #replayBytes}.
+     */
+    Verdict server(ByteBuf buf) {
+        if (closed) {
+            return Verdict.FORWARD;
+        }
+        if (startup == null) {
+            // only the one-byte answer to SSLRequest/GSSENCRequest may come before the StartupMessage
+            if (negotiation && buf.readableBytes() == 1 && buf.getByte(buf.readerIndex()) == 'N') {
+                return Verdict.FORWARD;
+            }
+            close();
+            return Verdict.FORWARD;
+        }
+        if (serverBytes.readableBytes() + buf.readableBytes() > MAX_BYTES) {
+            return serverBytes.readableBytes() == 0 ? closeAnd(Verdict.FORWARD) : Verdict.FORWARD_HELD;
+        }
+        serverBytes.writeBytes(buf, buf.readerIndex(), buf.readableBytes());
+        if (serverBytes.readableBytes() < 5) {
+            return Verdict.HOLD;
+        }
+        int start = serverBytes.readerIndex();
+        byte type = serverBytes.getByte(start);
+        int len = serverBytes.getInt(start + 1);
+        if (type != 'E' || len < 4 || len > MAX_BYTES) {
+            return Verdict.FORWARD_HELD;
+        }
+        if (serverBytes.readableBytes() < len + 1) {
+            return Verdict.HOLD;
+        }
+        if ("57P03".equals(sqlState(serverBytes, start + 5, start + 1 + len))) {
+            serverBytes.clear();
+            return Verdict.REPLAY;
+        }
+        return Verdict.FORWARD_HELD;
+    }
+
+    private Verdict closeAnd(Verdict v) {
+        close();
+        return v;
+    }
+
+    /** After FORWARD_HELD: the held bytes (the caller forwards them); the window is closed. */
+    ByteBuf takeHeld() {
+        ByteBuf held = serverBytes.retainedDuplicate();
+        close();
+        return held;
+    }
+
+    /** The SQLSTATE ('C' field) of the ErrorResponse fields between {@code from} and {@code to}. */
+    static String sqlState(ByteBuf b, int from, int to) {
+        int i = from;
+        while (i < to) {
+            byte field = b.getByte(i++);
+            if (field == 0) {
+                return null;
+            }
+            int end = b.indexOf(i, to, (byte) 0);
+            if (end < 0) {
+                return null;
+            }
+            if (field == 'C') {
+                return b.toString(i, end - i, StandardCharsets.US_ASCII);
+            }
+            i = end + 1;
+        }
+        return null;
+    }
+
+    /** The SSLRequest/GSSENCRequest the client opened with, if any (8 bytes), to send first on a new server. */
+    ByteBuf negotiationBytes(ByteBufAllocator alloc) {
+        return negotiation ? alloc.buffer(8).writeInt(8).writeInt(negotiationCode) : null;
+    }
+
+    /** The StartupMessage to send on the new server. */
+    ByteBuf startupBytes() {
+        return startup.retainedDuplicate();
+    }
+
+    boolean negotiated() {
+        return negotiation;
+    }
+
+    void close() {
+        if (!closed) {
+            closed = true;
+            clientBytes.release();
+            serverBytes.release();
+            if (startup != null) {
+                startup.release();
+                startup = null;
+            }
+        }
+    }
+}

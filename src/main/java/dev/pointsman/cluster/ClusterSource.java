@@ -1,0 +1,239 @@
+package dev.pointsman.cluster;
+
+import dev.pointsman.check.ProbeTimeouts;
+import dev.pointsman.config.HealthCheck;
+import dev.pointsman.config.PatroniView;
+import dev.pointsman.config.Proxy;
+import dev.pointsman.config.ServerConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster view of one backend: discovery (for {@code patroni-view auto}), then a {@link Poller}
+ * on one event loop of the given group. The runtime's whole API to this package, with
+ * {@link RoutingRules} and {@link ClusterTable}.
+ *
+ * <p>Threading: every method may be called from any thread; the listener is called on the
+ * source's event loop and must not block it.
+ */
+public final class ClusterSource implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("cluster");
+    /** The default poll interval's ceiling: min(inter, this). */
+    static final Duration MAX_DEFAULT_INTERVAL = Duration.ofSeconds(1);
+    static final int STALE_INTERVALS = 3;
+    private static final Executor RESOLVER = resolver();
+
+    private final Proxy backend;
+    private final Ticker ticker;
+    private final HttpClient client;
+    private final ClusterListener listener;
+    private final ViewBuilder.Context context;
+    private final Duration interval;
+    private volatile ClusterView current;
+    private volatile String scope;
+    private volatile boolean closed;
+    private Discovery discovery; // on the ticker's thread
+    private volatile Poller poller;
+
+    private ClusterSource(Proxy backend, Ticker ticker, HttpClient client, ClusterListener listener) {
+        this.backend = backend;
+        this.ticker = ticker;
+        this.client = client;
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.interval = interval(backend);
+        PatroniView cfg = backend.patroniView();
+        ClusterView.Limits limits = new ClusterView.Limits(interval.toMillis(), interval.toMillis() * STALE_INTERVALS,
+                cfg.maxLagBytes().isPresent() ? cfg.maxLagBytes().getAsLong() : null,
+                cfg.maxLagTime().map(Duration::toMillis).orElse(null), cfg.lagGrace().toMillis());
+        this.context = new ViewBuilder.Context(backend.name(), backend.servers(), limits, null, List.of());
+    }
+
+    /**
+     * Starts keeping the view of {@code backend}'s Patroni cluster. Empty when {@code patroni-view
+     * off}, or {@code auto} without an {@code option httpchk} on a checked server. With {@code auto}
+     * discovery is asynchronous: the listener hears {@link ClusterListener#onDiscovered} and then
+     * views; if no Patroni answers, {@link #current()} stays empty.
+     *
+     * @param group        the event loops; one is used for this source's timer and connections
+     * @param channelClass the socket channel class matching the group
+     */
+    public static Optional<ClusterSource> start(Proxy backend, EventLoopGroup group,
+                                                Class<? extends Channel> channelClass, ClusterListener listener) {
+        EventLoop loop = group.next();
+        HttpClient client = new NettyHttpClient(loop, channelClass, timeouts(backend), RESOLVER);
+        return start(backend, Ticker.on(loop), client, listener);
+    }
+
+    static Optional<ClusterSource> start(Proxy backend, Ticker ticker, HttpClient client, ClusterListener listener) {
+        PatroniView cfg = backend.patroniView();
+        switch (cfg.mode()) {
+            case OFF -> {
+                return Optional.empty();
+            }
+            case URLS -> {
+                ClusterSource s = new ClusterSource(backend, ticker, client, listener);
+                List<HttpClient.Endpoint> urls = cfg.urls().stream()
+                        .map(u -> HttpClient.Endpoint.ofUrl(u.toString())).toList();
+                ticker.execute(() -> s.startPolling(urls));
+                return Optional.of(s);
+            }
+            default -> {
+                List<ServerConfig> checked = checkedServers(backend);
+                if (backend.check().type() != HealthCheck.Type.HTTP || checked.isEmpty()) {
+                    return Optional.empty();
+                }
+                ClusterSource s = new ClusterSource(backend, ticker, client, listener);
+                ticker.execute(() -> s.discover(checked));
+                return Optional.of(s);
+            }
+        }
+    }
+
+    public String backend() {
+        return backend.name();
+    }
+
+    /** The pool the backend's checks select, for {@link RoutingRules#verdict}. */
+    public Pool pool() {
+        return Pool.of(backend);
+    }
+
+    /** The latest view; empty before the first successful poll (or forever when no Patroni was found). */
+    public Optional<ClusterView> current() {
+        return Optional.ofNullable(current);
+    }
+
+    /** The Patroni scope, once discovered or first seen. */
+    public Optional<String> scope() {
+        return Optional.ofNullable(scope);
+    }
+
+    /** The poll interval when not hurried. */
+    public Duration interval() {
+        return interval;
+    }
+
+    /**
+     * Polls every 150 ms for {@code window} (capped at 60 s), starting now, then back to
+     * {@link #interval()}: after a check changed state, or when the DCS watch saw the leader move.
+     */
+    public void hurry(Duration window) {
+        Poller p = poller;
+        if (p != null) {
+            p.hurry(window);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            ticker.execute(() -> {
+                if (discovery != null) {
+                    discovery.close();
+                }
+                if (poller != null) {
+                    poller.close();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the event loop is gone, and with it the timers and connections
+        }
+    }
+
+    private void discover(List<ServerConfig> checked) {
+        if (closed) {
+            return;
+        }
+        discovery = new Discovery(backend.name(), ticker, client, checked, new Discovery.Outcome() {
+            @Override
+            public void found(String found, String server) {
+                scope = found;
+                safely(() -> listener.onDiscovered(found));
+                startPolling(checked.stream().map(Discovery::endpoint).distinct().toList());
+            }
+
+            @Override
+            public void foreign(String server, String other) {
+                if (poller != null) {
+                    poller.addProblem("server " + server + " answers for scope '" + other + "', not '" + scope + "'");
+                }
+            }
+
+            @Override
+            public void notPatroni(String why) {
+                // nothing to keep: current() stays empty
+            }
+        });
+        discovery.start();
+    }
+
+    private void startPolling(List<HttpClient.Endpoint> targets) {
+        if (closed || targets.isEmpty()) {
+            return;
+        }
+        ViewBuilder.Context ctx = scope == null ? context : new ViewBuilder.Context(context.backend(),
+                context.servers(), context.limits(), scope, context.problems());
+        poller = new Poller(ticker, client, ctx, targets, interval, backend.patroniView().maxLagTime().isPresent(),
+                this::publish);
+        poller.start();
+    }
+
+    private void publish(ClusterView view, ViewChange change) {
+        current = view;
+        if (scope == null) {
+            scope = view.scope();
+        }
+        safely(() -> listener.onView(view, change));
+    }
+
+    private void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("cluster listener failed on backend '{}'", backend.name(), e);
+        }
+    }
+
+    /** {@code patroni-view interval}, else min(the checks' smallest inter, 1 s). */
+    static Duration interval(Proxy backend) {
+        return backend.patroniView().interval().orElseGet(() -> {
+            Duration inter = minInter(backend);
+            return inter.compareTo(MAX_DEFAULT_INTERVAL) < 0 ? inter : MAX_DEFAULT_INTERVAL;
+        });
+    }
+
+    /** The checks' rules: connect min(timeout connect, inter) when timeout check is set; answer timeout check or inter. */
+    static ProbeTimeouts timeouts(Proxy backend) {
+        return ProbeTimeouts.of(backend.timeouts(), minInter(backend));
+    }
+
+    private static Duration minInter(Proxy backend) {
+        List<ServerConfig> servers = checkedServers(backend).isEmpty() ? backend.servers() : checkedServers(backend);
+        return servers.stream().map(ServerConfig::inter).min(Duration::compareTo).orElse(ServerConfig.DEFAULT_INTER);
+    }
+
+    private static List<ServerConfig> checkedServers(Proxy backend) {
+        return backend.servers().stream().filter(ServerConfig::check).toList();
+    }
+
+    private static Executor resolver() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(64), r -> {
+            Thread t = new Thread(r, "pointsman-cluster-resolver");
+            t.setDaemon(true);
+            return t;
+        });
+        return pool;
+    }
+}

@@ -1,0 +1,309 @@
+package dev.pointsman.cluster;
+
+import dev.pointsman.check.PatroniStatus;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Keeps one backend's {@link ClusterView} fresh. A round asks, one request after the other (so
+ * never more than one in flight, to any node): {@code GET /cluster} from the current target
+ * (rotating to the next on any failure, each target at most once per round), then
+ * {@code GET /patroni} from the member the DCS names as leader, then, for a time {@code max-lag},
+ * each replica's {@code /patroni}, then {@code GET /history} when the timeline moved. The next
+ * round starts {@code interval} after one ends, or {@link #HURRY_INTERVAL} while hurried.
+ *
+ * <p>Everything runs on the ticker's thread.
+ */
+final class Poller {
+    static final Duration HURRY_INTERVAL = Duration.ofMillis(150);
+    static final Duration MAX_HURRY = Duration.ofSeconds(60);
+    /** How long the poller hurries itself after it saw a role change. */
+    static final Duration HURRY_AFTER_CHANGE = Duration.ofSeconds(5);
+    static final int MAX_TARGETS = 32;
+
+    /** Where views go; called on the ticker's thread. */
+    interface Publisher {
+        void publish(ClusterView view, ViewChange change);
+    }
+
+    private final Ticker ticker;
+    private final HttpClient client;
+    private final Duration interval;
+    private final boolean askReplicas;
+    private final Publisher publisher;
+    private final ViewLog log;
+    private final List<HttpClient.Endpoint> targets = new ArrayList<>();
+    private ViewBuilder.Context ctx;
+
+    private boolean closed;
+    private boolean running;
+    private long generation;
+    private long roundStartNanos;
+    private long lastSuccessNanos;
+    private long hurryUntilNanos;
+    private boolean hurrying;
+    private int next;
+    private int tried;
+    private HttpClient.Cancellable inFlight = HttpClient.Cancellable.NONE;
+    private HttpClient.Cancellable timer = HttpClient.Cancellable.NONE;
+    private HttpClient.Cancellable staleTimer = HttpClient.Cancellable.NONE;
+    private ClusterView current;
+    private Long historyTimeline;
+    private final List<String> failures = new ArrayList<>();
+    // the round in progress
+    private HttpClient.Endpoint source;
+    private Answers.ClusterAnswer cluster;
+    private PatroniStatus leaderStatus;
+    private String leaderError;
+    private final Map<String, PatroniStatus> replicas = new HashMap<>();
+    private final Deque<Member> replicaQueue = new ArrayDeque<>();
+
+    Poller(Ticker ticker, HttpClient client, ViewBuilder.Context ctx, List<HttpClient.Endpoint> targets,
+           Duration interval, boolean askReplicas, Publisher publisher) {
+        this.ticker = ticker;
+        this.client = client;
+        this.ctx = ctx;
+        this.interval = interval;
+        this.askReplicas = askReplicas;
+        this.publisher = publisher;
+        this.log = new ViewLog(ctx.backend());
+        targets.forEach(this::learn);
+    }
+
+    void start() {
+        ticker.execute(this::round);
+    }
+
+    /** Polls every {@link #HURRY_INTERVAL} for {@code window} (at most {@link #MAX_HURRY}), starting now. */
+    void hurry(Duration window) {
+        ticker.execute(() -> {
+            if (closed) {
+                return;
+            }
+            long now = ticker.nanoTime();
+            long until = now + Math.min(window.toNanos(), MAX_HURRY.toNanos());
+            hurryUntilNanos = hurrying ? Math.max(hurryUntilNanos, until) : until;
+            hurrying = true;
+            if (!running) {
+                timer.cancel();
+                long sinceStart = now - roundStartNanos;
+                timer = ticker.schedule(this::round,
+                        Duration.ofNanos(Math.max(0, HURRY_INTERVAL.toNanos() - sinceStart)));
+            }
+        });
+    }
+
+    /** A problem found outside polls (a server answering for another scope): the view stays unused for routing. */
+    void addProblem(String problem) {
+        ticker.execute(() -> {
+            List<String> problems = new ArrayList<>(ctx.problems());
+            problems.add(problem);
+            ctx = new ViewBuilder.Context(ctx.backend(), ctx.servers(), ctx.limits(), ctx.scope(), problems);
+        });
+    }
+
+    void close() {
+        ticker.execute(() -> {
+            closed = true;
+            generation++;
+            inFlight.cancel();
+            timer.cancel();
+            staleTimer.cancel();
+        });
+    }
+
+    private void round() {
+        if (closed || running) {
+            return;
+        }
+        running = true;
+        roundStartNanos = ticker.nanoTime();
+        tried = 0;
+        failures.clear();
+        cluster = null;
+        leaderStatus = null;
+        leaderError = null;
+        replicas.clear();
+        replicaQueue.clear();
+        askCluster();
+    }
+
+    private void askCluster() {
+        HttpClient.Endpoint target = targets.get(next % targets.size());
+        request(target, "/cluster", r -> {
+            String problem = clusterProblem(r);
+            if (problem == null) {
+                source = target;
+                askLeader();
+                return;
+            }
+            failures.add(target + ": " + problem);
+            next = (next + 1) % targets.size();
+            if (++tried < targets.size()) {
+                askCluster();
+            } else {
+                roundFailed();
+            }
+        });
+    }
+
+    /** Null when {@code r} is a usable /cluster answer (then stored), else why not. */
+    private String clusterProblem(HttpClient.Result r) {
+        if (r instanceof HttpClient.Failure f) {
+            return f.reason();
+        }
+        HttpClient.Answer a = (HttpClient.Answer) r;
+        if (a.status() != 200) {
+            return "status " + a.status();
+        }
+        try {
+            cluster = Answers.cluster(a.body());
+        } catch (Answers.BadAnswer e) {
+            return e.getMessage();
+        }
+        cluster.members().forEach(m -> learn(HttpClient.Endpoint.ofUrl(m.apiUrl())));
+        return null;
+    }
+
+    private void askLeader() {
+        List<Member> leaders = cluster.members().stream().filter(Member::leaderRole).toList();
+        HttpClient.Endpoint api = leaders.size() == 1 ? HttpClient.Endpoint.ofUrl(leaders.get(0).apiUrl()) : null;
+        if (api == null) {
+            leaderError = leaders.size() == 1 ? "no api_url" : null;
+            queueReplicas();
+            return;
+        }
+        request(api, "/patroni", r -> {
+            if (r instanceof HttpClient.Answer a) {
+                leaderStatus = PatroniStatus.parse(a.body()).orElse(null);
+                leaderError = leaderStatus == null ? "/patroni answer is not JSON" : null;
+            } else {
+                leaderError = ((HttpClient.Failure) r).reason();
+            }
+            queueReplicas();
+        });
+    }
+
+    private void queueReplicas() {
+        if (askReplicas) {
+            cluster.members().stream().filter(m -> !m.leaderRole() && m.apiUrl() != null).forEach(replicaQueue::add);
+        }
+        askReplicas();
+    }
+
+    private void askReplicas() {
+        Member m = replicaQueue.poll();
+        HttpClient.Endpoint api = m == null ? null : HttpClient.Endpoint.ofUrl(m.apiUrl());
+        if (m == null) {
+            askHistory();
+        } else if (api == null) {
+            askReplicas();
+        } else {
+            request(api, "/patroni", r -> {
+                if (r instanceof HttpClient.Answer a) {
+                    PatroniStatus.parse(a.body()).ifPresent(s -> replicas.put(m.name(), s));
+                }
+                askReplicas();
+            });
+        }
+    }
+
+    private void askHistory() {
+        Long timeline = cluster.members().stream().filter(Member::leaderRole).map(Member::timeline)
+                .filter(Objects::nonNull).findFirst().orElse(null);
+        if (timeline == null || timeline.equals(historyTimeline)) {
+            finish(null);
+            return;
+        }
+        request(source, "/history", r -> {
+            List<ClusterView.HistoryEntry> history = null;
+            if (r instanceof HttpClient.Answer a && a.status() == 200) {
+                try {
+                    history = Answers.history(a.body());
+                    historyTimeline = timeline;
+                } catch (Answers.BadAnswer e) {
+                    log.historyFailed(source, e.getMessage());
+                }
+            }
+            finish(history);
+        });
+    }
+
+    private void finish(List<ClusterView.HistoryEntry> history) {
+        ViewBuilder.Poll poll = new ViewBuilder.Poll("http://" + source, cluster, leaderStatus, leaderError,
+                Map.copyOf(replicas), history);
+        ClusterView view = ViewBuilder.build(ctx, current, poll, ticker.epochMillis());
+        if (ctx.scope() == null && view.scope() != null) {
+            ctx = new ViewBuilder.Context(ctx.backend(), ctx.servers(), ctx.limits(), view.scope(), ctx.problems());
+        }
+        ViewChange change = ViewBuilder.diff(current, view);
+        boolean first = current == null;
+        current = view;
+        lastSuccessNanos = ticker.nanoTime();
+        log.polled(view);
+        staleTimer.cancel();
+        staleTimer = ticker.schedule(this::markStaleIfDue, Duration.ofMillis(view.limits().staleAfterMillis()));
+        if (first || change.any()) {
+            publisher.publish(view, change);
+        }
+        if (!first && change.roles()) {
+            hurryFromLoop(HURRY_AFTER_CHANGE);
+        }
+        scheduleNext();
+    }
+
+    private void roundFailed() {
+        log.pollFailed(failures);
+        markStaleIfDue();
+        scheduleNext();
+    }
+
+    private void markStaleIfDue() {
+        if (closed || current == null || current.stale()) {
+            return;
+        }
+        if (ticker.nanoTime() - lastSuccessNanos >= Duration.ofMillis(current.limits().staleAfterMillis()).toNanos()) {
+            ClusterView before = current;
+            current = current.withStale(true);
+            log.stale(current);
+            publisher.publish(current, ViewBuilder.diff(before, current));
+        }
+    }
+
+    private void hurryFromLoop(Duration window) {
+        long until = ticker.nanoTime() + window.toNanos();
+        hurryUntilNanos = hurrying ? Math.max(hurryUntilNanos, until) : until;
+        hurrying = true;
+    }
+
+    private void scheduleNext() {
+        running = false;
+        if (hurrying && ticker.nanoTime() - hurryUntilNanos >= 0) {
+            hurrying = false;
+        }
+        timer = ticker.schedule(this::round, hurrying ? HURRY_INTERVAL : interval);
+    }
+
+    private void request(HttpClient.Endpoint target, String path, Consumer<HttpClient.Result> then) {
+        long gen = generation;
+        inFlight = client.get(target, path, r -> ticker.execute(() -> {
+            if (!closed && gen == generation) {
+                inFlight = HttpClient.Cancellable.NONE;
+                then.accept(r);
+            }
+        }));
+    }
+
+    private void learn(HttpClient.Endpoint endpoint) {
+        if (endpoint != null && !targets.contains(endpoint) && targets.size() < MAX_TARGETS) {
+            targets.add(endpoint);
+        }
+    }
+}

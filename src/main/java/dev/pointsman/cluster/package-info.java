@@ -1,0 +1,18 @@
+/**
+ * What Pointsman knows of the Patroni cluster behind a backend, and the routing rules drawn from it.
+ *
+ * <p>Flow: {@link dev.pointsman.cluster.ClusterSource#start} (the runtime's entry point) →
+ * {@code Discovery} asks the check ports once for {@code GET /patroni} ({@code patroni-view auto})
+ * → {@code Poller} keeps a {@link dev.pointsman.cluster.ClusterView} fresh from {@code GET /cluster}
+ * of a reachable member plus the DCS leader's own {@code GET /patroni} (the authority for "promoted
+ * and writable", Patroni #2972), over {@code NettyHttpClient} (bounded, one request in flight) →
+ * {@code ViewBuilder} (pure) → {@link dev.pointsman.cluster.ClusterListener#onView} with a
+ * {@link dev.pointsman.cluster.ViewChange}. The runtime applies the pure
+ * {@link dev.pointsman.cluster.RoutingRules#verdict} to each server and sets or clears its routing
+ * veto; checks stay the authority for UP. {@link dev.pointsman.cluster.ClusterTable} prints a view
+ * as {@code patronictl list} does.
+ *
+ * <p>Depends on {@code config} and {@code check} (PatroniStatus, PoolKind, ProbeTimeouts); never on
+ * backend, frontend or runtime.
+ */
+package dev.pointsman.cluster;

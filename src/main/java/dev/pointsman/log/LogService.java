@@ -1,0 +1,178 @@
+package dev.pointsman.log;
+
+import dev.pointsman.config.Config;
+import dev.pointsman.config.LogTarget;
+import dev.pointsman.config.Proxy;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process's {@code log} senders: one per distinct destination, fed by one bounded queue and
+ * drained by one thread. Callers (event loops included) only offer to the queue; when it is full
+ * the line is dropped and counted ({@link #dropped()}), never waited for.
+ */
+public final class LogService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("pointsman");
+    static final int QUEUE_CAPACITY = 8192;
+
+    /** One line for one target, formatted on the sender thread. */
+    record Event(LogTarget target, LogSender sender, LogTarget.Level level, long epochMillis, String message) {}
+
+    private final BlockingQueue<Event> queue;
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final Map<String, LogSender> senders = new LinkedHashMap<>();
+    private final String hostname;
+    private final long pid = ProcessHandle.current().pid();
+    private final Thread thread;
+    private volatile boolean closing;
+
+    LogService(int capacity) {
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.hostname = hostname();
+        this.thread = new Thread(this::run, "pointsman-log");
+        this.thread.setDaemon(true);
+    }
+
+    /** Opens a sender for every target of the global section and of every proxy, and starts the thread. */
+    public static LogService start(Config config) {
+        LogService s = new LogService(QUEUE_CAPACITY);
+        List<LogTarget> all = new ArrayList<>(config.global().logs());
+        for (Proxy p : config.proxies()) {
+            all.addAll(p.logs());
+        }
+        all.forEach(s::sender);
+        s.thread.start();
+        return s;
+    }
+
+    /** A service with no targets, for tests and for configurations without {@code log}. */
+    public static LogService none() {
+        LogService s = new LogService(1);
+        s.thread.start();
+        return s;
+    }
+
+    /** The log of a proxy (or of the global section): the lines go to these targets. */
+    public ProxyLog of(List<LogTarget> targets) {
+        List<ProxyLog.Sink> sinks = new ArrayList<>();
+        for (LogTarget t : targets) {
+            sinks.add(new ProxyLog.Sink(t, sender(t)));
+        }
+        return new ProxyLog(this, sinks);
+    }
+
+    /** Lines dropped because the queue was full. */
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    /** Lines that could not be sent (socket errors). */
+    public long failed() {
+        return failed.sum();
+    }
+
+    void offer(Event e) {
+        if (closing || !queue.offer(e)) {
+            dropped.increment();
+        }
+    }
+
+    /** What is queued, removed from the queue (tests of a service whose thread was never started). */
+    java.util.List<Event> drainForTest() {
+        java.util.List<Event> out = new ArrayList<>();
+        queue.drainTo(out);
+        return out;
+    }
+
+    private synchronized LogSender sender(LogTarget t) {
+        String key = t.kind() + " " + t.address() + ":" + t.port();
+        return senders.computeIfAbsent(key, k -> open(t));
+    }
+
+    private static LogSender open(LogTarget t) {
+        try {
+            return switch (t.kind()) {
+                case UDP -> new UdpSender(t.address(), t.port());
+                case STDOUT -> new StreamSender(System.out);
+                case STDERR -> new StreamSender(System.err);
+                case UNIX -> {
+                    if (!UnixSender.available()) {
+                        LOG.warn("[{}] : log to unix socket {}: needs the epoll transport (Linux), which is not"
+                                + " available here; these lines go to stderr instead", t.source(), t.address());
+                        yield new StreamSender(System.err);
+                    }
+                    yield new UnixSender(t.address());
+                }
+            };
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("[{}] : log to {} {}: {}; these lines go to stderr instead", t.source(), t.kind(), t.address(),
+                    e.getMessage());
+            return new StreamSender(System.err);
+        }
+    }
+
+    private void run() {
+        while (true) {
+            Event e;
+            try {
+                e = queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException ie) {
+                break;
+            }
+            if (e == null) {
+                if (closing) {
+                    break;
+                }
+                continue;
+            }
+            LogTarget t = e.target();
+            String line = SyslogFormat.format(t.format(), t.facility(), e.level(), Instant.ofEpochMilli(e.epochMillis()),
+                    hostname, pid, e.message());
+            try {
+                e.sender().send(line);
+            } catch (IOException | RuntimeException ex) {
+                failed.increment();
+            }
+        }
+    }
+
+    /** Sends what is queued (for at most a second), then closes the senders. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            thread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            senders.values().forEach(LogSender::close);
+        }
+    }
+
+    private static String hostname() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            String h = InetAddress.getLocalHost().getHostName();
+            int dot = h.indexOf('.');
+            return dot > 0 ? h.substring(0, dot) : h;
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.pointsman.log;
+
+import java.io.PrintStream;
+
+/** {@code log stdout} / {@code log stderr}: one line each, flushed. */
+final class StreamSender implements LogSender {
+    private final PrintStream out;
+
+    StreamSender(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void send(String line) {
+        out.print(line + "\n");
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        out.flush();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.pointsman.runtime;
+
+import dev.pointsman.backend.Backend;
+import dev.pointsman.backend.Server;
+import dev.pointsman.cluster.ClusterListener;
+import dev.pointsman.cluster.ClusterSource;
+import dev.pointsman.cluster.ClusterView;
+import dev.pointsman.cluster.Member;
+import dev.pointsman.cluster.Pool;
+import dev.pointsman.cluster.RoutingRules;
+import dev.pointsman.cluster.ViewChange;
+import dev.pointsman.stats.PatroniFacts;
+import dev.pointsman.stats.PatroniView;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lets the Patroni cluster view steer routing (issue 8): after every view that changed something,
+ * and once per poll interval (so that a view going stale releases its vetoes), each server of the
+ * backend gets the view's verdict as a "view" veto. Checks stay the authority for UP; the view can
+ * only keep a server out. A server the view withdraws from its pool while it holds sessions — a
+ * demoted primary on a primary pool, a promoted node on a replica pool — has them cut at once
+ * when {@code on-marked-down shutdown-sessions} is set. A role change hurries the backend's checks;
+ * a check state change hurries the view.
+ */
+final class ClusterWiring implements AutoCloseable, PatroniView {
+    private static final Logger LOG = LoggerFactory.getLogger("cluster");
+    static final String VIEW = "view";
+    static final Duration HURRY = Duration.ofSeconds(5);
+
+    private final Map<Backend, ClusterSource> sources = new LinkedHashMap<>();
+    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    private final HealthWiring health;
+
+    private ClusterWiring(HealthWiring health) {
+        this.health = health;
+    }
+
+    static ClusterWiring start(Pointsman p, HealthWiring health) {
+        ClusterWiring wiring = new ClusterWiring(health);
+        for (Backend b : p.backends().values()) {
+            ClusterSource.start(b.config(), p.group(), p.transport().socketChannel(), new ClusterListener() {
+                @Override
+                public void onView(ClusterView view, ViewChange change) {
+                    wiring.onView(b, view, change);
+                }
+
+                @Override
+                public void onDiscovered(String scope) {
+                    LOG.info("backend '{}' follows Patroni cluster '{}'", b.name(), scope);
+                }
+            }).ifPresent(source -> {
+                wiring.sources.put(b, source);
+                long every = Math.max(100, source.interval().toMillis());
+                wiring.timers.add(p.group().next().scheduleAtFixedRate(() -> wiring.apply(b), every, every,
+                        TimeUnit.MILLISECONDS));
+            });
+        }
+        health.onStateChange(wiring::hurry);
+        return wiring;
+    }
+
+    /** Polls the backend's view quickly for a while (a check changed state, or the DCS leader moved). */
+    void hurry(Backend backend) {
+        ClusterSource s = sources.get(backend);
+        if (s != null) {
+            s.hurry(HURRY);
+        }
+    }
+
+    void hurryAll() {
+        sources.values().forEach(s -> s.hurry(HURRY));
+    }
+
+    Optional<ClusterSource> source(Backend backend) {
+        return Optional.ofNullable(sources.get(backend));
+    }
+
+    private void onView(Backend backend, ClusterView view, ViewChange change) {
+        if (change.problemChanged() && view.problem() != null) {
+            LOG.warn("backend '{}': cluster view not used for routing: {} (checks alone decide)", backend.name(),
+                    view.problem());
+        }
+        apply(backend);
+        if (change.roles() || change.leaderChanged()) {
+            LOG.info("backend '{}': Patroni roles changed {} (leader {}): re-checking", backend.name(),
+                    change.roleChanged(), view.leader());
+            health.hurry(backend);
+        }
+    }
+
+    /** Hands each server of the backend the view's verdict. */
+    private void apply(Backend backend) {
+        ClusterSource source = sources.get(backend);
+        Optional<ClusterView> view = source == null ? Optional.empty() : source.current();
+        Instant now = Instant.now();
+        for (Server server : backend.servers()) {
+            String reason = view.flatMap(v -> RoutingRules.verdict(v, source.pool(), server.name(), now).vetoReason())
+                    .orElse(null);
+            boolean wasUsable = server.usable();
+            if (backend.setVeto(server, VIEW, reason)) {
+                if (reason != null) {
+                    int cut = wasUsable && source.pool() != Pool.ANY && server.config().shutdownSessionsOnDown()
+                            ? backend.shutdownSessions(server, 'D') : 0;
+                    LOG.warn("Server {}/{} withdrawn by the cluster view: {}{}", backend.name(), server.name(), reason,
+                            cut > 0 ? "; " + cut + " sessions cut" : "");
+                } else {
+                    LOG.info("Server {}/{} allowed again by the cluster view", backend.name(), server.name());
+                }
+            }
+        }
+    }
+
+    /** Stats: the member behind a server, as the view knows it. */
+    @Override
+    public Optional<PatroniFacts> facts(Server server) {
+        ClusterSource source = sources.get(server.backend());
+        if (source == null) {
+            return Optional.empty();
+        }
+        return source.current().flatMap(v -> v.memberOfServer(server.name()).map(m -> facts(v, m)));
+    }
+
+    private static PatroniFacts facts(ClusterView view, Member m) {
+        String role = m.leaderRole() ? "primary" : m.role();
+        return new PatroniFacts(Optional.ofNullable(role), Optional.ofNullable(m.state()),
+                m.timeline() == null ? OptionalLong.empty() : OptionalLong.of(m.timeline()),
+                m.lag() == null ? OptionalLong.empty() : OptionalLong.of(m.lag()),
+                Optional.of(m.pendingRestart()), "cluster view (" + view.source() + ")");
+    }
+
+    @Override
+    public void close() {
+        timers.forEach(t -> t.cancel(false));
+        sources.values().forEach(ClusterSource::close);
+    }
+}

@@ -1,0 +1,223 @@
+package dev.pointsman.stats;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The stats page: one table per proxy as HAProxy draws it (FRONTEND, servers, BACKEND), readable
+ * at a glance. No external assets, no JavaScript; a meta refresh when {@code stats refresh} is set.
+ *
+ * <p>Hooks for browser tests: {@code table#px-NAME}, rows {@code tr#fe-NAME}, {@code tr#be-NAME},
+ * {@code tr#srv-PROXY-SERVER} with {@code data-status} (HAProxy's status) and
+ * {@code data-standing} (UP, DOWN, STANDBY, MAINT, DRAIN, INIT), a {@code td.status} cell with
+ * the text shown, and classes {@code tone-*} / {@code role-*} for the colour.
+ */
+final class HtmlPage {
+    /** One column: its group header, its own header, the field it shows. */
+    private record Column(String group, String title, Field field) {}
+
+    private static final List<Column> COLUMNS = List.of(
+            new Column("Queue", "Cur", Field.QCUR), new Column("Queue", "Max", Field.QMAX),
+            new Column("Queue", "Limit", Field.QLIMIT),
+            new Column("Sessions", "Cur", Field.SCUR), new Column("Sessions", "Max", Field.SMAX),
+            new Column("Sessions", "Limit", Field.SLIM), new Column("Sessions", "Total", Field.STOT),
+            new Column("Sessions", "LbTot", Field.LBTOT),
+            new Column("Bytes", "In", Field.BIN), new Column("Bytes", "Out", Field.BOUT),
+            new Column("Denied", "Req", Field.DREQ),
+            new Column("Errors", "Req", Field.EREQ), new Column("Errors", "Conn", Field.ECON),
+            new Column("Warnings", "Retr", Field.WRETR), new Column("Warnings", "Redis", Field.WREDIS),
+            new Column("Server", "Status", Field.STATUS), new Column("Server", "LastChk", Field.CHECK_STATUS),
+            new Column("Server", "Wght", Field.WEIGHT), new Column("Server", "Act", Field.ACT),
+            new Column("Server", "Bck", Field.BCK), new Column("Server", "Chk", Field.CHKFAIL),
+            new Column("Server", "Dwn", Field.CHKDOWN), new Column("Server", "Dwntme", Field.DOWNTIME),
+            new Column("Patroni", "Role", Field.PATRONI_ROLE), new Column("Patroni", "State", Field.PATRONI_STATE),
+            new Column("Patroni", "TL", Field.PATRONI_TIMELINE), new Column("Patroni", "Lag", Field.PATRONI_LAG),
+            new Column("Patroni", "Restart", Field.PATRONI_PENDING_RESTART));
+
+    /** What the page says about itself. */
+    record Header(String uri, Optional<String> version, Optional<String> node, long uptimeSeconds,
+                  Optional<Long> refreshSeconds) {}
+
+    private HtmlPage() {}
+
+    static String render(List<ProxyBlock> blocks, Header h) {
+        StringBuilder sb = new StringBuilder(32768);
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        h.refreshSeconds().ifPresent(s -> sb.append("<meta http-equiv=\"refresh\" content=\"").append(s).append("\">"));
+        sb.append("<title>Pointsman statistics").append(h.node().map(n -> " - " + esc(n)).orElse(""))
+                .append("</title><style>").append(STYLE).append("</style></head><body>\n");
+        sb.append("<h1 id=\"title\">Pointsman statistics");
+        h.version().ifPresent(v -> sb.append(" <small>version ").append(esc(v)).append("</small>"));
+        sb.append("</h1>\n<p id=\"info\">");
+        h.node().ifPresent(n -> sb.append("node <b id=\"node\">").append(esc(n)).append("</b> · "));
+        sb.append("pid ").append(ProcessHandle.current().pid()).append(" · uptime ")
+                .append(human(h.uptimeSeconds()));
+        String base = h.uri();
+        h.refreshSeconds().ifPresentOrElse(
+                s -> sb.append(" · refresh every ").append(s).append("s (<a href=\"").append(esc(base))
+                        .append(";norefresh\">stop refresh</a>)"),
+                () -> { });
+        sb.append(" · <a href=\"").append(esc(base)).append(";csv\">CSV</a> · <a href=\"").append(esc(base))
+                .append(";json\">JSON</a> · <a href=\"/metrics\">Prometheus</a></p>\n");
+        legend(sb);
+        for (ProxyBlock b : blocks) {
+            block(sb, b);
+        }
+        return sb.append("</body></html>\n").toString();
+    }
+
+    private static void legend(StringBuilder sb) {
+        sb.append("<p class=\"legend\">")
+                .append("<span class=\"tone-up\">UP</span> <span class=\"tone-going-down\">UP, going down</span> ")
+                .append("<span class=\"tone-going-up\">DOWN, going up</span> <span class=\"tone-down\">DOWN: failure</span> ")
+                .append("<span class=\"tone-standby role-replica\">STANDBY: healthy replica</span> ")
+                .append("<span class=\"tone-standby role-primary\">STANDBY: healthy primary</span> ")
+                .append("<span class=\"tone-maint\">MAINT</span> <span class=\"tone-drain\">DRAIN</span> ")
+                .append("<span class=\"tone-init\">not checked yet</span> <span class=\"tone-nocheck\">no check</span>")
+                .append("</p>\n");
+    }
+
+    private static void block(StringBuilder sb, ProxyBlock b) {
+        String id = esc(b.name());
+        sb.append("<table class=\"px\" id=\"px-").append(id).append("\"><caption>").append(id)
+                .append(" <small>(").append(esc(b.mode())).append(")</small></caption>\n<thead><tr><th rowspan=\"2\">Name</th>");
+        String group = null;
+        int span = 0;
+        StringBuilder groups = new StringBuilder();
+        for (Column c : COLUMNS) {
+            if (!c.group().equals(group)) {
+                if (group != null) {
+                    groups.append("<th colspan=\"").append(span).append("\">").append(group).append("</th>");
+                }
+                group = c.group();
+                span = 0;
+            }
+            span++;
+        }
+        groups.append("<th colspan=\"").append(span).append("\">").append(group).append("</th>");
+        sb.append(groups).append("</tr><tr>");
+        for (Column c : COLUMNS) {
+            sb.append("<th title=\"").append(esc(c.field().help())).append("\">").append(c.title()).append("</th>");
+        }
+        sb.append("</tr></thead><tbody>\n");
+        for (Row r : b.rows()) {
+            row(sb, r);
+        }
+        sb.append("</tbody></table>\n");
+    }
+
+    private static void row(StringBuilder sb, Row r) {
+        String id = switch (r.scope()) {
+            case FRONTEND -> "fe-" + r.proxy();
+            case BACKEND -> "be-" + r.proxy();
+            case SERVER -> "srv-" + r.proxy() + "-" + r.name();
+        };
+        Standing st = r.standing();
+        String tone = st != null ? st.tone() : proxyTone(r.text(Field.STATUS));
+        sb.append("<tr id=\"").append(esc(id)).append("\" class=\"").append(r.scope().prom()).append(" tone-").append(tone);
+        if (st != null && !st.role().isEmpty()) {
+            sb.append(" role-").append(st.role());
+        }
+        sb.append("\" data-status=\"").append(esc(r.text(Field.STATUS))).append('"');
+        if (st != null) {
+            sb.append(" data-standing=\"").append(st.kind()).append('"');
+        }
+        sb.append("><td class=\"name\"");
+        if (r.scope() == Scope.SERVER && !r.text(Field.ADDR).isEmpty()) {
+            sb.append(" title=\"").append(esc(r.text(Field.ADDR))).append('"');
+        }
+        sb.append('>').append(esc(r.scope() == Scope.SERVER ? r.name() : r.name().equals("FRONTEND") ? "Frontend" : "Backend"))
+                .append("</td>");
+        for (Column c : COLUMNS) {
+            sb.append("<td");
+            if (c.field() == Field.STATUS) {
+                sb.append(" class=\"status\"");
+                statusCell(sb, r, st);
+            } else if (c.field() == Field.CHECK_STATUS) {
+                checkCell(sb, r);
+            } else if (c.field() == Field.DOWNTIME) {
+                sb.append('>').append(r.number(Field.DOWNTIME).map(HtmlPage::human).orElse(""));
+            } else {
+                sb.append('>').append(esc(r.text(c.field())));
+            }
+            sb.append("</td>");
+        }
+        sb.append("</tr>\n");
+    }
+
+    private static void statusCell(StringBuilder sb, Row r, Standing st) {
+        String text = st != null ? st.label() : r.text(Field.STATUS);
+        if (st != null && st.kind() == Standing.Kind.STANDBY) {
+            sb.append(" title=\"HAProxy would show ").append(esc(r.text(Field.STATUS)))
+                    .append(": the node answers as a healthy ").append(st.role())
+                    .append(", so it takes no traffic on this port. Not a failure.\"");
+        }
+        sb.append('>');
+        r.number(Field.LASTCHG).ifPresent(s -> sb.append("<span class=\"age\">").append(human(s)).append("</span> "));
+        sb.append(esc(text));
+    }
+
+    private static void checkCell(StringBuilder sb, Row r) {
+        String desc = r.text(Field.CHECK_DESC);
+        String info = r.text(Field.LAST_CHK);
+        if (!desc.isEmpty()) {
+            sb.append(" title=\"").append(esc(desc + (info.isEmpty() ? "" : ": " + info))).append('"');
+        }
+        sb.append('>').append(esc(r.text(Field.CHECK_STATUS)));
+        r.number(Field.CHECK_CODE).ifPresent(c -> sb.append('/').append(c));
+        r.number(Field.CHECK_DURATION).ifPresent(d -> sb.append(" in ").append(d).append("ms"));
+    }
+
+    private static String proxyTone(String status) {
+        return switch (status) {
+            case "OPEN", "UP" -> "up";
+            case "FULL" -> "going-down";
+            default -> "down";
+        };
+    }
+
+    /** HAProxy's short durations: 12s, 5m3s, 1h2m, 3d4h. */
+    static String human(long seconds) {
+        if (seconds < 60) {
+            return seconds + "s";
+        }
+        if (seconds < 3600) {
+            return seconds / 60 + "m" + seconds % 60 + "s";
+        }
+        if (seconds < 86400) {
+            return seconds / 3600 + "h" + seconds % 3600 / 60 + "m";
+        }
+        return seconds / 86400 + "d" + seconds % 86400 / 3600 + "h";
+    }
+
+    static String esc(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&#39;");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static final String STYLE = String.join("",
+            "body{font:13px/1.35 system-ui,Arial,sans-serif;margin:12px;color:#222;background:#fff}",
+            "h1{font-size:18px;margin:0 0 4px}h1 small{font-weight:normal;color:#666}",
+            "#info{margin:0 0 6px;color:#444}.legend span{padding:1px 6px;margin-right:4px;border:1px solid #bbb}",
+            "table.px{border-collapse:collapse;margin:12px 0;min-width:60%}",
+            "caption{text-align:left;font-weight:bold;font-size:14px;padding:4px;background:#48a;color:#fff}",
+            "th{background:#dde4ee;font-weight:normal;padding:2px 5px;border:1px solid #bbb}",
+            "td{padding:2px 5px;border:1px solid #ccc;text-align:right;white-space:nowrap}",
+            "td.name{text-align:left;font-weight:bold}td.status{text-align:left}.age{color:#555}",
+            "tr.frontend td,tr.backend td{font-style:italic}tr.backend td{border-top:2px solid #999}",
+            ".tone-up{background:#c8f0c8}.tone-going-down{background:#f4f0a0}.tone-going-up{background:#ffd8a8}",
+            ".tone-down{background:#ff9c9c}.tone-standby.role-replica{background:#d6e6f5}",
+            ".tone-standby.role-primary{background:#e2dcf5}.tone-maint{background:#d8c0a0}",
+            ".tone-drain{background:#b8d0f0}.tone-init{background:#e4e4e4}.tone-nocheck{background:#e6f2e6}");
+}

@@ -1,0 +1,123 @@
+package dev.pointsman.stats;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Answers one request per connection (then closes it): routing and authentication on the event
+ * loop, rendering on the stats renderer thread, so no page is ever built on a proxying thread.
+ */
+final class StatsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final StatsServer server;
+    private final Executor renderer;
+
+    StatsHandler(StatsServer server, Executor renderer) {
+        this.server = server;
+        this.renderer = renderer;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        ListenerCounters counters = server.counters();
+        if (!req.decoderResult().isSuccess()) {
+            counters.badRequests.increment();
+            respond(ctx, false, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8", "400 Bad Request\n");
+            return;
+        }
+        boolean head = req.method().equals(HttpMethod.HEAD);
+        StatsRoute route = StatsRoute.of(req.method().name(), req.uri(),
+                Optional.ofNullable(req.headers().get(HttpHeaderNames.AUTHORIZATION)), server.config());
+        switch (route.kind()) {
+            case METHOD_NOT_ALLOWED -> respond(ctx, false, HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    "text/plain; charset=utf-8", "405 Method Not Allowed: the stats page is read-only\n");
+            case UNAUTHORIZED -> {
+                counters.denied.increment();
+                FullHttpResponse r = response(HttpResponseStatus.UNAUTHORIZED, "text/html; charset=utf-8",
+                        "<html><body><h1>401 Unauthorized</h1>You need a valid user and password to access this content.</body></html>\n",
+                        false);
+                r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + server.config().realm() + "\"");
+                send(ctx, r);
+            }
+            case NOT_FOUND -> respond(ctx, head, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
+                    "404 Not Found: the stats page is at " + server.config().uri() + "\n");
+            default -> render(ctx, route, head);
+        }
+    }
+
+    private void render(ChannelHandlerContext ctx, StatsRoute route, boolean head) {
+        try {
+            renderer.execute(() -> {
+                String type;
+                String body;
+                try {
+                    switch (route.kind()) {
+                        case CSV -> {
+                            type = "text/plain; charset=utf-8";
+                            body = server.csv();
+                        }
+                        case JSON -> {
+                            type = "application/json";
+                            body = server.json();
+                        }
+                        case METRICS -> {
+                            type = PromOutput.CONTENT_TYPE;
+                            body = server.metrics();
+                        }
+                        default -> {
+                            type = "text/html; charset=utf-8";
+                            body = server.html(route.refresh());
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    respond(ctx, head, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8",
+                            "500 Internal Server Error: " + e + "\n");
+                    return;
+                }
+                server.counters().intercepted.increment();
+                respond(ctx, head, HttpResponseStatus.OK, type, body);
+            });
+        } catch (RejectedExecutionException e) {
+            respond(ctx, head, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
+                    "503 Service Unavailable: too many stats requests at once\n");
+        }
+    }
+
+    private static void respond(ChannelHandlerContext ctx, boolean head, HttpResponseStatus status, String type, String body) {
+        send(ctx, response(status, type, body, head));
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String type, String body, boolean head) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ByteBuf content = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, type)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return r;
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpResponse r) {
+        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.pointsman.stats;
+
+import dev.pointsman.config.Bind;
+import dev.pointsman.config.Proxy;
+import dev.pointsman.config.StatsConfig;
+import dev.pointsman.frontend.BindFailedException;
+import dev.pointsman.net.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP listener of one {@code listen} section with {@code mode http} and {@code stats enable},
+ * on the proxy's event loops. Bounded so that stats clients never slow proxying: at most
+ * {@link #DEFAULT_MAX_CONNECTIONS} connections (or the section's {@code maxconn}), a small request
+ * (8 kB of headers, no body), one request per connection, a deadline from accept to answer of
+ * {@code timeout client} capped at 10 s, and rendering on one separate thread with a short queue.
+ */
+public final class StatsServer implements AutoCloseable {
+    static final int DEFAULT_MAX_CONNECTIONS = 32;
+    static final int MAX_REQUEST_BYTES = 8192;
+    static final Duration MAX_DEADLINE = Duration.ofSeconds(10);
+
+    private final Proxy proxy;
+    private final Stats stats;
+    private final ListenerCounters counters;
+    private final ThreadPoolExecutor renderer;
+    private final Optional<String> node;
+    private final Optional<String> version;
+    private final List<Channel> listeners = new ArrayList<>();
+
+    private StatsServer(Proxy proxy, Stats stats) {
+        this.proxy = proxy;
+        this.stats = stats;
+        this.counters = stats.listener(proxy.name(), proxy.maxconn() > 0 ? proxy.maxconn() : DEFAULT_MAX_CONNECTIONS);
+        this.renderer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(16), r -> {
+            Thread t = new Thread(r, "pointsman-stats-" + proxy.name());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+        this.node = proxy.stats().showNode().map(n -> n.isEmpty() ? hostName() : n);
+        this.version = proxy.stats().hideVersion() ? Optional.empty() : Optional.of(dev.pointsman.Version.current());
+    }
+
+    /** Binds every address of the section; a port that cannot be bound is fatal, as for proxies. */
+    public static StatsServer start(Proxy proxy, Stats stats, Transport transport, EventLoopGroup group)
+            throws BindFailedException {
+        StatsServer s = new StatsServer(proxy, stats);
+        try {
+            s.bind(transport, group);
+        } catch (BindFailedException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private void bind(Transport transport, EventLoopGroup group) throws BindFailedException {
+        long deadline = proxy.timeouts().client().filter(d -> d.compareTo(MAX_DEADLINE) < 0).orElse(MAX_DEADLINE)
+                .toMillis();
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(transport.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (!counters.enter()) {
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> counters.leave());
+                        ch.pipeline().addLast(new RequestDeadline(Math.max(1, deadline), counters),
+                                new HttpServerCodec(4096, MAX_REQUEST_BYTES, MAX_REQUEST_BYTES),
+                                new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                                new StatsHandler(StatsServer.this, renderer));
+                    }
+                });
+        for (Bind bind : proxy.binds()) {
+            for (int port = bind.firstPort(); port <= bind.lastPort(); port++) {
+                InetSocketAddress target = bind.host().map(h -> new InetSocketAddress(h, 0).getAddress())
+                        .map(a -> new InetSocketAddress(a, 0)).orElse(new InetSocketAddress(0));
+                target = new InetSocketAddress(target.getAddress(), port);
+                try {
+                    listeners.add(b.bind(target).sync().channel());
+                } catch (Exception e) {
+                    throw new BindFailedException(String.format(
+                            "[%s] : '%s': cannot bind %s:%d for the stats page: %s (is another process listening there?)",
+                            bind.source(), proxy.name(), bind.host().orElse("*"), port, e.getMessage()), e);
+                }
+            }
+        }
+    }
+
+    public String proxyName() {
+        return proxy.name();
+    }
+
+    public List<InetSocketAddress> boundAddresses() {
+        return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
+    }
+
+    StatsConfig config() {
+        return proxy.stats();
+    }
+
+    ListenerCounters counters() {
+        return counters;
+    }
+
+    String csv() {
+        return CsvOutput.render(stats.collect());
+    }
+
+    String json() {
+        return JsonOutput.render(stats.collect(), version, node, stats.uptimeSeconds());
+    }
+
+    String metrics() {
+        return PromOutput.render(stats.collect());
+    }
+
+    String html(boolean refresh) {
+        Optional<Long> every = refresh ? proxy.stats().refresh().map(d -> Math.max(1, d.toSeconds())) : Optional.empty();
+        return HtmlPage.render(stats.collect(),
+                new HtmlPage.Header(proxy.stats().uri(), version, node, stats.uptimeSeconds(), every));
+    }
+
+    @Override
+    public void close() {
+        counters.open = false;
+        listeners.forEach(Channel::close);
+        renderer.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return "stats listener " + proxy.name();
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.pointsman.backend;
+
+import static dev.pointsman.testing.Configs.listen;
+import static dev.pointsman.testing.Configs.server;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pointsman.testing.ProxyHarness;
+import dev.pointsman.testing.TestServer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class StartupReplayTest {
+
+    static byte[] sslRequest() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(b);
+        d.writeInt(8);
+        d.writeInt(80877103);
+        return b.toByteArray();
+    }
+
+    static byte[] startupMessage(String user) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(body);
+        d.writeInt(196608);
+        d.write(("user\0" + user + "\0database\0postgres\0\0").getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream msg = new ByteArrayOutputStream();
+        DataOutputStream m = new DataOutputStream(msg);
+        m.writeInt(body.size() + 4);
+        m.write(body.toByteArray());
+        return msg.toByteArray();
+    }
+
+    static byte[] errorResponse(String sqlState, String message) throws IOException {
+        ByteArrayOutputStream fields = new ByteArrayOutputStream();
+        fields.write(("SFATAL\0C" + sqlState + "\0M" + message + "\0\0").getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream msg = new ByteArrayOutputStream();
+        DataOutputStream m = new DataOutputStream(msg);
+        m.writeByte('E');
+        m.writeInt(fields.size() + 4);
+        m.write(fields.toByteArray());
+        return msg.toByteArray();
+    }
+
+    static final byte[] AUTH_OK = {'R', 0, 0, 0, 8, 0, 0, 0, 0};
+
+    /** Answers SSLRequest with 'N', reads the StartupMessage, then answers {@code answer}. */
+    static TestServer fakePostgres(byte[] answer, List<byte[]> startups) throws IOException {
+        return TestServer.start(s -> {
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            int len = in.readInt();
+            int code = in.readInt();
+            if (code == 80877103) {
+                out.write('N');
+                out.flush();
+                len = in.readInt();
+                code = in.readInt();
+            }
+            byte[] rest = new byte[len - 8];
+            in.readFully(rest);
+            startups.add(rest);
+            out.write(answer);
+            out.flush();
+            while (in.read() >= 0) {
+                // hold the session until the client leaves
+            }
+        });
+    }
+
+    @Test
+    void aServerShuttingDownIsLeftAndTheOpeningReplayedOnTheNext() throws Exception {
+        List<byte[]> startupsA = new CopyOnWriteArrayList<>();
+        List<byte[]> startupsB = new CopyOnWriteArrayList<>();
+        try (TestServer a = fakePostgres(errorResponse("57P03", "the database system is shutting down"), startupsA);
+             TestServer b = fakePostgres(AUTH_OK, startupsB);
+             ProxyHarness proxy = ProxyHarness.start(listen("db").server(server("a", a.address()))
+                     .server(server("b", b.address())).build());
+             Socket client = proxy.connect()) {
+            OutputStream out = client.getOutputStream();
+            InputStream in = client.getInputStream();
+            out.write(sslRequest());
+            assertThat(in.read()).isEqualTo('N');
+            out.write(startupMessage("alice"));
+
+            byte[] answer = in.readNBytes(AUTH_OK.length);
+
+            assertThat(answer).containsExactly(AUTH_OK);
+            assertThat(startupsA).hasSize(1);
+            assertThat(startupsB).hasSize(1);
+            assertThat(new String(startupsB.get(0), StandardCharsets.US_ASCII)).contains("alice");
+            client.close();
+            await().untilAsserted(() -> assertThat(proxy.records).hasSize(1));
+            assertThat(proxy.lastRecord().server()).isEqualTo("b");
+            assertThat(proxy.lastRecord().termination()).isEqualTo("--");
+        }
+    }
+
+    @Test
+    void anyOtherErrorReachesTheClientUnchanged() throws Exception {
+        byte[] error = errorResponse("28P01", "password authentication failed");
+        try (TestServer a = fakePostgres(error, new CopyOnWriteArrayList<>());
+             ProxyHarness proxy = ProxyHarness.start(listen("db").server(server("a", a.address())).build());
+             Socket client = proxy.connect()) {
+            client.getOutputStream().write(startupMessage("bob"));
+
+            assertThat(client.getInputStream().readNBytes(error.length)).containsExactly(error);
+        }
+    }
+
+    @Test
+    void nonPostgresTrafficIsRelayedUntouched() throws Exception {
+        try (TestServer echo = TestServer.echo();
+             ProxyHarness proxy = ProxyHarness.start(listen("db").server(server("e", echo.address())).build());
+             Socket client = proxy.connect()) {
+            byte[] hello = "E\0\0\0\u0010hello".getBytes(StandardCharsets.ISO_8859_1);
+            client.getOutputStream().write(hello);
+
+            assertThat(client.getInputStream().readNBytes(hello.length)).containsExactly(hello);
+        }
+    }
+
+    @Test
+    void theWindowHoldsAtMostItsLimitAndReleasesItsBuffers() {
+        StartupReplay replay = new StartupReplay(ByteBufAllocator.DEFAULT);
+        ByteBuf big = Unpooled.wrappedBuffer(new byte[StartupReplay.MAX_BYTES + 1]);
+
+        replay.client(big);
+
+        assertThat(replay.open()).isFalse();
+        assertThat(big.refCnt()).isEqualTo(1);
+        big.release();
+    }
+
+    @Test
+    void sqlStateIsReadFromTheErrorFields() throws Exception {
+        ByteBuf b = Unpooled.wrappedBuffer(errorResponse("57P03", "the database system is starting up"));
+
+        assertThat(StartupReplay.sqlState(b, 5, b.readableBytes())).isEqualTo("57P03");
+    }
+}

@@ -1,0 +1,82 @@
+package dev.pointsman.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CliTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Cli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void theReferenceConfigChecksValid() {
+        // the reference config names pg-1..3; they resolve once scripts/cluster has set up /etc/hosts
+        org.junit.jupiter.api.Assumptions.assumeTrue(resolves("pg-1"), "pg-1 not in /etc/hosts (scripts/cluster up adds it)");
+
+        assertThat(run("-c", "-f", "examples/patroni-haproxy.cfg")).isZero();
+        assertThat(out.toString()).contains("Configuration file is valid");
+    }
+
+    private static boolean resolves(String host) {
+        try {
+            java.net.InetAddress.getByName(host);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static Stream<Path> brokenConfigs() throws IOException {
+        return Files.list(Path.of("src/test/resources/broken-configs")).sorted();
+    }
+
+    @ParameterizedTest
+    @MethodSource("brokenConfigs")
+    void everyBrokenConfigFailsWithExitOneAndNamesFileAndLine(Path cfg) throws IOException {
+        List<String> lines = Files.readAllLines(cfg);
+        String line = lines.stream().filter(l -> l.startsWith("# line:")).findFirst().orElseThrow()
+                .substring("# line:".length()).trim();
+
+        int rc = run("-c", "-f", cfg.toString());
+
+        assertThat(rc).isEqualTo(1);
+        assertThat(err.toString()).contains("[" + cfg + ":" + line + "]");
+        assertThat(out.toString()).doesNotContain("valid");
+    }
+
+    @Test
+    void versionPrintsTheVersion() {
+        assertThat(run("-v")).isZero();
+        assertThat(out.toString()).startsWith("Pointsman version ");
+    }
+
+    @Test
+    void withoutAFileItIsAUsageError() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err.toString()).contains("-f FILE");
+    }
+
+    @Test
+    void anUnknownOptionIsAUsageError() {
+        assertThat(run("--frobnicate")).isEqualTo(2);
+    }
+
+    @Test
+    void aMissingFileIsAConfigurationError() {
+        assertThat(run("-c", "-f", "does-not-exist.cfg")).isEqualTo(1);
+        assertThat(err.toString()).contains("does-not-exist.cfg");
+    }
+}

@@ -1,0 +1,265 @@
+package dev.pointsman.cluster;
+
+import static dev.pointsman.cluster.Fixtures.cluster;
+import static dev.pointsman.cluster.Fixtures.member;
+import static dev.pointsman.cluster.Fixtures.patroni;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.pointsman.config.PatroniView;
+import dev.pointsman.config.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** Discovery and polling on a manual ticker with a scripted client: no sockets, no sleeping. */
+class PollerTest {
+    static final String LEADER = member("pg-1", "leader", "running", "127.0.0.1", 15432, 8008, 8, null);
+    static final String REPLICA2 = member("pg-2", "replica", "running", "127.0.0.1", 15433, 8009, 8, "0");
+    static final String REPLICA3 = member("pg-3", "replica", "running", "127.0.0.1", 15434, 8010, 8, "0");
+    static final String REPLICA_JSON = patroni("replica", "running", "pointsman", 8, 100);
+
+    final ManualTicker ticker = new ManualTicker();
+    final ScriptedClient client = new ScriptedClient();
+    final List<ClusterView> views = new ArrayList<>();
+    final List<ViewChange> changes = new ArrayList<>();
+    final List<String> discovered = new ArrayList<>();
+    final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    final ClusterListener listener = new ClusterListener() {
+        @Override
+        public void onView(ClusterView view, ViewChange change) {
+            views.add(view);
+            changes.add(change);
+        }
+
+        @Override
+        public void onDiscovered(String scope) {
+            discovered.add(scope);
+        }
+    };
+
+    @BeforeEach
+    void captureLogs() {
+        logs.start();
+        ((Logger) LoggerFactory.getLogger("cluster")).addAppender(logs);
+    }
+
+    @AfterEach
+    void releaseLogs() {
+        ((Logger) LoggerFactory.getLogger("cluster")).detachAppender(logs);
+    }
+
+    ScriptedClient healthyCluster() {
+        return client.answer(8008, "/patroni", patroni("master", "running", "pointsman", 8, 100))
+                .answer(8009, "/patroni", REPLICA_JSON).answer(8010, "/patroni", REPLICA_JSON)
+                .answer(8008, "/cluster", cluster(null, LEADER, REPLICA2, REPLICA3))
+                .answer(8009, "/cluster", cluster(null, LEADER, REPLICA2, REPLICA3))
+                .answer(8010, "/cluster", cluster(null, LEADER, REPLICA2, REPLICA3))
+                .answer(8008, "/history", Fixtures.history()).answer(8009, "/history", Fixtures.history());
+    }
+
+    ClusterSource start(PatroniView view) {
+        Proxy backend = Fixtures.backend("/", view, Fixtures.threeServers(8008, 8009, 8010));
+        ClusterSource source = ClusterSource.start(backend, ticker, client, listener).orElseThrow();
+        ticker.runPending();
+        return source;
+    }
+
+    ClusterSource startAuto() {
+        return start(PatroniView.AUTO);
+    }
+
+    @Test
+    void discoveryAsksEachCheckPortOnceThenPollsTheCluster() {
+        // Given three Patroni 3.0 nodes
+        healthyCluster();
+        // When the source starts
+        ClusterSource source = startAuto();
+        // Then each check port was asked /patroni once, the scope is known, and a view was published
+        assertThat(discovered).containsExactly("pointsman");
+        assertThat(client.requests()).startsWith("8008 /patroni", "8009 /patroni", "8010 /patroni");
+        assertThat(client.requests()).containsSubsequence("8008 /cluster", "8008 /patroni", "8008 /history");
+        ClusterView v = source.current().orElseThrow();
+        assertThat(v.leader()).isEqualTo("pg-1");
+        assertThat(v.leaderStatus().confirmed()).isTrue();
+        assertThat(v.history()).hasSize(2);
+        assertThat(source.interval()).isEqualTo(Fixtures.INTER);
+    }
+
+    @Test
+    void pollRepeatsAtTheIntervalAndFetchesHistoryOnlyWhenTheTimelineMoves() {
+        healthyCluster();
+        startAuto();
+        ticker.advance(Duration.ofMillis(2000));
+        assertThat(client.count("8008 /cluster")).isEqualTo(5);
+        assertThat(client.count("8008 /history")).isEqualTo(1);
+        assertThat(views).as("unchanged polls publish nothing").hasSize(1);
+    }
+
+    @Test
+    void checkPortsThatAreNotPatroniLeaveNoView() {
+        client.answer(8008, "/patroni", "<html>hello</html>").answer(8009, "/patroni", "{}").fail(8010, "/patroni",
+                "connect: Connection refused");
+        ClusterSource source = startAuto();
+        ticker.advance(Duration.ofSeconds(30));
+        assertThat(source.current()).isEmpty();
+        assertThat(client.requests()).noneMatch(r -> r.endsWith("/cluster")).hasSize(3);
+    }
+
+    @Test
+    void unreachableCheckPortsAreAskedAgainLater() {
+        client.fail(8008, "/patroni", "refused").fail(8009, "/patroni", "refused").fail(8010, "/patroni", "refused");
+        ClusterSource source = startAuto();
+        healthyCluster();
+        ticker.advance(Discovery.RETRY);
+        assertThat(discovered).containsExactly("pointsman");
+        assertThat(source.current()).isPresent();
+    }
+
+    @Test
+    void viewIsOffWithPatroniViewOffOrWithoutHttpChecks() {
+        Proxy off = Fixtures.backend("/", new PatroniView(PatroniView.Mode.OFF, List.of(), Optional.empty(),
+                java.util.OptionalLong.empty(), Optional.empty(), Duration.ZERO), Fixtures.threeServers(8008));
+        assertThat(ClusterSource.start(off, ticker, client, listener)).isEmpty();
+    }
+
+    @Test
+    void aHangingMemberHoldsTheOnlyRequestThenThePollRotatesToTheNext() {
+        // Given discovery done and then /cluster on 8008 hanging
+        healthyCluster();
+        startAuto();
+        client.hang(8008, "/cluster");
+        ticker.advance(Duration.ofMillis(500));
+        // When time passes while it hangs, Then no second request is made
+        ticker.advance(Duration.ofSeconds(5));
+        assertThat(client.count("8008 /cluster")).isEqualTo(2);
+        assertThat(client.count("8009 /cluster")).isZero();
+        // When the hang ends in a timeout, Then the same round asks the next member, and stays with it
+        client.release(8008, "/cluster");
+        ticker.advance(Duration.ofMillis(1000));
+        assertThat(client.count("8009 /cluster")).isEqualTo(3);
+        assertThat(client.count("8008 /cluster")).isEqualTo(2);
+        assertThat(client.maxInFlightPerNode()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusingMemberIsSkippedWithinTheSameRound() {
+        healthyCluster();
+        startAuto();
+        client.fail(8008, "/cluster", "connect: Connection refused");
+        int before = views.size();
+        ticker.advance(Duration.ofMillis(500));
+        assertThat(client.requests()).endsWith("8008 /cluster", "8009 /cluster", "8008 /patroni");
+        assertThat(views).hasSize(before);
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains("no Patroni REST API"));
+    }
+
+    @Test
+    void whenNoMemberAnswersTheViewTurnsStaleAfterThreeIntervals() {
+        healthyCluster();
+        startAuto();
+        client.fail(8008, "/cluster", "refused").fail(8009, "/cluster", "refused").fail(8010, "/cluster", "refused");
+        ticker.advance(Duration.ofMillis(1400));
+        assertThat(views.get(views.size() - 1).stale()).isFalse();
+        ticker.advance(Duration.ofMillis(200));
+        assertThat(views.get(views.size() - 1).stale()).isTrue();
+        assertThat(changes.get(changes.size() - 1).staleChanged()).isTrue();
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                .filteredOn(m -> m.contains("no Patroni REST API answered")).hasSize(1);
+    }
+
+    @Test
+    void hurryPollsEvery150msForTheWindowThenReturnsToTheInterval() {
+        healthyCluster();
+        ClusterSource source = startAuto();
+        long before = client.count("8008 /cluster");
+        // When hurried for 1.5 s
+        source.hurry(Duration.ofMillis(1500));
+        ticker.advance(Duration.ofMillis(1500));
+        // Then about ten polls ran (at 0, 150, ..., 1500 ms)
+        assertThat(client.count("8008 /cluster") - before).isBetween(10L, 11L);
+        // And afterwards the interval is back to 500 ms
+        long after = client.count("8008 /cluster");
+        ticker.advance(Duration.ofMillis(2000));
+        assertThat(client.count("8008 /cluster") - after).isBetween(4L, 5L);
+    }
+
+    @Test
+    void aRoleChangeIsReportedAndHurriesThePoller() {
+        healthyCluster();
+        startAuto();
+        // When pg-2 takes over
+        String newLeader = member("pg-2", "leader", "running", "127.0.0.1", 15433, 8009, 9, null);
+        String oldLeader = member("pg-1", "replica", "stopped", "127.0.0.1", 15432, 8008, 8, "\"unknown\"");
+        client.answer(8008, "/cluster", cluster(null, oldLeader, newLeader, REPLICA3))
+                .answer(8009, "/patroni", patroni("master", "running", "pointsman", 9, 200));
+        ticker.advance(Duration.ofMillis(500));
+        // Then the change names both and the leader move; the next polls come every 150 ms
+        ViewChange c = changes.get(changes.size() - 1);
+        assertThat(c.roleChanged()).containsExactlyInAnyOrder("pg-1", "pg-2");
+        assertThat(c.leaderChanged()).isTrue();
+        assertThat(views.get(views.size() - 1).leaderStatus().member()).isEqualTo("pg-2");
+        long n = client.count("8008 /cluster");
+        ticker.advance(Duration.ofMillis(450));
+        assertThat(client.count("8008 /cluster") - n).isEqualTo(3);
+    }
+
+    @Test
+    void disagreementIsLoggedOnceAndRoutingFallsBackToChecks() {
+        healthyCluster();
+        client.answer(8008, "/cluster", cluster(null, LEADER,
+                member("pg-2", "leader", "running", "127.0.0.1", 15433, 8009, 8, null)));
+        ClusterSource source = startAuto();
+        ticker.advance(Duration.ofMillis(2000));
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                .filteredOn(m -> m.contains("members disagree about the leader")).hasSize(1);
+        ClusterView v = source.current().orElseThrow();
+        assertThat(RoutingRules.verdict(v, source.pool(), "pg-2", java.time.Instant.ofEpochMilli(v.polledAtMillis()))
+                .allowed()).isTrue();
+    }
+
+    @Test
+    void aServerAnsweringForAnotherScopeAtDiscoveryMakesTheViewInconsistent() {
+        healthyCluster();
+        client.answer(8010, "/patroni", patroni("replica", "running", "batman", 8, 1));
+        ClusterSource source = startAuto();
+        ticker.advance(Duration.ofMillis(500));
+        assertThat(source.current().orElseThrow().problem()).contains("server pg-3 answers for scope 'batman'");
+    }
+
+    @Test
+    void urlModePollsTheGivenUrlsWithoutDiscovery() {
+        healthyCluster();
+        ClusterSource source = start(Fixtures.urls("http://127.0.0.1:8009"));
+        assertThat(client.requests().get(0)).isEqualTo("8009 /cluster");
+        assertThat(source.current().orElseThrow().scope()).isEqualTo("pointsman");
+        assertThat(source.interval()).isEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    void timeMaxLagAsksEachReplicaOneAfterTheOther() {
+        healthyCluster();
+        start(Fixtures.view(null, null, Duration.ofSeconds(10), Duration.ofSeconds(1)));
+        assertThat(client.requests()).containsSubsequence("8008 /cluster", "8008 /patroni", "8009 /patroni",
+                "8010 /patroni");
+        assertThat(client.maxInFlightPerNode()).isEqualTo(1);
+    }
+
+    @Test
+    void closeStopsPolling() {
+        healthyCluster();
+        ClusterSource source = startAuto();
+        source.close();
+        ticker.runPending();
+        int n = client.requests().size();
+        ticker.advance(Duration.ofSeconds(5));
+        assertThat(client.requests()).hasSize(n);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.pointsman.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pointsman.config.LogTarget;
+import dev.pointsman.config.LogTarget.Facility;
+import dev.pointsman.config.LogTarget.Format;
+import dev.pointsman.config.LogTarget.Kind;
+import dev.pointsman.config.LogTarget.Level;
+import dev.pointsman.config.Source;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SyslogFormatTest {
+    static final Instant WHEN = ZonedDateTime.of(2026, 1, 5, 9, 4, 2, 117_000_000, ZoneId.systemDefault()).toInstant();
+
+    @Test
+    void rfc3164CarriesPriDatePaddedDayHostTagAndPid() {
+        assertThat(SyslogFormat.format(Format.RFC3164, Facility.LOCAL2, Level.INFO, WHEN, "db1", 42, "hello"))
+                .isEqualTo("<150>Jan  5 09:04:02 db1 pointsman[42]: hello");
+    }
+
+    @Test
+    void localIsRfc3164WithoutTheHostName() {
+        assertThat(SyslogFormat.format(Format.LOCAL, Facility.LOCAL0, Level.NOTICE, WHEN, "db1", 42, "m"))
+                .isEqualTo("<133>Jan  5 09:04:02 pointsman[42]: m");
+    }
+
+    @Test
+    void rfc5424HasVersionIsoTimestampAppNameAndProcId() {
+        assertThat(SyslogFormat.format(Format.RFC5424, Facility.DAEMON, Level.ALERT, WHEN, "db1", 42, "m"))
+                .matches("<25>1 2026-01-05T09:04:02\\.117000(Z|[+-]\\d{2}:\\d{2}) db1 pointsman 42 - - m");
+    }
+
+    @Test
+    void shortCarriesOnlyTheLevelAndRawOnlyTheMessage() {
+        assertThat(SyslogFormat.format(Format.SHORT, Facility.LOCAL7, Level.WARNING, WHEN, "h", 1, "m")).isEqualTo("<4>m");
+        assertThat(SyslogFormat.format(Format.RAW, Facility.LOCAL7, Level.WARNING, WHEN, "h", 1, "m")).isEqualTo("m");
+    }
+
+    @Test
+    void levelFilterDropsLessSevereLinesAndMinlevelCapsMoreSevereOnes() {
+        LogService service = new LogService(16);
+        LogTarget t = new LogTarget(Kind.STDOUT, "", 0, Facility.LOCAL0, Level.NOTICE, Level.ERR, Format.RAW,
+                new Source("t.cfg", 1));
+        List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ProxyLog log = new ProxyLog(service, List.of(new ProxyLog.Sink(t, new Recording(sent))));
+
+        log.log(Level.INFO, "too verbose");
+        log.log(Level.NOTICE, "kept");
+        log.log(Level.EMERG, "capped");
+
+        assertThat(log.enabled(Level.INFO)).isFalse();
+        List<LogService.Event> queued = service.drainForTest();
+        assertThat(queued).extracting(LogService.Event::message).containsExactly("kept", "capped");
+        assertThat(queued).extracting(LogService.Event::level).containsExactly(Level.NOTICE, Level.ERR);
+    }
+
+    @Test
+    void aFullQueueDropsAndCountsInsteadOfWaiting() {
+        LogService service = new LogService(2);
+        LogTarget t = new LogTarget(Kind.STDOUT, "", 0, Facility.LOCAL0, Level.DEBUG, Level.EMERG, Format.RAW,
+                new Source("t.cfg", 1));
+        ProxyLog log = new ProxyLog(service, List.of(new ProxyLog.Sink(t, new Recording(List.of()))));
+
+        for (int i = 0; i < 5; i++) {
+            log.log(Level.INFO, "line " + i);
+        }
+
+        assertThat(service.dropped()).isEqualTo(3);
+    }
+
+    private record Recording(List<String> lines) implements LogSender {
+        @Override
+        public void send(String line) {
+            lines.add(line);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
