@@ -1,9 +1,8 @@
 package dev.pointsman.e2e;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pointsman.testing.RealCluster;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,13 +23,11 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The 3-node Patroni cluster of {@code scripts/cluster}: pg-1, pg-2, pg-3 on 127.0.0.11-13,
@@ -66,30 +63,16 @@ final class LocalCluster {
     }
 
     /**
-     * The guard of every scenario: returns the cluster when Patroni answers with a running leader,
-     * after waiting (bounded) until it is healthy. Otherwise the test is skipped with a loud
-     * message, or fails when the environment variable CI is set: in CI an unreachable cluster is
-     * a broken run, not a reason to pass.
+     * The guard of every scenario: skips the test loudly when no Patroni cluster is reachable, or
+     * fails it when the environment variable CI is set ({@link RealCluster#assumeReachable}); then
+     * waits (bounded) until the cluster is healthy, restarting a member left down by an
+     * interrupted run.
      */
     static LocalCluster assumeClusterOrFailInCi() {
+        RealCluster.assumeReachable();
         LocalCluster cluster = new LocalCluster(E2eDirs.home());
-        if (cluster.reachable()) {
-            cluster.awaitHealthy();
-            return cluster;
-        }
-        String ci = System.getenv("CI");
-        if (ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false")) {
-            fail("no Patroni cluster reachable on 127.0.0.11-13:8008 with CI=" + ci
-                    + ": .ci/run must bring it up first (scripts/cluster up)");
-        }
-        String message = "*** SKIPPED: no Patroni cluster reachable — run scripts/cluster up ***";
-        System.err.println();
-        System.err.println("*".repeat(message.length()));
-        System.err.println(message);
-        System.err.println("*".repeat(message.length()));
-        System.err.println();
-        Assumptions.abort(message);
-        throw new AssertionError("unreachable");
+        cluster.awaitHealthy();
+        return cluster;
     }
 
     /** pg-N → 127.0.0.1N. */
@@ -105,21 +88,9 @@ final class LocalCluster {
         return NODES.stream().filter(n -> address(n).equals(address)).findFirst().orElse(address);
     }
 
-    /** A running leader answers on Patroni's REST API. */
-    boolean reachable() {
-        return runningLeader().isPresent();
-    }
-
-    /** The running leader's name, from the first node whose REST API answers /cluster. */
-    Optional<String> runningLeader() {
-        return members().stream()
-                .filter(m -> "leader".equals(m.path("role").asText()) && "running".equals(m.path("state").asText()))
-                .map(m -> m.path("name").asText())
-                .findFirst();
-    }
-
+    /** The running leader's name, as Patroni's /cluster says. */
     String leader() {
-        return runningLeader().orElseThrow(() -> new IllegalStateException("no running leader: " + members()));
+        return RealCluster.leader().orElseThrow(() -> new IllegalStateException("no running leader in Patroni's /cluster"));
     }
 
     /** Every node but the running leader, in name order. */
@@ -209,18 +180,6 @@ final class LocalCluster {
     }
 
     // -----------------------------------------------------------------------------------------
-
-    private List<JsonNode> members() {
-        for (String n : NODES) {
-            JsonNode cluster = get("http://" + address(n) + ":8008/cluster");
-            if (cluster != null && cluster.has("members")) {
-                List<JsonNode> members = new ArrayList<>();
-                cluster.get("members").forEach(members::add);
-                return members;
-            }
-        }
-        return List.of();
-    }
 
     /** A JSON body, whatever the status (Patroni answers 503 with a body too), or null. */
     private JsonNode get(String url) {
