@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * its descendants, then SIGKILL after {@link #STOP_BOUND}.
  */
 final class ProxyProcess implements AutoCloseable {
-    static final Duration START_BOUND = Duration.ofSeconds(30);
+    static final Duration START_BOUND = Duration.ofSeconds(60); // a JVM on a loaded 2-core machine took 15 s
     static final Duration STOP_BOUND = Duration.ofSeconds(10);
     private static final Pattern BIND_PORT = Pattern.compile("^\\s*bind\\s+\\S*:(\\d+)\\b", Pattern.MULTILINE);
     private static final Pattern SECTION = Pattern.compile("^(?=(?:global|defaults|listen|frontend|backend)\\b)", Pattern.MULTILINE);
