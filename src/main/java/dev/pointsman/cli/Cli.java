@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code pointsman [-c] [-v] -f FILE...}; exit codes: 0 ok, 1 configuration or start-up error, 2 usage. */
-@Command(name = "pointsman", sortOptions = false,
+@Command(name = "pointsman", sortOptions = false, subcommands = ClusterCommand.class,
         description = "A high-availability TCP proxy for PostgreSQL/Patroni that reads HAProxy's configuration.")
 public final class Cli implements Callable<Integer> {
 
@@ -42,6 +42,14 @@ public final class Cli implements Callable<Integer> {
     Cli(PrintWriter out, PrintWriter err) {
         this.out = out;
         this.err = err;
+    }
+
+    PrintWriter out() {
+        return out;
+    }
+
+    PrintWriter err() {
+        return err;
     }
 
     public static int run(String[] args) {

@@ -121,6 +121,13 @@ final class ClusterWiring implements AutoCloseable, PatroniView {
         }
     }
 
+    /** The current view of every Patroni-backed backend, by backend name. */
+    Map<String, ClusterView> views() {
+        Map<String, ClusterView> out = new LinkedHashMap<>();
+        sources.forEach((b, s) -> s.current().ifPresent(v -> out.put(b.name(), v)));
+        return out;
+    }
+
     /** Stats: the member behind a server, as the view knows it. */
     @Override
     public Optional<PatroniFacts> facts(Server server) {

@@ -84,6 +84,7 @@ public final class Pointsman implements AutoCloseable {
         services.add(cluster);
         services.add(DcsWiring.start(this, health, cluster));
         stats = Services.stats(this, cluster);
+        stats.clusters(cluster::views);
         services.addAll(Services.start(this));
         for (Frontend f : frontends) {
             f.bind(transport, group);

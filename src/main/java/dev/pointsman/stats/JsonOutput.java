@@ -35,6 +35,12 @@ final class JsonOutput {
     private JsonOutput() {}
 
     static String render(List<ProxyBlock> blocks, Optional<String> version, Optional<String> node, long uptimeSeconds) {
+        return render(blocks, version, node, uptimeSeconds, java.util.Map.of());
+    }
+
+    /** @param clusters the Patroni cluster view of each Patroni-backed backend, under "clusters" */
+    static String render(List<ProxyBlock> blocks, Optional<String> version, Optional<String> node, long uptimeSeconds,
+                         java.util.Map<String, ?> clusters) {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode info = root.putObject("pointsman");
         version.ifPresent(v -> info.put("version", v));
@@ -54,6 +60,9 @@ final class JsonOutput {
                     case SERVER -> fill(servers.addObject(), r);
                 }
             }
+        }
+        if (!clusters.isEmpty()) {
+            root.set("clusters", JSON.valueToTree(clusters));
         }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";

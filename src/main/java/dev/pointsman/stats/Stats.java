@@ -34,6 +34,7 @@ public final class Stats {
     private final LongSupplier nanoClock;
     private final long startNanos;
     private final Map<String, ListenerCounters> listeners = new ConcurrentHashMap<>();
+    private volatile java.util.function.Supplier<Map<String, ?>> clusters = Map::of;
 
     public Stats(Config config, Map<String, Backend> backends, List<Frontend> frontends, PatroniView patroni,
                  LongSupplier nanoClock) {
@@ -47,6 +48,15 @@ public final class Stats {
 
     Config config() {
         return config;
+    }
+
+    /** The Patroni cluster views by backend, put under "clusters" in the JSON output. */
+    public void clusters(java.util.function.Supplier<Map<String, ?>> views) {
+        this.clusters = views;
+    }
+
+    Map<String, ?> clusters() {
+        return clusters.get();
     }
 
     long uptimeSeconds() {

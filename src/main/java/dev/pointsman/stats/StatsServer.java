@@ -126,7 +126,7 @@ public final class StatsServer implements AutoCloseable {
     }
 
     String json() {
-        return JsonOutput.render(stats.collect(), version, node, stats.uptimeSeconds());
+        return JsonOutput.render(stats.collect(), version, node, stats.uptimeSeconds(), stats.clusters());
     }
 
     String metrics() {
