@@ -83,11 +83,6 @@ final class LocalCluster {
         return "127.0.0.1" + node.substring(3);
     }
 
-    /** 127.0.0.1N → pg-N, or the address itself when it is no node's. */
-    static String node(String address) {
-        return NODES.stream().filter(n -> address(n).equals(address)).findFirst().orElse(address);
-    }
-
     /** The running leader's name, as Patroni's /cluster says. */
     String leader() {
         return RealCluster.leader().orElseThrow(() -> new IllegalStateException("no running leader in Patroni's /cluster"));
@@ -105,9 +100,9 @@ final class LocalCluster {
         return p == null ? "unreachable" : p.path("role").asText("-") + "/" + p.path("state").asText("-");
     }
 
-    record Switchover(String oldLeader, String newLeader, String output) {}
+    record Switchover(String oldLeader, String newLeader) {}
 
-    record Failover(String crashed, String newLeader, String output) {}
+    record Failover(String crashed, String newLeader) {}
 
     /** A planned switchover to any replica; returns once the old leader streams from the new one. */
     Switchover switchover() {
@@ -126,7 +121,7 @@ final class LocalCluster {
     /** Crashes the leader (kill -9 of Patroni and the postmaster) and waits until another member leads. */
     Failover failover() {
         String out = run("failover", "--wait");
-        return new Failover(group(CRASHED, out, 1), group(NEW_LEADER, out, 1), out);
+        return new Failover(group(CRASHED, out, 1), group(NEW_LEADER, out, 1));
     }
 
     /**
@@ -195,7 +190,7 @@ final class LocalCluster {
     }
 
     private Switchover parseSwitchover(String out) {
-        return new Switchover(group(SWITCHOVER, out, 1), group(SWITCHOVER, out, 2), out);
+        return new Switchover(group(SWITCHOVER, out, 1), group(SWITCHOVER, out, 2));
     }
 
     private static String group(Pattern p, String text, int group) {

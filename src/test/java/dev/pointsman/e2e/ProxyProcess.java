@@ -124,15 +124,6 @@ final class ProxyProcess implements AutoCloseable {
         }
     }
 
-    /** The log's lines matching a pattern, in order. */
-    List<String> logLines(Pattern pattern) {
-        return log().lines().filter(l -> pattern.matcher(l).find()).toList();
-    }
-
-    Path logFile() {
-        return log;
-    }
-
     /** SIGTERM to the process and its descendants; SIGKILL to whatever is left after {@link #STOP_BOUND}. */
     @Override
     public void close() {
