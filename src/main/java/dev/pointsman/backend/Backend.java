@@ -110,6 +110,18 @@ public final class Backend {
         return counters;
     }
 
+    /** Active servers whose checks say UP and that are not in maintenance, vetoed or not: HAProxy's count in its state lines. */
+    public int activeUp() {
+        return (int) servers.stream().filter(s -> !s.config().backup() && s.opState() == Server.OpState.UP
+                && s.adminState() == Server.AdminState.READY).count();
+    }
+
+    /** Backup servers whose checks say UP and that are not in maintenance. */
+    public int backupUp() {
+        return (int) servers.stream().filter(s -> s.config().backup() && s.opState() == Server.OpState.UP
+                && s.adminState() == Server.AdminState.READY).count();
+    }
+
     public int activeUsable() {
         return snapshot.activeUsable();
     }

@@ -146,8 +146,8 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
                 }
             }
         }
-        String line = HealthLog.stateChange(report, new HealthLog.ServerCounts(backend.activeUsable(),
-                backend.backupUsable(), server.sessions() + cut, 0, backend.queued()));
+        String line = HealthLog.stateChange(report, new HealthLog.ServerCounts(backend.activeUp(),
+                backend.backupUp(), server.sessions() + cut, 0, backend.queued()));
         ProxyLog log = logs.getOrDefault(backend.name(), null);
         if (up) {
             LOG.info(line);

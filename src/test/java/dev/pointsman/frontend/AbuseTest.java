@@ -54,7 +54,8 @@ class AbuseTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(proxy.gate.actconn()).isZero();
                 assertThat(echo.openConnections()).isZero();
-                assertThat(openFds()).isLessThanOrEqualTo(before + 2);
+                // a leak per connection would show thousands; other components of the test JVM may hold a few
+                assertThat(openFds()).isLessThanOrEqualTo(before + 20);
             });
             assertThat(proxy.records).hasSize(10_001);
             assertThat(proxy.frontend.total.sum()).isEqualTo(10_001);
