@@ -1,0 +1,224 @@
+package dev.pointsman.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The proxy under test as a child process: Pointsman ({@code <pointsman.home>/bin/pointsman -f CFG})
+ * or, for comparison, HAProxy ({@code haproxy -db -f CFG}). Chosen by the system property
+ * {@code e2e.proxy} = pointsman (default) | haproxy.
+ *
+ * <p>Its stdout and stderr go, merged, to target/e2e/LABEL-PROXY.log. {@link #start} refuses to
+ * run when a port of the configuration already accepts (it would test someone else's proxy) and
+ * waits, bounded, until every TCP frontend port accepts (not the stats page's); {@link #close} sends SIGTERM to the process and
+ * its descendants, then SIGKILL after {@link #STOP_BOUND}.
+ */
+final class ProxyProcess implements AutoCloseable {
+    static final Duration START_BOUND = Duration.ofSeconds(30);
+    static final Duration STOP_BOUND = Duration.ofSeconds(10);
+    private static final Pattern BIND_PORT = Pattern.compile("^\\s*bind\\s+\\S*:(\\d+)\\b", Pattern.MULTILINE);
+    private static final Pattern SECTION = Pattern.compile("^(?=(?:global|defaults|listen|frontend|backend)\\b)", Pattern.MULTILINE);
+    private static final Pattern MODE_HTTP = Pattern.compile("^\\s*mode\\s+http\\b", Pattern.MULTILINE);
+
+    private final String name;
+    private final List<String> command;
+    /** Every bound port: none may be in use before the start. */
+    private final List<Integer> ports;
+    /** The TCP frontends' ports: the start is complete when each accepts. */
+    private final List<Integer> frontendPorts;
+    private Process process;
+    private Path log;
+    private Thread reaper;
+
+    private ProxyProcess(String name, List<String> command, Path cfg) {
+        this.name = name;
+        this.command = command;
+        this.ports = bindPorts(cfg, false);
+        this.frontendPorts = bindPorts(cfg, true);
+    }
+
+    /** The proxy named by {@code -De2e.proxy}: pointsman (default) or haproxy. */
+    static ProxyProcess chosen(Path cfg) {
+        String kind = System.getProperty("e2e.proxy", "pointsman").trim().toLowerCase(Locale.ROOT);
+        return switch (kind) {
+            case "pointsman" -> pointsman(cfg);
+            case "haproxy" -> haproxy(cfg);
+            default -> throw new IllegalArgumentException("e2e.proxy: " + kind + " (expected: pointsman or haproxy)");
+        };
+    }
+
+    static ProxyProcess pointsman(Path cfg) {
+        Path launcher = E2eDirs.home().resolve("bin/pointsman");
+        if (!Files.isExecutable(launcher)) {
+            throw new IllegalStateException(launcher + " not found or not executable: build with"
+                    + " `mvn -DskipTests package`, or compare with HAProxy: -De2e.proxy=haproxy");
+        }
+        return new ProxyProcess("pointsman", List.of(launcher.toString(), "-f", cfg.toString()), cfg);
+    }
+
+    static ProxyProcess haproxy(Path cfg) {
+        String haproxy = System.getProperty("e2e.haproxy",
+                Files.isExecutable(Path.of("/usr/sbin/haproxy")) ? "/usr/sbin/haproxy" : "haproxy");
+        return new ProxyProcess("haproxy", List.of(haproxy, "-db", "-f", cfg.toString()), cfg);
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Starts the process and waits until every TCP frontend port of the configuration accepts. */
+    ProxyProcess start(String label) {
+        for (int port : ports) {
+            if (accepts(port)) {
+                throw new IllegalStateException("127.0.0.1:" + port + " already accepts connections before "
+                        + name + " started: another proxy is running (see: ss -ltnp 'sport = :" + port + "')");
+            }
+        }
+        log = E2eDirs.output().resolve(label + "-" + name + ".log");
+        try {
+            Files.deleteIfExists(log);
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+        reaper = new Thread(this::kill, "e2e-proxy-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper); // a dying test JVM takes the proxy along
+        long deadline = System.nanoTime() + START_BOUND.toNanos();
+        while (!frontendPorts.stream().allMatch(ProxyProcess::accepts)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue()
+                        + " before accepting on " + frontendPorts + "; its log (" + log + "):\n" + log());
+            }
+            if (System.nanoTime() > deadline) {
+                close();
+                throw new IllegalStateException(name + " did not accept on every port of " + frontendPorts + " within "
+                        + START_BOUND + "; its log (" + log + "):\n" + log());
+            }
+            sleep(50);
+        }
+        System.out.printf("%s started (pid %d), accepting on %s; log: %s%n", name, process.pid(), frontendPorts, log);
+        return this;
+    }
+
+    /** Everything the proxy wrote so far to stdout and stderr. */
+    String log() {
+        try {
+            return log == null || !Files.exists(log) ? "" : Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The log's lines matching a pattern, in order. */
+    List<String> logLines(Pattern pattern) {
+        return log().lines().filter(l -> pattern.matcher(l).find()).toList();
+    }
+
+    Path logFile() {
+        return log;
+    }
+
+    /** SIGTERM to the process and its descendants; SIGKILL to whatever is left after {@link #STOP_BOUND}. */
+    @Override
+    public void close() {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> all = family();
+        all.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + STOP_BOUND.toNanos();
+        while (all.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            sleep(50);
+        }
+        boolean graceful = all.stream().noneMatch(ProcessHandle::isAlive);
+        kill();
+        try {
+            process.waitFor(STOP_BOUND.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.out.printf("%s stopped (%s, exit %s); log: %s%n", name, graceful ? "SIGTERM" : "SIGKILL after "
+                + STOP_BOUND, process.isAlive() ? "?" : String.valueOf(process.exitValue()), log);
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException ignored) {
+            // already shutting down: the hook is running or about to
+        }
+        process = null;
+    }
+
+    private void kill() {
+        if (process != null) {
+            family().forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private List<ProcessHandle> family() {
+        List<ProcessHandle> all = new ArrayList<>();
+        all.add(process.toHandle());
+        try (Stream<ProcessHandle> d = process.descendants()) {
+            d.forEach(all::add);
+        }
+        return all;
+    }
+
+    static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(LocalCluster.PROXY_HOST, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The ports of the configuration's {@code bind} lines: all of them, or only those of TCP
+     * sections (a section with {@code mode http} is the stats page, not a frontend).
+     */
+    static List<Integer> bindPorts(Path cfg, boolean tcpOnly) {
+        String text;
+        try {
+            text = Files.readString(cfg);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + cfg, e);
+        }
+        List<Integer> ports = new ArrayList<>();
+        for (String section : SECTION.split(text)) {
+            if (tcpOnly && MODE_HTTP.matcher(section).find()) {
+                continue;
+            }
+            Matcher m = BIND_PORT.matcher(section);
+            while (m.find()) {
+                ports.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        if (ports.isEmpty()) {
+            throw new IllegalArgumentException(cfg + ": no `bind ADDRESS:PORT` line" + (tcpOnly ? " in a TCP section" : ""));
+        }
+        return ports;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
