@@ -46,12 +46,14 @@ final class HeadlessChromium {
     static HeadlessChromium assumeInstalledOrFailInCi() {
         Path found = locate();
         if (found == null) {
-            String msg = "*** SKIPPED: no chromium found (-De2e.chromium, or `chromium` on the PATH) — ./test installs"
-                    + " it, or: apt-get install -y --no-install-recommends chromium ***";
-            System.err.println(msg);
+            String missing = "no chromium found (-De2e.chromium, or `chromium` on the PATH)";
             if (System.getenv("CI") != null) {
-                fail("CI: " + msg);
+                fail("CI: " + missing + ": ./test installs Debian's chromium when it brings the cluster up; did that"
+                        + " step fail? Its apt-get output: /tmp/pointsman-apt-chromium.log");
             }
+            String msg = "*** SKIPPED: " + missing + " — ./test installs it, or: apt-get install -y"
+                    + " --no-install-recommends chromium ***";
+            System.err.println(msg);
             Assumptions.abort(msg);
         }
         return new HeadlessChromium(found);
