@@ -16,23 +16,27 @@ final class HtmlPage {
     /** One column: its group header, its own header, the field it shows. */
     private record Column(String group, String title, Field field) {}
 
+    /**
+     * What an operator reads first comes first: the state (HAProxy's and Patroni's), then the
+     * traffic. HAProxy's request-level columns (denied/errored requests) are left out: they are
+     * always empty in TCP mode; the CSV and JSON still carry every field.
+     */
     private static final List<Column> COLUMNS = List.of(
-            new Column("Queue", "Cur", Field.QCUR), new Column("Queue", "Max", Field.QMAX),
-            new Column("Queue", "Limit", Field.QLIMIT),
+            new Column("Status", "Status", Field.STATUS), new Column("Status", "LastChk", Field.CHECK_STATUS),
+            new Column("Patroni", "Role", Field.PATRONI_ROLE), new Column("Patroni", "State", Field.PATRONI_STATE),
+            new Column("Patroni", "TL", Field.PATRONI_TIMELINE), new Column("Patroni", "Lag", Field.PATRONI_LAG),
+            new Column("Patroni", "Restart", Field.PATRONI_PENDING_RESTART),
             new Column("Sessions", "Cur", Field.SCUR), new Column("Sessions", "Max", Field.SMAX),
             new Column("Sessions", "Limit", Field.SLIM), new Column("Sessions", "Total", Field.STOT),
             new Column("Sessions", "LbTot", Field.LBTOT),
+            new Column("Queue", "Cur", Field.QCUR), new Column("Queue", "Max", Field.QMAX),
+            new Column("Queue", "Limit", Field.QLIMIT),
             new Column("Bytes", "In", Field.BIN), new Column("Bytes", "Out", Field.BOUT),
-            new Column("Denied", "Req", Field.DREQ),
-            new Column("Errors", "Req", Field.EREQ), new Column("Errors", "Conn", Field.ECON),
-            new Column("Warnings", "Retr", Field.WRETR), new Column("Warnings", "Redis", Field.WREDIS),
-            new Column("Server", "Status", Field.STATUS), new Column("Server", "LastChk", Field.CHECK_STATUS),
+            new Column("Errors", "Conn", Field.ECON), new Column("Errors", "Retr", Field.WRETR),
+            new Column("Errors", "Redis", Field.WREDIS),
             new Column("Server", "Wght", Field.WEIGHT), new Column("Server", "Act", Field.ACT),
             new Column("Server", "Bck", Field.BCK), new Column("Server", "Chk", Field.CHKFAIL),
-            new Column("Server", "Dwn", Field.CHKDOWN), new Column("Server", "Dwntme", Field.DOWNTIME),
-            new Column("Patroni", "Role", Field.PATRONI_ROLE), new Column("Patroni", "State", Field.PATRONI_STATE),
-            new Column("Patroni", "TL", Field.PATRONI_TIMELINE), new Column("Patroni", "Lag", Field.PATRONI_LAG),
-            new Column("Patroni", "Restart", Field.PATRONI_PENDING_RESTART));
+            new Column("Server", "Dwn", Field.CHKDOWN), new Column("Server", "Dwntme", Field.DOWNTIME));
 
     /** What the page says about itself. */
     record Header(String uri, Optional<String> version, Optional<String> node, long uptimeSeconds,
@@ -212,12 +216,12 @@ final class HtmlPage {
             "#info{margin:0 0 6px;color:#444}.legend span{padding:1px 6px;margin-right:4px;border:1px solid #bbb}",
             "table.px{border-collapse:collapse;margin:12px 0;min-width:60%}",
             "caption{text-align:left;font-weight:bold;font-size:14px;padding:4px;background:#48a;color:#fff}",
-            "th{background:#dde4ee;font-weight:normal;padding:2px 5px;border:1px solid #bbb}",
-            "td{padding:2px 5px;border:1px solid #ccc;text-align:right;white-space:nowrap}",
+            "th{background:#dde4ee;font-weight:normal;padding:2px 4px;border:1px solid #bbb}",
+            "td{padding:2px 4px;border:1px solid #ccc;text-align:right;white-space:nowrap}",
             "td.name{text-align:left;font-weight:bold}td.status{text-align:left}.age{color:#555}",
             "tr.frontend td,tr.backend td{font-style:italic}tr.backend td{border-top:2px solid #999}",
             ".tone-up{background:#c8f0c8}.tone-going-down{background:#f4f0a0}.tone-going-up{background:#ffd8a8}",
             ".tone-down{background:#ff9c9c}.tone-standby.role-replica{background:#d6e6f5}",
             ".tone-standby.role-primary{background:#e2dcf5}.tone-maint{background:#d8c0a0}",
-            ".tone-drain{background:#b8d0f0}.tone-init{background:#e4e4e4}.tone-nocheck{background:#e6f2e6}");
+            ".tone-drain{background:#f3e3b5}.tone-init{background:#e4e4e4}.tone-nocheck{background:#e6f2e6}");
 }
