@@ -4,11 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 
 /** Thin translators from channel events to {@link Session} calls, one per side. */
 final class RelayHandlers {
-    static final String IDLE = "idle";
 
     private RelayHandlers() {}
 
@@ -39,8 +37,13 @@ final class RelayHandlers {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt == ChannelInputShutdownEvent.INSTANCE) {
                 session.clientFin();
-            } else if (evt instanceof IdleStateEvent) {
-                session.idleTimeout(true);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (session != null) {
+                session.clientWritable();
             }
         }
 
@@ -86,8 +89,13 @@ final class RelayHandlers {
             }
             if (evt == ChannelInputShutdownEvent.INSTANCE) {
                 session.serverFin();
-            } else if (evt instanceof IdleStateEvent) {
-                session.idleTimeout(false);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (!detached) {
+                session.serverWritable();
             }
         }
 

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -54,16 +53,19 @@ public final class Session implements Waiter {
     private boolean finished;
     private boolean clientFin;
     private boolean serverFin;
-    private ChannelFuture lastToServer;
-    private ChannelFuture lastToClient;
+    /** Reads from the client wait until the server channel can take more (write buffer under its high watermark). */
+    private boolean clientReadPaused;
+    private boolean serverReadPaused;
+    /** Inactivity timeouts in force (client/server, replaced by client-fin/server-fin after a FIN); 0 = none. */
+    private long clientIdleMillis;
+    private long serverIdleMillis;
+    private long lastActivityNanos;
+    private io.netty.util.concurrent.ScheduledFuture<?> idleTimer;
     private StartupReplay replay;
     private RelayHandlers.ServerSide serverSide;
     private boolean replaying;
     private boolean awaitingNegotiation;
     private int replays;
-
-    private final ChannelFutureListener afterWriteToServer = this::afterWriteToServer;
-    private final ChannelFutureListener afterWriteToClient = this::afterWriteToClient;
 
     Session(Channel client, Backend backend, SessionPolicy policy, SessionOrigin origin) {
         this.client = client;
@@ -158,12 +160,7 @@ public final class Session implements Waiter {
         }
         connectedNanos = backend.now();
         phase = 'D';
-        if (policy.clientMillis() > 0 && client.pipeline().get(RelayHandlers.IDLE) == null) {
-            client.pipeline().addFirst(RelayHandlers.IDLE, idle(policy.clientMillis()));
-        }
-        if (policy.serverMillis() > 0) {
-            ch.pipeline().addFirst(RelayHandlers.IDLE, idle(policy.serverMillis()));
-        }
+        startIdleTimer();
         if (replaying) {
             replaying = false;
             ByteBuf negotiation = replay.negotiationBytes(ch.alloc());
@@ -209,8 +206,47 @@ public final class Session implements Waiter {
         }
     }
 
-    private static IdleStateHandler idle(long millis) {
-        return new IdleStateHandler(0, 0, millis, TimeUnit.MILLISECONDS);
+    /**
+     * One timer per session instead of an idle handler per channel: relaying in either direction
+     * counts as activity on both sides (data flowing to a side that does not take it stops the
+     * relay through backpressure, and then the timer runs out); {@code timeout client} ends the
+     * session as {@code cD}, {@code timeout server} as {@code sD}, whichever runs out first.
+     */
+    private void startIdleTimer() {
+        lastActivityNanos = System.nanoTime();
+        if (idleTimer == null) {
+            clientIdleMillis = policy.clientMillis();
+            serverIdleMillis = policy.serverMillis();
+            armIdleTimer(shortestIdleMillis());
+        }
+    }
+
+    private long shortestIdleMillis() {
+        if (clientIdleMillis == 0) {
+            return serverIdleMillis;
+        }
+        return serverIdleMillis == 0 ? clientIdleMillis : Math.min(clientIdleMillis, serverIdleMillis);
+    }
+
+    private void armIdleTimer(long millis) {
+        if (millis > 0 && !finished) {
+            idleTimer = client.eventLoop().schedule(this::idleCheck, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void idleCheck() {
+        if (finished) {
+            return;
+        }
+        long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivityNanos);
+        if (clientIdleMillis > 0 && idle >= clientIdleMillis
+                && (serverIdleMillis == 0 || clientIdleMillis <= serverIdleMillis || idle < serverIdleMillis)) {
+            terminate('c', false);
+        } else if (serverIdleMillis > 0 && idle >= serverIdleMillis) {
+            terminate('s', false);
+        } else {
+            armIdleTimer(Math.max(1, shortestIdleMillis() - idle));
+        }
     }
 
     private void connectFailed(Throwable cause) {
@@ -251,23 +287,23 @@ public final class Session implements Waiter {
         backend.acquire(this);
     }
 
-    private void afterWriteToServer(ChannelFuture f) {
-        if (f.isSuccess()) {
-            if (!clientFin && !finished) {
+    /** The server channel can take more: resume reading the client. */
+    void serverWritable() {
+        if (clientReadPaused && !finished && serverChannel != null && serverChannel.isWritable()) {
+            clientReadPaused = false;
+            if (!clientFin) {
                 client.read();
             }
-        } else {
-            serverError(f.cause());
         }
     }
 
-    private void afterWriteToClient(ChannelFuture f) {
-        if (f.isSuccess()) {
-            if (!serverFin && !finished && serverChannel != null) {
+    /** The client channel can take more: resume reading the server. */
+    void clientWritable() {
+        if (serverReadPaused && !finished && serverChannel != null && client.isWritable()) {
+            serverReadPaused = false;
+            if (!serverFin) {
                 serverChannel.read();
             }
-        } else {
-            clientError(f.cause());
         }
     }
 
@@ -286,8 +322,14 @@ public final class Session implements Waiter {
         fromClient += n;
         server.counters.bytesIn.add(n);
         backend.counters.bytesIn.add(n);
-        lastToServer = serverChannel.writeAndFlush(buf);
-        lastToServer.addListener(afterWriteToServer);
+        lastActivityNanos = System.nanoTime();
+        // a failed write fires exceptionCaught on the server channel (void promise), which ends the session
+        serverChannel.writeAndFlush(buf, serverChannel.voidPromise());
+        if (serverChannel.isWritable()) {
+            client.read();
+        } else {
+            clientReadPaused = true;
+        }
     }
 
     void fromServer(ByteBuf buf) {
@@ -335,8 +377,13 @@ public final class Session implements Waiter {
         toClient += n;
         server.counters.bytesOut.add(n);
         backend.counters.bytesOut.add(n);
-        lastToClient = client.writeAndFlush(buf);
-        lastToClient.addListener(afterWriteToClient);
+        lastActivityNanos = System.nanoTime();
+        client.writeAndFlush(buf, client.voidPromise());
+        if (client.isWritable()) {
+            serverChannel.read();
+        } else {
+            serverReadPaused = true;
+        }
     }
 
     /** The client sent FIN: pass it on once everything before it has been written. */
@@ -346,30 +393,25 @@ public final class Session implements Waiter {
             terminate('C', false);
             return;
         }
-        finTimeout(client, policy.clientFinMillis());
-        afterLastWrite(lastToServer, () -> ((DuplexChannel) serverChannel).shutdownOutput());
+        if (policy.clientFinMillis() > 0) {
+            clientIdleMillis = policy.clientFinMillis();
+        }
+        afterPendingWrites(serverChannel);
         closeIfBothFinished();
     }
 
     void serverFin() {
         serverFin = true;
-        finTimeout(serverChannel, policy.serverFinMillis());
-        afterLastWrite(lastToClient, () -> ((DuplexChannel) client).shutdownOutput());
+        if (policy.serverFinMillis() > 0) {
+            serverIdleMillis = policy.serverFinMillis();
+        }
+        afterPendingWrites(client);
         closeIfBothFinished();
     }
 
-    private static void finTimeout(Channel ch, long millis) {
-        if (millis > 0 && ch.pipeline().get(RelayHandlers.IDLE) != null) {
-            ch.pipeline().replace(RelayHandlers.IDLE, RelayHandlers.IDLE, idle(millis));
-        }
-    }
-
-    private static void afterLastWrite(ChannelFuture last, Runnable action) {
-        if (last == null || last.isDone()) {
-            action.run();
-        } else {
-            last.addListener(f -> action.run());
-        }
+    /** Passes a FIN on once everything written before it has gone out (writes complete in order). */
+    private static void afterPendingWrites(Channel ch) {
+        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> ((DuplexChannel) ch).shutdownOutput());
     }
 
     private void closeIfBothFinished() {
@@ -394,10 +436,6 @@ public final class Session implements Waiter {
         terminate('S', false);
     }
 
-    void idleTimeout(boolean clientSide) {
-        terminate(clientSide ? 'c' : 's', false);
-    }
-
     /** Cuts the session at once (shutdown-sessions, admin); safe from any thread. */
     void kill(char code) {
         if (client.eventLoop().inEventLoop()) {
@@ -413,6 +451,9 @@ public final class Session implements Waiter {
         }
         finished = true;
         who = cause;
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+        }
         close(client, immediately);
         if (serverChannel != null) {
             close(serverChannel, immediately);

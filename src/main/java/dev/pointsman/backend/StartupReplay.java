@@ -37,13 +37,13 @@ final class StartupReplay {
     private boolean negotiation;        // the client opened with SSLRequest/GSSENCRequest
     private int negotiationCode;
     private ByteBuf startup;            // the StartupMessage, once complete
-    private final ByteBuf clientBytes;  // what the client sent so far
-    private final ByteBuf serverBytes;  // what the server sent after the StartupMessage, not yet forwarded
+    private final ByteBufAllocator alloc;
+    private ByteBuf clientBytes;        // what the client sent so far (allocated on first use)
+    private ByteBuf serverBytes;        // what the server sent after the StartupMessage, not yet forwarded
     private boolean closed;
 
     StartupReplay(ByteBufAllocator alloc) {
-        this.clientBytes = alloc.heapBuffer(256, MAX_BYTES);
-        this.serverBytes = alloc.heapBuffer(256, MAX_BYTES);
+        this.alloc = alloc;
     }
 
     boolean open() {
@@ -54,6 +54,9 @@ final class StartupReplay {
     void client(ByteBuf buf) {
         if (closed) {
             return;
+        }
+        if (clientBytes == null) {
+            clientBytes = alloc.heapBuffer(Math.min(MAX_BYTES, Math.max(64, buf.readableBytes())), MAX_BYTES);
         }
         if (startup != null || clientBytes.readableBytes() + buf.readableBytes() > MAX_BYTES) {
             close();
@@ -99,6 +102,9 @@ final class StartupReplay {
             }
             close();
             return Verdict.FORWARD;
+        }
+        if (serverBytes == null) {
+            serverBytes = alloc.heapBuffer(Math.min(MAX_BYTES, Math.max(64, buf.readableBytes())), MAX_BYTES);
         }
         if (serverBytes.readableBytes() + buf.readableBytes() > MAX_BYTES) {
             return serverBytes.readableBytes() == 0 ? closeAnd(Verdict.FORWARD) : Verdict.FORWARD_HELD;
@@ -172,8 +178,12 @@ final class StartupReplay {
     void close() {
         if (!closed) {
             closed = true;
-            clientBytes.release();
-            serverBytes.release();
+            if (clientBytes != null) {
+                clientBytes.release();
+            }
+            if (serverBytes != null) {
+                serverBytes.release();
+            }
             if (startup != null) {
                 startup.release();
                 startup = null;
