@@ -183,7 +183,7 @@ public final class Session implements Waiter {
      * got anything but 'N': leave it, withdraw it until its checks confirm it, and replay the
      * opening on the next usable server. See {@link StartupReplay} for what is safe to replay.
      */
-    private void replayElsewhere() {
+    private void replayElsewhere(boolean withdraw) {
         if (replays >= MAX_REQUEUES) {
             terminate('S', false);
             return;
@@ -194,9 +194,29 @@ public final class Session implements Waiter {
         serverChannel.close();
         serverChannel = null;
         failed.unregister(this);
-        backend.connectFailed(failed, new RefusedAtStartup());
-        replaying = true;
+        if (withdraw) {
+            backend.connectFailed(failed, new RefusedAtStartup());
+        }
+        replaying = replay != null && replay.replayable();
+        if (!replaying && replay != null) {
+            replay.close();
+            replay = null;
+        }
         redispatch();
+    }
+
+    /**
+     * The client's opening can still go to another server: its StartupMessage is complete and it
+     * has received nothing but the one-byte answer to its SSLRequest.
+     */
+    private boolean replayable() {
+        if (phase != 'D' || serverChannel == null || replays >= MAX_REQUEUES) {
+            return false;
+        }
+        if (fromClient == 0 && toClient == 0) {
+            return true;
+        }
+        return replay != null && replay.replayable() && toClient <= (replay.negotiated() ? 1 : 0);
     }
 
     /** The server answered the StartupMessage with "cannot connect now" (57P03). */
@@ -358,7 +378,7 @@ public final class Session implements Waiter {
                 }
                 case REPLAY -> {
                     buf.release();
-                    replayElsewhere();
+                    replayElsewhere(true);
                     return;
                 }
                 case FORWARD_HELD -> {
@@ -401,6 +421,11 @@ public final class Session implements Waiter {
     }
 
     void serverFin() {
+        if (replayable()) {
+            // the server closed before answering the opening (a postmaster stopping): try the next one
+            replayElsewhere(true);
+            return;
+        }
         serverFin = true;
         if (policy.serverFinMillis() > 0) {
             serverIdleMillis = policy.serverFinMillis();
@@ -425,6 +450,10 @@ public final class Session implements Waiter {
     }
 
     void serverInactive() {
+        if (replayable()) {
+            replayElsewhere(true);
+            return;
+        }
         terminate('-', false);
     }
 
@@ -433,15 +462,28 @@ public final class Session implements Waiter {
     }
 
     void serverError(Throwable cause) {
+        if (replayable()) {
+            replayElsewhere(true);
+            return;
+        }
         terminate('S', false);
     }
 
     /** Cuts the session at once (shutdown-sessions, admin); safe from any thread. */
     void kill(char code) {
         if (client.eventLoop().inEventLoop()) {
-            terminate(code, true);
+            killNow(code);
         } else {
-            client.eventLoop().execute(() -> terminate(code, true));
+            client.eventLoop().execute(() -> killNow(code));
+        }
+    }
+
+    /** A server going down takes its sessions with it, except one whose opening can still go elsewhere. */
+    private void killNow(char code) {
+        if (code == 'D' && replayable()) {
+            replayElsewhere(false);
+        } else {
+            terminate(code, true);
         }
     }
 

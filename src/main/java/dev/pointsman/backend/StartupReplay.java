@@ -50,6 +50,11 @@ final class StartupReplay {
         return !closed;
     }
 
+    /** The StartupMessage is complete and nothing the server said since has been forwarded. */
+    boolean replayable() {
+        return !closed && startup != null;
+    }
+
     /** Records bytes from the client; closes the window when they are not a PostgreSQL opening. */
     void client(ByteBuf buf) {
         if (closed) {

@@ -288,7 +288,19 @@ final class Poller {
         if (hurrying && ticker.nanoTime() - hurryUntilNanos >= 0) {
             hurrying = false;
         }
-        timer = ticker.schedule(this::round, hurrying ? HURRY_INTERVAL : interval);
+        Duration fast = interval.compareTo(HURRY_INTERVAL) < 0 ? interval : HURRY_INTERVAL;
+        timer = ticker.schedule(this::round, hurrying || leaderless() ? fast : interval);
+    }
+
+    /**
+     * No confirmed, running leader in the current view (no leader key, or the leader's own
+     * /patroni unanswered or not running): poll at the hurried pace until there is one, so that a
+     * promotion after a crash is seen within a fraction of a second, not up to a whole interval
+     * later. Costs a few small requests per second, only while the cluster has no primary.
+     */
+    private boolean leaderless() {
+        return current != null && !current.stale() && current.problem() == null
+                && (current.leader() == null || current.leaderStatus() == null || !current.leaderStatus().confirmed());
     }
 
     private void request(HttpClient.Endpoint target, String path, Consumer<HttpClient.Result> then) {

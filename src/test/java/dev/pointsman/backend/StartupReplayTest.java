@@ -110,6 +110,53 @@ class StartupReplayTest {
     }
 
     @Test
+    void aServerThatClosesBeforeAnsweringTheOpeningIsLeftAndTheOpeningReplayed() throws Exception {
+        List<byte[]> startupsB = new CopyOnWriteArrayList<>();
+        try (TestServer a = TestServer.start(s -> {
+                 DataInputStream in = new DataInputStream(s.getInputStream());
+                 in.readFully(new byte[in.readInt() - 4]);
+                 // a postmaster going down: the connection is dropped without a word
+             });
+             TestServer b = fakePostgres(AUTH_OK, startupsB);
+             ProxyHarness proxy = ProxyHarness.start(listen("db").server(server("a", a.address()))
+                     .server(server("b", b.address())).build());
+             Socket client = proxy.connect()) {
+            client.getOutputStream().write(startupMessage("carol"));
+
+            assertThat(client.getInputStream().readNBytes(AUTH_OK.length)).containsExactly(AUTH_OK);
+            assertThat(startupsB).hasSize(1);
+        }
+    }
+
+    @Test
+    void aSessionCutByItsServerGoingDownBeforeTheServerAnsweredIsReplayedElsewhere() throws Exception {
+        List<byte[]> startupsB = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch atA = new java.util.concurrent.CountDownLatch(1);
+        try (TestServer a = TestServer.start(s -> {
+                 DataInputStream in = new DataInputStream(s.getInputStream());
+                 in.readFully(new byte[in.readInt() - 4]);
+                 atA.countDown();
+                 while (in.read() >= 0) {
+                     // never answers
+                 }
+             });
+             TestServer b = fakePostgres(AUTH_OK, startupsB);
+             ProxyHarness proxy = ProxyHarness.start(listen("db").server(server("a", a.address()))
+                     .server(server("b", b.address())).build());
+             Socket client = proxy.connect()) {
+            client.getOutputStream().write(startupMessage("dave"));
+            assertThat(atA.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            Server sa = proxy.backend.server("a").orElseThrow();
+
+            proxy.backend.setOpState(sa, Server.OpState.DOWN);
+            proxy.backend.shutdownSessions(sa, 'D');
+
+            assertThat(client.getInputStream().readNBytes(AUTH_OK.length)).containsExactly(AUTH_OK);
+            assertThat(new String(startupsB.get(0), StandardCharsets.US_ASCII)).contains("dave");
+        }
+    }
+
+    @Test
     void anyOtherErrorReachesTheClientUnchanged() throws Exception {
         byte[] error = errorResponse("28P01", "password authentication failed");
         try (TestServer a = fakePostgres(error, new CopyOnWriteArrayList<>());
