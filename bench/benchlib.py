@@ -86,10 +86,10 @@ FIGURES = [
     ("idle.hwm", "peak RSS over the round (VmHWM): MB", False, "{:.1f}"),
     ("startup", "start to first accepted connection: s", False, "{:.3f}"),
 ]
-TARGETS = ["direct", "haproxy", "pointsman"]
 
 
-def summary(raw):
+def summary(raw, *targets):
+    targets = list(targets) or ["direct", "haproxy", "pointsman"]
     values = {}
     rounds = set()
     with open(raw) as f:
@@ -117,16 +117,25 @@ def summary(raw):
     def ratio(a, b):
         return "–" if a is None or b in (None, 0) else f"{a / b:.2f}"
 
+    names = {"direct": "direct", "haproxy": "HAProxy", "pointsman": "Pointsman"}
+    variants = [t for t in targets if t not in names]
+    head = ["figure", "direct", "HAProxy", "Pointsman", "Pointsman/HAProxy", "HAProxy/direct",
+            "Pointsman/direct"]
+    for v in variants:
+        head += [v, f"{v}/HAProxy"]
     print(f"rounds: {len(rounds)}; each cell: median (min–max)\n")
-    print("| figure | direct | HAProxy | Pointsman | Pointsman/HAProxy | HAProxy/direct | Pointsman/direct |")
-    print("|---|---|---|---|---|---|---|")
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
     for fig, label, _, _ in FIGURES:
-        cells = [cell(fig, t) for t in TARGETS]
-        if all(c[1] is None for c in cells):
+        cells = {t: cell(fig, t) for t in ["direct", "haproxy", "pointsman"] + variants}
+        if all(c[1] is None for c in cells.values()):
             continue
-        d, h, p = (c[1] for c in cells)
-        print(f"| {label} | {cells[0][0]} | {cells[1][0]} | {cells[2][0]} | {ratio(p, h)} | "
-              f"{ratio(h, d)} | {ratio(p, d)} |")
+        d, h, p = cells["direct"][1], cells["haproxy"][1], cells["pointsman"][1]
+        row = [label, cells["direct"][0], cells["haproxy"][0], cells["pointsman"][0], ratio(p, h),
+               ratio(h, d), ratio(p, d)]
+        for v in variants:
+            row += [cells[v][0], ratio(cells[v][1], h)]
+        print("| " + " | ".join(row) + " |")
 
 
 def main(argv):
