@@ -9,7 +9,10 @@
       the server's one-byte answer (so the proxy has connected the server side too), write the
       number of sessions that got an answer to READY_FILE, then hold them open for HOLD seconds
       (or until killed)
-  benchlib.py summary RAW_TSV
+  benchlib.py epoch
+      print what identifies the cluster's current incarnation: each member's Patroni timeline,
+      role and postmaster start time (from its REST API); a switchover or failover changes it
+  benchlib.py summary RAW_TSV [TARGET...]
       print the summary table (median and min-max per figure, ratios) from the raw results
 """
 import os
@@ -17,6 +20,8 @@ import socket
 import statistics
 import sys
 import time
+import urllib.request
+import json
 
 SSL_REQUEST = (8).to_bytes(4, "big") + (80877103).to_bytes(4, "big")
 
@@ -62,6 +67,21 @@ def idle(ready_file, hold, *targets):
     time.sleep(float(hold))
     for s in socks:
         s.close()
+    return 0
+
+
+def epoch(*urls):
+    urls = urls or ("http://127.0.0.11:8008/patroni", "http://127.0.0.12:8008/patroni",
+                    "http://127.0.0.13:8008/patroni")
+    parts = []
+    for url in urls:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                p = json.load(r)
+            parts.append(f"{p.get('role')}/{p.get('timeline')}/{p.get('postmaster_start_time')}")
+        except Exception:  # a member that does not answer is a change too
+            parts.append("down")
+    print(" ".join(parts))
     return 0
 
 
@@ -147,6 +167,8 @@ def main(argv):
         return wait_port(*args)
     if cmd == "idle":
         return idle(*args)
+    if cmd == "epoch":
+        return epoch(*args)
     if cmd == "summary":
         return summary(*args)
     print(__doc__, file=sys.stderr)
