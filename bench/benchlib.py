@@ -1,0 +1,179 @@
+#!/usr/bin/python3
+"""Helpers for bench/run that are awkward in bash. Standard library only (Debian's python3).
+
+  benchlib.py wait-port HOST PORT T0 TIMEOUT
+      poll a TCP connect every 2 ms until it succeeds; print the seconds since T0 (an
+      $EPOCHREALTIME taken just before the process was launched); exit 1 on timeout
+  benchlib.py idle READY_FILE HOLD HOST:PORT:COUNT...
+      open COUNT connections to each HOST:PORT, send PostgreSQL's SSLRequest on each and wait for
+      the server's one-byte answer (so the proxy has connected the server side too), write the
+      number of sessions that got an answer to READY_FILE, then hold them open for HOLD seconds
+      (or until killed)
+  benchlib.py epoch
+      print what identifies the cluster's current incarnation: each member's Patroni timeline,
+      role and postmaster start time (from its REST API); a switchover or failover changes it
+  benchlib.py summary RAW_TSV [TARGET...]
+      print the summary table (median and min-max per figure, ratios) from the raw results
+"""
+import os
+import socket
+import statistics
+import sys
+import time
+import urllib.request
+import json
+
+SSL_REQUEST = (8).to_bytes(4, "big") + (80877103).to_bytes(4, "big")
+
+
+def wait_port(host, port, t0, timeout):
+    port, t0, timeout = int(port), float(t0), float(timeout)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                print(f"{time.time() - t0:.3f}")
+                return 0
+        except OSError:
+            time.sleep(0.002)
+    return 1
+
+
+def idle(ready_file, hold, *targets):
+    socks = []
+    pending = []
+    for t in targets:
+        host, port, count = t.rsplit(":", 2)
+        for _ in range(int(count)):
+            try:
+                s = socket.create_connection((host, int(port)), timeout=10)
+                s.sendall(SSL_REQUEST)
+                pending.append(s)
+            except OSError:
+                pass
+    ok = 0
+    for s in pending:
+        try:
+            s.settimeout(10)
+            if s.recv(1):
+                ok += 1
+            socks.append(s)
+        except OSError:
+            s.close()
+    tmp = ready_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(f"{ok}\n")
+    os.rename(tmp, ready_file)
+    time.sleep(float(hold))
+    for s in socks:
+        s.close()
+    return 0
+
+
+def epoch(*urls):
+    urls = urls or ("http://127.0.0.11:8008/patroni", "http://127.0.0.12:8008/patroni",
+                    "http://127.0.0.13:8008/patroni")
+    parts = []
+    for url in urls:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                p = json.load(r)
+            parts.append(f"{p.get('role')}/{p.get('timeline')}/{p.get('postmaster_start_time')}")
+        except Exception:  # a member that does not answer is a change too
+            parts.append("down")
+    print(" ".join(parts))
+    return 0
+
+
+# figure -> (label, unit, higher_is_better, format)
+FIGURES = [
+    ("S-primary.tps", "pgbench -S, primary: TPS", True, "{:.0f}"),
+    ("S-primary.lat", "pgbench -S, primary: mean latency ms", False, "{:.3f}"),
+    ("S-primary.cpu", "pgbench -S, primary: proxy CPU s / 10k tx", False, "{:.3f}"),
+    ("S-replica.tps", "pgbench -S, replicas: TPS", True, "{:.0f}"),
+    ("S-replica.lat", "pgbench -S, replicas: mean latency ms", False, "{:.3f}"),
+    ("S-replica.cpu", "pgbench -S, replicas: proxy CPU s / 10k tx", False, "{:.3f}"),
+    ("C-primary.tps", "pgbench -S -C, primary: TPS", True, "{:.0f}"),
+    ("C-primary.lat", "pgbench -S -C, primary: mean latency ms", False, "{:.3f}"),
+    ("C-primary.cpu", "pgbench -S -C, primary: proxy CPU s / 10k tx", False, "{:.3f}"),
+    ("C-replica.tps", "pgbench -S -C, replicas: TPS", True, "{:.0f}"),
+    ("C-replica.lat", "pgbench -S -C, replicas: mean latency ms", False, "{:.3f}"),
+    ("C-replica.cpu", "pgbench -S -C, replicas: proxy CPU s / 10k tx", False, "{:.3f}"),
+    ("copy.mbps", "COPY out of the primary: MB/s", True, "{:.0f}"),
+    ("copy.cpu", "COPY: proxy CPU s / GB", False, "{:.2f}"),
+    ("idle.rss", "RSS with 300 idle sessions: MB", False, "{:.1f}"),
+    ("idle.sessions", "idle sessions actually open", True, "{:.0f}"),
+    ("idle.hwm", "peak RSS over the round (VmHWM): MB", False, "{:.1f}"),
+    ("startup", "start to first accepted connection: s", False, "{:.3f}"),
+]
+
+
+def summary(raw, *targets):
+    targets = list(targets) or ["direct", "haproxy", "pointsman"]
+    values = {}
+    rounds = set()
+    with open(raw) as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 4 or parts[0] == "round":
+                continue
+            rnd, figure, target, value = parts
+            rounds.add(rnd)
+            if value in ("", "NA"):
+                continue
+            values.setdefault((figure, target), []).append(float(value))
+
+    def cell(fig, target):
+        v = values.get((fig, target))
+        if not v:
+            return "–", None
+        med = statistics.median(v)
+        fmt = next(x[3] for x in FIGURES if x[0] == fig)
+        s = fmt.format(med)
+        if len(v) > 1:
+            s += f" ({fmt.format(min(v))}–{fmt.format(max(v))})"
+        return s, med
+
+    def ratio(a, b):
+        return "–" if a is None or b in (None, 0) else f"{a / b:.2f}"
+
+    names = {"direct": "direct", "haproxy": "HAProxy", "pointsman": "Pointsman"}
+    variants = [t for t in targets if t not in names]
+    head = ["figure", "direct", "HAProxy", "Pointsman", "Pointsman/HAProxy", "HAProxy/direct",
+            "Pointsman/direct"]
+    for v in variants:
+        head += [v, f"{v}/HAProxy"]
+    print(f"rounds: {len(rounds)}; each cell: median (min–max)\n")
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for fig, label, _, _ in FIGURES:
+        cells = {t: cell(fig, t) for t in ["direct", "haproxy", "pointsman"] + variants}
+        if all(c[1] is None for c in cells.values()):
+            continue
+        d, h, p = cells["direct"][1], cells["haproxy"][1], cells["pointsman"][1]
+        row = [label, cells["direct"][0], cells["haproxy"][0], cells["pointsman"][0], ratio(p, h),
+               ratio(h, d), ratio(p, d)]
+        for v in variants:
+            row += [cells[v][0], ratio(cells[v][1], h)]
+        print("| " + " | ".join(row) + " |")
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    cmd, args = argv[1], argv[2:]
+    if cmd == "wait-port":
+        return wait_port(*args)
+    if cmd == "idle":
+        return idle(*args)
+    if cmd == "epoch":
+        return epoch(*args)
+    if cmd == "summary":
+        return summary(*args)
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
