@@ -58,7 +58,10 @@ class ClusterSourceTest {
                 long before = p2.count("/cluster");
                 await().atMost(Duration.ofSeconds(5)).until(() -> p2.count("/cluster") > before + 3);
                 assertThat(source.current().get().stale()).isFalse();
-                assertThat(List.of(p1.maxConnections(), p2.maxConnections(), p3.maxConnections())).allMatch(n -> n <= 1);
+                // the hanging node may still hold the abandoned /cluster connection on its side when
+                // the next round asks it for /patroni; the client never has two requests open there
+                assertThat(p1.maxConnections()).isLessThanOrEqualTo(2);
+                assertThat(List.of(p2.maxConnections(), p3.maxConnections())).allMatch(n -> n <= 1);
             }
         }
     }
