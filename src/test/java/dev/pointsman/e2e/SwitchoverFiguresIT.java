@@ -62,6 +62,18 @@ class SwitchoverFiguresIT extends ClusterScenario {
     private static String title;
     private static Path out;
 
+    /** The reference config with Pointsman's cluster view turned off (checks and their reactions alone). */
+    private static Path withoutView() {
+        try {
+            Path cfg = Files.createDirectories(E2eDirs.output()).resolve("patroni-noview.cfg");
+            Files.writeString(cfg, Files.readString(E2eDirs.referenceConfig())
+                    .replace("    timeout check 5s\n", "    timeout check 5s\n    patroni-view off\n"));
+            return cfg;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @BeforeAll
     static void proxy() {
         variant = System.getProperty("e2e.figures.variant", "pointsman");
@@ -69,13 +81,15 @@ class SwitchoverFiguresIT extends ClusterScenario {
         ProxyProcess chosen = switch (variant) {
             case "pointsman" -> ProxyProcess.pointsman(E2eDirs.referenceConfig());
             case "pointsman-etcd" -> ProxyProcess.pointsman(home.resolve("examples/patroni-pointsman.cfg"));
+            case "pointsman-noview" -> ProxyProcess.pointsman(withoutView());
             case "haproxy" -> ProxyProcess.haproxy(E2eDirs.referenceConfig());
             default -> throw new IllegalArgumentException("e2e.figures.variant: " + variant
-                    + " (expected: pointsman, pointsman-etcd or haproxy)");
+                    + " (expected: pointsman, pointsman-etcd, pointsman-noview or haproxy)");
         };
         title = switch (variant) {
             case "pointsman" -> "Pointsman, reference config";
             case "pointsman-etcd" -> "Pointsman + etcd watch";
+            case "pointsman-noview" -> "Pointsman, reference config + patroni-view off";
             default -> "HAProxy 2.6, reference config";
         };
         try {
