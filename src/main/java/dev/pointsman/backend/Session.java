@@ -413,11 +413,16 @@ public final class Session implements Waiter {
             terminate('C', false);
             return;
         }
+        if (serverFin) {
+            // both directions are done: closing (after the pending writes) sends the FIN; a
+            // half-close towards a peer that has gone would only cost an exception
+            terminate('-', false);
+            return;
+        }
         if (policy.clientFinMillis() > 0) {
             clientIdleMillis = policy.clientFinMillis();
         }
         afterPendingWrites(serverChannel);
-        closeIfBothFinished();
     }
 
     void serverFin() {
@@ -427,11 +432,14 @@ public final class Session implements Waiter {
             return;
         }
         serverFin = true;
+        if (clientFin) {
+            terminate('-', false);
+            return;
+        }
         if (policy.serverFinMillis() > 0) {
             serverIdleMillis = policy.serverFinMillis();
         }
         afterPendingWrites(client);
-        closeIfBothFinished();
     }
 
     /** Passes a FIN on once everything written before it has gone out (writes complete in order). */
@@ -439,11 +447,6 @@ public final class Session implements Waiter {
         ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> ((DuplexChannel) ch).shutdownOutput());
     }
 
-    private void closeIfBothFinished() {
-        if (clientFin && serverFin) {
-            terminate('-', false);
-        }
-    }
 
     void clientInactive() {
         terminate('-', false);

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where a frontend's sessions are logged. Pointsman's own stderr log ({@code access} logger)
- * always gets the tcplog line, as before; the frontend's {@code log} targets get what HAProxy
+ * gets the tcplog line only when asked ({@code POINTSMAN_ACCESS_LOG=INFO}: it costs about a tenth
+ * of the CPU of a short session, see docs/BENCHMARKS.md); the frontend's {@code log} targets get what HAProxy
  * would send: with {@code option tcplog} the tcplog line at the end (level info), without it
  * {@code Connect from ip:port to ip:port (frontend/TCP)} at accept. {@code option dontlognull}
  * skips sessions that received no byte from the client, on both.

@@ -91,7 +91,9 @@ final class ProxyProcess implements AutoCloseable {
         log = E2eDirs.output().resolve(label + "-" + name + ".log");
         try {
             Files.deleteIfExists(log);
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().put("POINTSMAN_ACCESS_LOG", "INFO"); // one line per session, for diagnosis
+            process = builder.redirectErrorStream(true).redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
