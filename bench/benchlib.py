@@ -12,6 +12,10 @@
   benchlib.py epoch
       print what identifies the cluster's current incarnation: each member's Patroni timeline,
       role and postmaster start time (from its REST API); a switchover or failover changes it
+  benchlib.py stacks COLLAPSED [N] [FILTER]
+      summarise async-profiler's collapsed stacks: share of samples per thread kind, the hottest
+      frames (self and inclusive) and, within event-loop threads, per kernel system call and per
+      Pointsman method; FILTER keeps only stacks containing that text
   benchlib.py summary RAW_TSV [TARGET...]
       print the summary table (median and min-max per figure, ratios) from the raw results
 """
@@ -82,6 +86,56 @@ def epoch(*urls):
         except Exception:  # a member that does not answer is a change too
             parts.append("down")
     print(" ".join(parts))
+    return 0
+
+
+def stacks(path, n=30, filt=None):
+    import collections
+    n = int(n)
+    self_, incl, roots, sysc, ours = (collections.Counter() for _ in range(5))
+    total = loop = 0
+    with open(path) as f:
+        for line in f:
+            stack, _, count = line.rstrip().rpartition(" ")
+            if not count.isdigit():
+                continue
+            count, frames = int(count), stack.split(";")
+            if filt and not any(filt in x for x in frames):
+                continue
+            total += count
+            if any("SingleThreadIoEventLoop.run" in x for x in frames):
+                kind = "event loop"
+            elif any("CompileBroker" in x for x in frames):
+                kind = "JIT compiler"
+            elif any(x.startswith(("GCTaskThread", "VMThread")) or "GC" in x.split("::")[0] for x in frames[:3]):
+                kind = "GC / VM"
+            elif any("AsyncAppender" in x for x in frames):
+                kind = "log appender thread"
+            else:
+                kind = "other (startup, checks, ...)"
+            roots[kind] += count
+            self_[frames[-1]] += count
+            for x in set(frames):
+                incl[x] += count
+            if kind == "event loop":
+                loop += count
+                sc = next((x[len("__x64_sys_"):-4] for x in frames if x.startswith("__x64_sys_")), None)
+                sysc[sc or "(user space)"] += count
+                for x in set(frames):
+                    if x.startswith("dev/pointsman/"):
+                        ours[x] += count
+
+    def show(title, counter, base, k):
+        print(f"--- {title}")
+        for key, c in counter.most_common(k):
+            print(f"{c * 100 / max(base, 1):5.1f}%  {key}")
+
+    print(f"samples: {total}")
+    show("by thread kind (% of all samples)", roots, total, 10)
+    show("event loop: by system call (% of event-loop samples)", sysc, loop, 12)
+    show("event loop: Pointsman methods, inclusive (% of event-loop samples)", ours, loop, n)
+    show("self (% of all samples)", self_, total, n)
+    show("inclusive (% of all samples)", incl, total, n)
     return 0
 
 
@@ -167,6 +221,8 @@ def main(argv):
         return wait_port(*args)
     if cmd == "idle":
         return idle(*args)
+    if cmd == "stacks":
+        return stacks(*args)
     if cmd == "epoch":
         return epoch(*args)
     if cmd == "summary":
