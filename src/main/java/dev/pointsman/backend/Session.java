@@ -56,11 +56,7 @@ public final class Session implements Waiter {
     /** Reads from the client wait until the server channel can take more (write buffer under its high watermark). */
     private boolean clientReadPaused;
     private boolean serverReadPaused;
-    /** Inactivity timeouts in force (client/server, replaced by client-fin/server-fin after a FIN); 0 = none. */
-    private long clientIdleMillis;
-    private long serverIdleMillis;
-    private long lastActivityNanos;
-    private io.netty.util.concurrent.ScheduledFuture<?> idleTimer;
+    private final InactivityTimer inactivity;
     private StartupReplay replay;
     private RelayHandlers.ServerSide serverSide;
     private boolean replaying;
@@ -76,6 +72,8 @@ public final class Session implements Waiter {
         this.acceptEpochMillis = System.currentTimeMillis();
         InetSocketAddress remote = (InetSocketAddress) client.remoteAddress();
         this.sourceHash = remote == null ? 0 : remote.getAddress().hashCode();
+        this.inactivity = new InactivityTimer(client.eventLoop(), policy.clientMillis(), policy.serverMillis(),
+                side -> terminate(side, false));
     }
 
     /** The handler a frontend installs on each accepted channel (AUTO_READ off, half-closure allowed). */
@@ -160,7 +158,7 @@ public final class Session implements Waiter {
         }
         connectedNanos = backend.now();
         phase = 'D';
-        startIdleTimer();
+        inactivity.start();
         if (replaying) {
             replaying = false;
             ByteBuf negotiation = replay.negotiationBytes(ch.alloc());
@@ -226,48 +224,6 @@ public final class Session implements Waiter {
         }
     }
 
-    /**
-     * One timer per session instead of an idle handler per channel: relaying in either direction
-     * counts as activity on both sides (data flowing to a side that does not take it stops the
-     * relay through backpressure, and then the timer runs out); {@code timeout client} ends the
-     * session as {@code cD}, {@code timeout server} as {@code sD}, whichever runs out first.
-     */
-    private void startIdleTimer() {
-        lastActivityNanos = System.nanoTime();
-        if (idleTimer == null) {
-            clientIdleMillis = policy.clientMillis();
-            serverIdleMillis = policy.serverMillis();
-            armIdleTimer(shortestIdleMillis());
-        }
-    }
-
-    private long shortestIdleMillis() {
-        if (clientIdleMillis == 0) {
-            return serverIdleMillis;
-        }
-        return serverIdleMillis == 0 ? clientIdleMillis : Math.min(clientIdleMillis, serverIdleMillis);
-    }
-
-    private void armIdleTimer(long millis) {
-        if (millis > 0 && !finished) {
-            idleTimer = client.eventLoop().schedule(this::idleCheck, millis, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void idleCheck() {
-        if (finished) {
-            return;
-        }
-        long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivityNanos);
-        if (clientIdleMillis > 0 && idle >= clientIdleMillis
-                && (serverIdleMillis == 0 || clientIdleMillis <= serverIdleMillis || idle < serverIdleMillis)) {
-            terminate('c', false);
-        } else if (serverIdleMillis > 0 && idle >= serverIdleMillis) {
-            terminate('s', false);
-        } else {
-            armIdleTimer(Math.max(1, shortestIdleMillis() - idle));
-        }
-    }
 
     private void connectFailed(Throwable cause) {
         backend.connectFailed(server, cause);
@@ -342,7 +298,7 @@ public final class Session implements Waiter {
         fromClient += n;
         server.counters.bytesIn.add(n);
         backend.counters.bytesIn.add(n);
-        lastActivityNanos = System.nanoTime();
+        inactivity.touch();
         // a failed write fires exceptionCaught on the server channel (void promise), which ends the session
         serverChannel.writeAndFlush(buf, serverChannel.voidPromise());
         if (serverChannel.isWritable()) {
@@ -397,7 +353,7 @@ public final class Session implements Waiter {
         toClient += n;
         server.counters.bytesOut.add(n);
         backend.counters.bytesOut.add(n);
-        lastActivityNanos = System.nanoTime();
+        inactivity.touch();
         client.writeAndFlush(buf, client.voidPromise());
         if (client.isWritable()) {
             serverChannel.read();
@@ -419,9 +375,7 @@ public final class Session implements Waiter {
             terminate('-', false);
             return;
         }
-        if (policy.clientFinMillis() > 0) {
-            clientIdleMillis = policy.clientFinMillis();
-        }
+        inactivity.clientFin(policy.clientFinMillis());
         afterPendingWrites(serverChannel);
     }
 
@@ -436,9 +390,7 @@ public final class Session implements Waiter {
             terminate('-', false);
             return;
         }
-        if (policy.serverFinMillis() > 0) {
-            serverIdleMillis = policy.serverFinMillis();
-        }
+        inactivity.serverFin(policy.serverFinMillis());
         afterPendingWrites(client);
     }
 
@@ -496,9 +448,7 @@ public final class Session implements Waiter {
         }
         finished = true;
         who = cause;
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-        }
+        inactivity.stop();
         close(client, immediately);
         if (serverChannel != null) {
             close(serverChannel, immediately);

@@ -1,0 +1,94 @@
+package dev.pointsman.backend;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code timeout client} and {@code timeout server} of one session, as one timer on the session's
+ * event loop (instead of an idle handler per channel). Relaying in either direction counts as
+ * activity on both sides: data flowing to a side that does not take it stops the relay through
+ * backpressure, and then the timer runs out. The side whose timeout runs out first ends the
+ * session ({@code c} or {@code s}); after a FIN the side's {@code -fin} timeout replaces its own.
+ */
+final class InactivityTimer {
+    /** Told on the event loop which side's timeout ran out: {@code 'c'} or {@code 's'}. */
+    interface Expiry {
+        void expired(char side);
+    }
+
+    private final EventLoop loop;
+    private final Expiry expiry;
+    private long clientMillis;
+    private long serverMillis;
+    private long lastActivityNanos;
+    private ScheduledFuture<?> timer;
+    private boolean stopped;
+
+    /** @param clientMillis 0 = no client timeout; likewise {@code serverMillis} */
+    InactivityTimer(EventLoop loop, long clientMillis, long serverMillis, Expiry expiry) {
+        this.loop = loop;
+        this.clientMillis = clientMillis;
+        this.serverMillis = serverMillis;
+        this.expiry = expiry;
+    }
+
+    /** Starts counting (again) from now; arms the timer once. */
+    void start() {
+        lastActivityNanos = System.nanoTime();
+        if (timer == null) {
+            arm(shortest());
+        }
+    }
+
+    void touch() {
+        lastActivityNanos = System.nanoTime();
+    }
+
+    void clientFin(long finMillis) {
+        if (finMillis > 0) {
+            clientMillis = finMillis;
+        }
+    }
+
+    void serverFin(long finMillis) {
+        if (finMillis > 0) {
+            serverMillis = finMillis;
+        }
+    }
+
+    void stop() {
+        stopped = true;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private long shortest() {
+        if (clientMillis == 0) {
+            return serverMillis;
+        }
+        return serverMillis == 0 ? clientMillis : Math.min(clientMillis, serverMillis);
+    }
+
+    private void arm(long millis) {
+        if (millis > 0 && !stopped) {
+            timer = loop.schedule(this::check, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void check() {
+        if (stopped) {
+            return;
+        }
+        long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivityNanos);
+        if (clientMillis > 0 && idle >= clientMillis
+                && (serverMillis == 0 || clientMillis <= serverMillis || idle < serverMillis)) {
+            expiry.expired('c');
+        } else if (serverMillis > 0 && idle >= serverMillis) {
+            expiry.expired('s');
+        } else {
+            arm(Math.max(1, shortest() - idle));
+        }
+    }
+}
