@@ -51,7 +51,8 @@ class AbuseTest {
                 }
             }
 
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            // generous: the test's echo server starts a thread per connection, slow on a loaded machine
+            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
                 assertThat(proxy.gate.actconn()).isZero();
                 assertThat(echo.openConnections()).isZero();
                 // a leak per connection would show thousands; other components of the test JVM may hold a few
@@ -116,7 +117,8 @@ class AbuseTest {
                 s.getOutputStream().write("hi".getBytes(StandardCharsets.US_ASCII));
                 assertThat(new String(s.getInputStream().readNBytes(2), StandardCharsets.US_ASCII)).isEqualTo("hi");
             }
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            // a blocked event loop would hold it for good; a loaded machine can take a second or two
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             for (Socket s : silent) {
                 s.close();
             }
