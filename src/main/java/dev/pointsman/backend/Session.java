@@ -208,7 +208,8 @@ public final class Session implements Waiter {
      * has received nothing but the one-byte answer to its SSLRequest.
      */
     private boolean replayable() {
-        if (phase != 'D' || serverChannel == null || replays >= MAX_REQUEUES) {
+        if (finished || phase != 'D' || serverChannel == null || replays >= MAX_REQUEUES || clientFin) {
+            // a client that has already sent its FIN has nothing more to say to another server
             return false;
         }
         if (fromClient == 0 && toClient == 0) {
