@@ -18,8 +18,4 @@ record Snapshot(Balancer<Server> balancer, int activeUsable, int backupUsable) {
                 : backups.stream().min(Comparator.comparingInt(Server::id)).map(List::of).orElse(List.of());
         return new Snapshot(Balancer.of(balance, chosen), active.size(), backups.size());
     }
-
-    boolean empty() {
-        return balancer.candidates().isEmpty();
-    }
 }

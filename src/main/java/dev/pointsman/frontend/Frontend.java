@@ -95,9 +95,9 @@ public final class Frontend implements SessionOrigin {
                 });
         for (Bind bind : config.binds()) {
             for (int port = bind.firstPort(); port <= bind.lastPort(); port++) {
-                InetSocketAddress address = bind.host().map(h -> new InetSocketAddress(h, 0))
-                        .map(a -> new InetSocketAddress(a.getAddress(), 0)).orElse(new InetSocketAddress(0));
-                InetSocketAddress target = new InetSocketAddress(address.getAddress(), port);
+                int p = port;
+                InetSocketAddress target = bind.host().map(h -> new InetSocketAddress(h, p))
+                        .orElseGet(() -> new InetSocketAddress(p));
                 try {
                     listeners.add(b.bind(target).sync().channel());
                 } catch (Exception e) {

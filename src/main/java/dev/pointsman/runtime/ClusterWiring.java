@@ -78,10 +78,6 @@ final class ClusterWiring implements AutoCloseable, PatroniView {
         }
     }
 
-    void hurryAll() {
-        sources.values().forEach(s -> s.hurry(HURRY));
-    }
-
     Optional<ClusterSource> source(Backend backend) {
         return Optional.ofNullable(sources.get(backend));
     }

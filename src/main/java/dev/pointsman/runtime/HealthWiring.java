@@ -59,6 +59,8 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
     private final CheckEnvironment env;
     private final io.netty.channel.EventLoopGroup group;
     private final Map<Server, Member> members = new HashMap<>();
+    /** "backend/server" → member, to find a report's member without a scan. */
+    private final Map<String, Member> byName = new HashMap<>();
     private final Map<Backend, List<Member>> byBackend = new HashMap<>();
     private final Map<InetSocketAddress, List<Member>> byAddress = new HashMap<>();
     /** When each (server, source) veto was set, to lift it only on a check that started afterwards. */
@@ -92,6 +94,7 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
 
     private void add(Member m) {
         members.put(m.server(), m);
+        byName.put(m.backend().name() + "/" + m.server().name(), m);
         byBackend.computeIfAbsent(m.backend(), k -> new ArrayList<>()).add(m);
         byAddress.computeIfAbsent(m.server().config().address(), k -> new ArrayList<>()).add(m);
     }
@@ -246,16 +249,7 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
     }
 
     private Member member(CheckReport report) {
-        for (Map.Entry<Backend, List<Member>> e : byBackend.entrySet()) {
-            if (e.getKey().name().equals(report.backend())) {
-                for (Member m : e.getValue()) {
-                    if (m.server().name().equals(report.server())) {
-                        return m;
-                    }
-                }
-            }
-        }
-        return null;
+        return byName.get(report.backend() + "/" + report.server());
     }
 
     @Override
