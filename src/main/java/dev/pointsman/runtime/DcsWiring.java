@@ -4,58 +4,144 @@ import dev.pointsman.backend.Backend;
 import dev.pointsman.backend.Server;
 import dev.pointsman.check.PoolKind;
 import dev.pointsman.cluster.Member;
-import dev.pointsman.cluster.dcs.EtcdLeaderWatch;
-import dev.pointsman.cluster.dcs.LeaderListener;
+import dev.pointsman.cluster.dcs.EtcdKeyWatch;
+import dev.pointsman.cluster.dcs.FailoverRequest;
+import dev.pointsman.cluster.dcs.KeyListener;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows Patroni's leader key in etcd ({@code patroni-dcs}) for the backends that configure it.
- * The key names who may be primary: on a primary pool every other server is withdrawn ("dcs"
- * veto) the moment the key moves or is released, and a demoted leader's sessions are cut; on a
- * replica pool the key holder is withdrawn. The new holder is never admitted by the key alone:
- * its checks (and the cluster view's confirmation of the promotion) still decide, and both are
- * hurried on every change. While etcd is unreachable every "dcs" veto is lifted and routing
- * follows the checks (Patroni's failsafe_mode keeps a primary running without etcd).
+ * Follows Patroni's leader and failover keys in etcd ({@code patroni-dcs}) for the backends that
+ * configure it. The leader key names who may be primary: on a primary pool every other server is
+ * withdrawn ("dcs" veto) the moment the key moves or is released, and a demoted leader's sessions
+ * are cut; on a replica pool the key holder is withdrawn. The new holder is never admitted by the
+ * key alone: its checks (and the cluster view's confirmation of the promotion) still decide, and
+ * both are hurried on every change.
+ *
+ * <p>The failover key announces a planned switchover before the leader demotes itself (Patroni
+ * writes it, its leader acts on it in the next moment: about 0.2 s here, a shutdown checkpoint
+ * later it stops PostgreSQL). From then on, while the named leader still holds the key, a primary
+ * pool sends no new session to it ("switchover" veto): a client that would otherwise start its
+ * authentication on a server about to shut down waits in the queue for the new primary instead.
+ * Its open sessions are left alone (PostgreSQL's shutdown ends them; they may finish meanwhile).
+ * A request that is never carried out holds new sessions back for {@link #SWITCHOVER_HOLD} at most.
+ *
+ * <p>While etcd is unreachable every veto of both kinds is lifted and routing follows the checks
+ * (Patroni's failsafe_mode keeps a primary running without etcd).
  */
 final class DcsWiring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("dcs");
     static final String DCS = "dcs";
+    static final String SWITCHOVER = "switchover";
+    /** The longest a switchover request keeps new sessions away from a leader that stays. */
+    static final Duration SWITCHOVER_HOLD = Duration.ofSeconds(10);
 
-    private final List<EtcdLeaderWatch> watches = new ArrayList<>();
+    private final List<EtcdKeyWatch> watches = new ArrayList<>();
 
     static DcsWiring start(Pointsman p, HealthWiring health, ClusterWiring cluster) {
         DcsWiring wiring = new DcsWiring();
         for (Backend b : p.backends().values()) {
             b.config().dcs().ifPresent(dcs -> {
                 PoolKind pool = PoolKind.of(b.config().check());
-                wiring.watches.add(EtcdLeaderWatch.start(dcs, new Follower(b, pool, health, cluster),
-                        p.group().next(), p.transport().socketChannel()));
-                LOG.info("backend '{}' watches {} in etcd {}", b.name(), dcs.leaderKey(), dcs.endpoints());
+                EventLoop loop = p.group().next(); // both keys on one loop: the follower is confined to it
+                Follower follower = new Follower(b, pool, () -> {
+                    health.hurry(b);
+                    cluster.hurry(b);
+                }, member -> cluster.source(b).flatMap(s -> s.current()).flatMap(v -> v.member(member))
+                        .map(Member::server), loop, Clock.systemUTC());
+                wiring.watches.add(EtcdKeyWatch.start(dcs, dcs.leaderKey(), follower.leaderKey(), loop,
+                        p.transport().socketChannel()));
+                wiring.watches.add(EtcdKeyWatch.start(dcs, dcs.failoverKey(), follower.failoverKey(), loop,
+                        p.transport().socketChannel()));
+                LOG.info("backend '{}' watches {} and {} in etcd {}", b.name(), dcs.leaderKey(), dcs.failoverKey(),
+                        dcs.endpoints());
             });
         }
         return wiring;
     }
 
-    private static final class Follower implements LeaderListener {
+    /** One backend's view of both keys; every call comes on one event loop. */
+    static final class Follower {
         private final Backend backend;
         private final PoolKind pool;
-        private final HealthWiring health;
-        private final ClusterWiring cluster;
+        private final Runnable hurry;
+        private final Function<String, Optional<String>> serverOfMember;
+        private final EventLoop loop;
+        private final Clock clock;
         private Optional<String> leader = Optional.empty();
+        private Optional<FailoverRequest> request = Optional.empty();
+        /** When the current request was first seen due; null while none is. */
+        private Instant dueSince;
+        private ScheduledFuture<?> timer;
 
-        Follower(Backend backend, PoolKind pool, HealthWiring health, ClusterWiring cluster) {
+        /**
+         * @param hurry          checks and cluster view of the backend, now and at the hurried pace
+         * @param serverOfMember the server a Patroni member name stands for, where the cluster
+         *                       view knows (else the server of that name is taken)
+         */
+        Follower(Backend backend, PoolKind pool, Runnable hurry, Function<String, Optional<String>> serverOfMember,
+                 EventLoop loop, Clock clock) {
             this.backend = backend;
             this.pool = pool;
-            this.health = health;
-            this.cluster = cluster;
+            this.hurry = hurry;
+            this.serverOfMember = serverOfMember;
+            this.loop = loop;
+            this.clock = clock;
         }
 
-        @Override
-        public void onLeader(Optional<String> member, long revision) {
+        KeyListener leaderKey() {
+            return new KeyListener() {
+                @Override
+                public void onValue(Optional<String> member, long revision) {
+                    onLeader(member, revision);
+                }
+
+                @Override
+                public void onUnavailable(String reason) {
+                    LOG.warn("backend '{}': etcd unreachable ({}); routing follows the checks alone",
+                            backend.name(), reason);
+                    leader = Optional.empty();
+                    liftAll();
+                }
+
+                @Override
+                public void onAvailable() {
+                    LOG.info("backend '{}': etcd reachable again", backend.name());
+                }
+            };
+        }
+
+        KeyListener failoverKey() {
+            return new KeyListener() {
+                @Override
+                public void onValue(Optional<String> value, long revision) {
+                    onFailover(value, revision);
+                }
+
+                @Override
+                public void onUnavailable(String reason) {
+                    request = Optional.empty(); // the leader key's watch tells of the outage
+                    applySwitchover();
+                }
+
+                @Override
+                public void onAvailable() {
+                    // the key's value, re-read, comes by onValue
+                }
+            };
+        }
+
+        void onLeader(Optional<String> member, long revision) {
             Optional<String> previous = leader;
             leader = member;
             LOG.info("backend '{}': Patroni leader key {} (was {}, revision {})", backend.name(),
@@ -83,36 +169,90 @@ final class DcsWiring implements AutoCloseable {
                 }
             }
             if (previous.isPresent() || member.isEmpty()) {
-                health.hurry(backend);
-                cluster.hurry(backend);
+                hurry.run();
+            }
+            applySwitchover();
+        }
+
+        void onFailover(Optional<String> value, long revision) {
+            Optional<FailoverRequest> parsed;
+            try {
+                parsed = value.isEmpty() ? Optional.empty() : FailoverRequest.parse(value.get(), clock.getZone());
+            } catch (FailoverRequest.Unreadable e) {
+                LOG.warn("backend '{}': Patroni failover key (revision {}) not used: {}", backend.name(), revision,
+                        e.getMessage());
+                parsed = Optional.empty();
+            }
+            if (!parsed.equals(request)) {
+                dueSince = null;
+            }
+            request = parsed;
+            parsed.ifPresent(r -> LOG.info("backend '{}': Patroni was asked to hand over the leader key: {} -> {}{}",
+                    backend.name(), r.leader().orElse("(leader)"), r.candidate().orElse("(any)"),
+                    r.scheduledAt().map(at -> " at " + at).orElse("")));
+            if (parsed.isPresent() && parsed.get().due(clock.instant())) {
+                hurry.run();
+            }
+            applySwitchover();
+        }
+
+        /**
+         * Withdraws the leader a due switchover request names from new sessions, or lifts that; runs
+         * again when a scheduled request becomes due and when the hold runs out.
+         */
+        void applySwitchover() {
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+            Instant now = clock.instant();
+            Optional<String> target = Optional.empty();
+            if (pool == PoolKind.PRIMARY && request.isPresent()) {
+                FailoverRequest r = request.get();
+                if (!r.due(now)) {
+                    later(Duration.between(now, r.scheduledAt().orElseThrow()));
+                } else {
+                    if (dueSince == null) {
+                        dueSince = now;
+                    }
+                    Duration held = Duration.between(dueSince, now);
+                    if (held.compareTo(SWITCHOVER_HOLD) < 0) {
+                        target = r.demoting(leader);
+                        later(SWITCHOVER_HOLD.minus(held));
+                    } else if (r.demoting(leader).isPresent()) {
+                        LOG.warn("backend '{}': the switchover asked of {} has not happened in {} s; sending it new"
+                                + " sessions again", backend.name(), leader.orElse("-"), SWITCHOVER_HOLD.toSeconds());
+                    }
+                }
+            }
+            Optional<Server> withdrawn = target.flatMap(this::server);
+            for (Server s : backend.servers()) {
+                boolean isTarget = withdrawn.map(w -> w == s).orElse(false);
+                String reason = isTarget ? "is about to hand over the leader key (switchover to "
+                        + request.flatMap(FailoverRequest::candidate).orElse("another member")
+                        + " requested); new sessions wait for the new primary" : null;
+                if (backend.setVeto(s, SWITCHOVER, reason) && reason != null) {
+                    LOG.warn("Server {}/{} withdrawn: {}", backend.name(), s.name(), reason);
+                }
             }
         }
 
+        private void later(Duration delay) {
+            timer = loop.schedule(this::applySwitchover, Math.max(delay.toMillis(), 1), TimeUnit.MILLISECONDS);
+        }
+
         private Optional<Server> server(String member) {
-            Optional<String> mapped = cluster.source(backend).flatMap(s -> s.current())
-                    .flatMap(v -> v.member(member)).map(Member::server);
-            return backend.server(mapped.orElse(member));
+            return backend.server(serverOfMember.apply(member).orElse(member));
         }
 
         private void liftAll() {
             backend.servers().forEach(s -> backend.setVeto(s, DCS, null));
-        }
-
-        @Override
-        public void onUnavailable(String reason) {
-            LOG.warn("backend '{}': etcd unreachable ({}); routing follows the checks alone", backend.name(), reason);
-            leader = Optional.empty();
-            liftAll();
-        }
-
-        @Override
-        public void onAvailable() {
-            LOG.info("backend '{}': etcd reachable again", backend.name());
+            applySwitchover();
         }
     }
 
     @Override
     public void close() {
-        watches.forEach(EtcdLeaderWatch::close);
+        watches.forEach(EtcdKeyWatch::close);
     }
 }

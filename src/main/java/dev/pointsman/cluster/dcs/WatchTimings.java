@@ -3,7 +3,7 @@ package dev.pointsman.cluster.dcs;
 import java.time.Duration;
 
 /**
- * The bounds of one {@link EtcdLeaderWatch}.
+ * The bounds of one {@link EtcdKeyWatch}.
  *
  * @param connect    TCP connect timeout to one endpoint
  * @param request    how long a range answer, or the watch's "created" notice, may take

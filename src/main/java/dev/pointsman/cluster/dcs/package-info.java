@@ -1,8 +1,8 @@
 /**
- * Following the Patroni cluster from its own store: {@link dev.pointsman.cluster.dcs.EtcdLeaderWatch}
+ * Following the Patroni cluster from its own store: {@link dev.pointsman.cluster.dcs.EtcdKeyWatch}
  * watches the leader key {@code <namespace>/<scope>/leader} in etcd (configured by Pointsman's
  * {@code patroni-dcs} keyword, {@link dev.pointsman.config.DcsWatch}) and tells a
- * {@link dev.pointsman.cluster.dcs.LeaderListener} of each change of leader, each outage and each
+ * {@link dev.pointsman.cluster.dcs.KeyListener} of each change of leader, each outage and each
  * recovery. The runtime turns a change into an immediate check round and withdraws the old leader
  * at once; REST checks stay the authority for confirming the new primary (the key moves before
  * promotion completes), and while etcd is away routing goes on by checks (failsafe_mode).

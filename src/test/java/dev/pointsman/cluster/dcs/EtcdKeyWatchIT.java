@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * /service are only read; the write test uses a prefix of its own under /pointsman-test/ and
  * deletes it afterwards. Skips loudly when etcd is unreachable, and fails then when CI is set.
  */
-class EtcdLeaderWatchIT {
+class EtcdKeyWatchIT {
     static final List<URI> ETCD = List.of(URI.create("http://127.0.0.21:2379"), URI.create("http://127.0.0.22:2379"),
             URI.create("http://127.0.0.23:2379"));
     static final List<String> PATRONI = List.of("http://127.0.0.11:8008", "http://127.0.0.12:8008",
@@ -48,7 +48,7 @@ class EtcdLeaderWatchIT {
             if (System.getenv("CI") != null) {
                 fail(message);
             }
-            System.err.println("SKIPPED EtcdLeaderWatchIT: " + message);
+            System.err.println("SKIPPED EtcdKeyWatchIT: " + message);
             Assumptions.abort(message);
         }
     }
@@ -56,9 +56,9 @@ class EtcdLeaderWatchIT {
     @Test
     void theWatchReadsTheSameLeaderAsPatroni() {
         // Given a watch of Patroni's scope pointsman
-        EtcdLeaderWatchTest.Recorder recorder = new EtcdLeaderWatchTest.Recorder();
+        EtcdKeyWatchTest.Recorder recorder = new EtcdKeyWatchTest.Recorder();
         DcsWatch config = new DcsWatch(DcsWatch.Kind.ETCD3, ETCD, "pointsman", "/service", new Source("it", 1));
-        try (EtcdLeaderWatch watch = EtcdLeaderWatch.start(config, recorder)) {
+        try (EtcdKeyWatch watch = EtcdKeyWatch.start(config, recorder)) {
             // When it is established, Then its latest leader is the one Patroni's /cluster names
             // (awaited: another test may be switching the cluster over meanwhile)
             await().atMost(Duration.ofSeconds(10)).until(() -> recorder.calls.contains("available"));
@@ -76,11 +76,11 @@ class EtcdLeaderWatchIT {
         // Given a watch of a scope under a test prefix of our own
         String namespace = "/pointsman-test/" + UUID.randomUUID();
         String key = namespace + "/it/leader";
-        EtcdLeaderWatchTest.Recorder recorder = new EtcdLeaderWatchTest.Recorder();
+        EtcdKeyWatchTest.Recorder recorder = new EtcdKeyWatchTest.Recorder();
         DcsWatch config = new DcsWatch(DcsWatch.Kind.ETCD3, ETCD, "it", namespace, new Source("it", 1));
         WatchTimings quickConfirm = new WatchTimings(Duration.ofSeconds(1), Duration.ofSeconds(2),
                 Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofMillis(300));
-        try (EtcdLeaderWatch watch = EtcdLeaderWatch.start(config, recorder, quickConfirm)) {
+        try (EtcdKeyWatch watch = EtcdKeyWatch.start(config, recorder, quickConfirm)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> recorder.calls.contains("available"));
             // When the key is written, deleted and written again
             post("/v3/kv/put", "{\"key\":\"" + EtcdJson.base64(key) + "\",\"value\":\"" + EtcdJson.base64("node-a") + "\"}");

@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-class EtcdLeaderWatchTest {
+class EtcdKeyWatchTest {
     /** Short retries; connect and request bounds generous enough for a cold JVM; no confirming reads. */
     static final WatchTimings FAST = new WatchTimings(Duration.ofSeconds(3), Duration.ofSeconds(3),
             Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofMinutes(10));
@@ -28,11 +28,11 @@ class EtcdLeaderWatchTest {
             Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofMillis(100));
 
     /** Records what the watch says, in order. */
-    static final class Recorder implements LeaderListener {
+    static final class Recorder implements KeyListener {
         final List<String> calls = new CopyOnWriteArrayList<>();
 
         @Override
-        public void onLeader(Optional<String> member, long revision) {
+        public void onValue(Optional<String> member, long revision) {
             calls.add("leader " + member.orElse("<none>") + "@" + revision);
         }
 
@@ -57,7 +57,7 @@ class EtcdLeaderWatchTest {
 
     private final Recorder recorder = new Recorder();
     private FakeGateway gateway;
-    private EtcdLeaderWatch watch;
+    private EtcdKeyWatch watch;
 
     @BeforeEach
     void gateway() throws IOException {
@@ -83,7 +83,7 @@ class EtcdLeaderWatchTest {
     private FakeGateway.Watch started(String member, long modRevision, long revision, WatchTimings timings)
             throws Exception {
         gateway.rangeAnswer = FakeGateway.range(member, modRevision, revision);
-        watch = EtcdLeaderWatch.start(config(gateway.uri()), recorder, timings);
+        watch = EtcdKeyWatch.start(config(gateway.uri()), recorder, timings);
         FakeGateway.Watch w = gateway.nextWatch();
         w.send(FakeGateway.created(revision));
         await().until(() -> recorder.calls.contains("available"));
@@ -151,12 +151,14 @@ class EtcdLeaderWatchTest {
     }
 
     @Test
-    void aReconnectWithoutChangeReportsNoLeader() throws Exception {
+    void aReconnectAfterAnOutageReportsTheUnchangedValueAgain() throws Exception {
+        // Given a live watch on pg-1, When the stream ends and the key is read again unchanged
         FakeGateway.Watch first = started("pg-1", 10, 12);
         first.end();
         gateway.nextWatch().send(FakeGateway.created(12));
         await().until(() -> recorder.count("available") == 2);
-        assertThat(recorder.leaders()).containsExactly("leader pg-1@10");
+        // Then the listener, told of the outage, hears the value again
+        assertThat(recorder.leaders()).containsExactly("leader pg-1@10", "leader pg-1@10");
         assertThat(recorder.calls.get(2)).contains("etcd ended the watch stream");
     }
 
@@ -165,7 +167,7 @@ class EtcdLeaderWatchTest {
         // Given the first endpoint refuses connections
         URI refusing = FakeGateway.refusing();
         gateway.rangeAnswer = FakeGateway.range("pg-3", 5, 6);
-        watch = EtcdLeaderWatch.start(config(refusing, gateway.uri()), recorder, FAST);
+        watch = EtcdKeyWatch.start(config(refusing, gateway.uri()), recorder, FAST);
         // When the second one answers
         gateway.nextWatch().send(FakeGateway.created(6));
         await().until(() -> recorder.calls.contains("available"));
@@ -180,7 +182,7 @@ class EtcdLeaderWatchTest {
         // Given etcd answers errors (no quorum)
         gateway.rangeStatus = 503;
         gateway.rangeAnswer = "{\"error\":\"etcdserver: request timed out\",\"code\":14}";
-        watch = EtcdLeaderWatch.start(config(gateway.uri()), recorder, FAST);
+        watch = EtcdKeyWatch.start(config(gateway.uri()), recorder, FAST);
         // When it keeps failing for many retries
         await().until(() -> gateway.ranges.get() >= 8);
         // Then a single outage, naming the error
@@ -249,10 +251,11 @@ class EtcdLeaderWatchTest {
         FakeGateway.Watch third = gateway.nextWatch();
         third.send(FakeGateway.created(12));
         third.send(FakeGateway.put("pg-2", 13));
-        await().until(() -> recorder.leaders().size() == 2);
+        await().until(() -> recorder.leaders().size() == 3);
         assertThat(recorder.calls.get(2)).contains("watch: not JSON: '<html>proxy error</html>'");
         assertThat(recorder.count("unavailable")).isEqualTo(1);
-        assertThat(recorder.leaders()).containsExactly("leader pg-1@10", "leader pg-2@13");
+        // the key as read again after the outage, then the change
+        assertThat(recorder.leaders()).containsExactly("leader pg-1@10", "leader pg-1@10", "leader pg-2@13");
     }
 
     @Test
@@ -280,7 +283,7 @@ class EtcdLeaderWatchTest {
     @Test
     void aRangeThatNeverAnswersTimesOut() throws Exception {
         gateway.rangeHangs = true;
-        watch = EtcdLeaderWatch.start(config(gateway.uri()), recorder, SHORT_REQUEST);
+        watch = EtcdKeyWatch.start(config(gateway.uri()), recorder, SHORT_REQUEST);
         await().until(() -> recorder.count("unavailable") == 1);
         assertThat(recorder.calls.get(0)).endsWith("no answer to range within 300 ms");
     }
@@ -288,7 +291,7 @@ class EtcdLeaderWatchTest {
     @Test
     void aWatchNeverCreatedTimesOut() throws Exception {
         gateway.rangeAnswer = FakeGateway.range("pg-1", 10, 12);
-        watch = EtcdLeaderWatch.start(config(gateway.uri()), recorder, SHORT_REQUEST);
+        watch = EtcdKeyWatch.start(config(gateway.uri()), recorder, SHORT_REQUEST);
         gateway.nextWatch();
         await().until(() -> recorder.count("unavailable") == 1);
         assertThat(recorder.calls.get(1)).endsWith("watch not created within 300 ms");

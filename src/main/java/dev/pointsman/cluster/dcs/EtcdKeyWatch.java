@@ -17,9 +17,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Follows Patroni's leader key in etcd through the v3 JSON gateway: read it ({@code /v3/kv/range}),
- * then watch it ({@code /v3/watch}) from the next revision, and tell a {@link LeaderListener} of
- * every change of leader, of each outage and of each recovery.
+ * Follows one of Patroni's keys in etcd (the leader key, or the failover key) through the v3 JSON
+ * gateway: read it ({@code /v3/kv/range}), then watch it ({@code /v3/watch}) from the next
+ * revision, and tell a {@link KeyListener} of every change of its value, of each outage and of
+ * each recovery.
  *
  * <p>One connection at a time, to one endpoint. Any failure (refused, timeout, HTTP error, a
  * broken or silent stream, a line that is not the gateway's JSON) closes it and retries after a
@@ -28,13 +29,13 @@ import java.util.concurrent.TimeUnit;
  * watched again at once. Every step runs on one event loop and never blocks it (host names are
  * resolved off the loop); {@link #close()} stops everything and silences the listener.
  */
-public final class EtcdLeaderWatch implements AutoCloseable {
+public final class EtcdKeyWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("pointsman.dcs");
 
     private enum Availability { UNKNOWN, AVAILABLE, UNAVAILABLE }
 
     private final DcsWatch config;
-    private final LeaderListener listener;
+    private final KeyListener listener;
     private final EventLoop loop;
     private final Gateway gateway;
     private final WatchTimings timings;
@@ -48,9 +49,9 @@ public final class EtcdLeaderWatch implements AutoCloseable {
     private int failures;
     private int attempt;
     private Availability availability = Availability.UNKNOWN;
-    /** The last leader reported; null until the key was first read. */
-    private Optional<String> leader;
-    /** The leader key's mod_revision as last seen (0 = absent), to tell a stale watch. */
+    /** The last value reported; null until the key was first read. */
+    private Optional<String> value;
+    /** The key's mod_revision as last seen (0 = absent), to tell a stale watch. */
     private long keyRevision;
     private HttpStream stream;
     private HttpStream confirmation;
@@ -58,7 +59,7 @@ public final class EtcdLeaderWatch implements AutoCloseable {
     private long lastMessageNanos;
     private boolean watching;
 
-    private EtcdLeaderWatch(DcsWatch config, LeaderListener listener, EventLoop loop,
+    private EtcdKeyWatch(DcsWatch config, String key, KeyListener listener, EventLoop loop,
                             Class<? extends Channel> channelClass, WatchTimings timings, EventLoopGroup ownedGroup) {
         if (config.endpoints().isEmpty()) {
             throw new IllegalArgumentException("patroni-dcs without endpoints");
@@ -69,33 +70,33 @@ public final class EtcdLeaderWatch implements AutoCloseable {
         this.gateway = new Gateway(loop, channelClass, timings.connect());
         this.timings = timings;
         this.ownedGroup = ownedGroup;
-        this.key = config.leaderKey();
+        this.key = key;
         this.endpoints = config.endpoints();
     }
 
     /**
-     * Starts watching on {@code loop} (usually one of the proxy's event loops), with connections of
-     * {@code channelClass} (the transport's socket channel).
+     * Starts watching {@code key} (one of {@code config}'s keys) on {@code loop} (usually one of the
+     * proxy's event loops), with connections of {@code channelClass} (the transport's socket channel).
      */
-    public static EtcdLeaderWatch start(DcsWatch config, LeaderListener listener, EventLoop loop,
-                                        Class<? extends Channel> channelClass) {
-        return start(config, listener, loop, channelClass, WatchTimings.DEFAULT, null);
+    public static EtcdKeyWatch start(DcsWatch config, String key, KeyListener listener, EventLoop loop,
+                                     Class<? extends Channel> channelClass) {
+        return start(config, key, listener, loop, channelClass, WatchTimings.DEFAULT, null);
     }
 
-    /** Starts watching on an event loop of its own (one NIO thread), shut down by {@link #close()}. */
-    public static EtcdLeaderWatch start(DcsWatch config, LeaderListener listener) {
+    /** Starts watching the leader key on an event loop of its own (one NIO thread), shut down by {@link #close()}. */
+    public static EtcdKeyWatch start(DcsWatch config, KeyListener listener) {
         return start(config, listener, WatchTimings.DEFAULT);
     }
 
-    static EtcdLeaderWatch start(DcsWatch config, LeaderListener listener, WatchTimings timings) {
+    static EtcdKeyWatch start(DcsWatch config, KeyListener listener, WatchTimings timings) {
         Transport nio = Transport.nio();
         EventLoopGroup group = nio.newGroup(1, "pointsman-dcs");
-        return start(config, listener, group.next(), nio.socketChannel(), timings, group);
+        return start(config, config.leaderKey(), listener, group.next(), nio.socketChannel(), timings, group);
     }
 
-    static EtcdLeaderWatch start(DcsWatch config, LeaderListener listener, EventLoop loop,
-                                 Class<? extends Channel> channelClass, WatchTimings timings, EventLoopGroup owned) {
-        EtcdLeaderWatch watch = new EtcdLeaderWatch(config, listener, loop, channelClass, timings, owned);
+    static EtcdKeyWatch start(DcsWatch config, String key, KeyListener listener, EventLoop loop,
+                              Class<? extends Channel> channelClass, WatchTimings timings, EventLoopGroup owned) {
+        EtcdKeyWatch watch = new EtcdKeyWatch(config, key, listener, loop, channelClass, timings, owned);
         loop.execute(watch::connect);
         return watch;
     }
@@ -274,13 +275,13 @@ public final class EtcdLeaderWatch implements AutoCloseable {
 
     // ---- outcomes ----
 
-    private void report(Optional<String> member, long revision) {
-        if (member.equals(leader)) {
+    private void report(Optional<String> now, long revision) {
+        if (now.equals(value)) {
             return;
         }
-        leader = member;
-        LOG.info("etcd: leader key {} is {} (revision {})", key, member.orElse("<none>"), revision);
-        call(() -> listener.onLeader(member, revision));
+        value = now;
+        LOG.info("etcd: key {} is {} (revision {})", key, now.orElse("<none>"), revision);
+        call(() -> listener.onValue(now, revision));
     }
 
     private void fail(URI uri, String reason) {
@@ -291,6 +292,7 @@ public final class EtcdLeaderWatch implements AutoCloseable {
         String message = "etcd " + uri + ": " + reason;
         if (availability != Availability.UNAVAILABLE) {
             availability = Availability.UNAVAILABLE;
+            value = null; // the listener forgets what it knew: the re-read after the outage is reported
             LOG.warn("etcd watch of {} lost: {}; routing goes on by health checks", key, message);
             call(() -> listener.onUnavailable(message));
         } else {
@@ -360,6 +362,6 @@ public final class EtcdLeaderWatch implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EtcdLeaderWatch[" + key + " at " + endpoints + ", from " + config.source() + "]";
+        return "EtcdKeyWatch[" + key + " at " + endpoints + ", from " + config.source() + "]";
     }
 }
