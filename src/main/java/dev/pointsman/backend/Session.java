@@ -1,10 +1,10 @@
 package dev.pointsman.backend;
 
 import dev.pointsman.log.TcpLogRecord;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
@@ -62,6 +62,12 @@ public final class Session implements Waiter {
     private boolean replaying;
     private boolean awaitingNegotiation;
     private int replays;
+    /**
+     * Client bytes read while the session is between two servers (sent back to the queue to be
+     * replayed elsewhere, with a read of the client still pending): kept for the next server, and
+     * the client is not read again until it takes them.
+     */
+    private ByteBuf heldFromClient;
 
     Session(Channel client, Backend backend, SessionPolicy policy, SessionOrigin origin) {
         this.client = client;
@@ -118,20 +124,32 @@ public final class Session implements Waiter {
         terminate(queueFull ? 'P' : 's', false);
     }
 
+    /**
+     * Opens the server connection on the client's event loop. What a {@code Bootstrap} would do,
+     * without its per-connection option map and reflection: a socket is made per session.
+     */
     private void connect() {
         if (finished) {
             return;
         }
-        Bootstrap b = new Bootstrap()
-                .group(client.eventLoop())
-                .channel(policy.channelClass())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, policy.serverKeepalive())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, policy.connectMillis()))
-                .handler(serverSide = new RelayHandlers.ServerSide(this));
-        b.connect(server.config().address()).addListener((ChannelFutureListener) this::connected);
+        Channel ch = policy.channelFactory().newChannel();
+        ChannelConfig config = ch.config();
+        config.setAutoRead(false);
+        config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        // TCP_NODELAY: Netty's socket channels set it when made; a second setsockopt would be a wasted call
+        if (policy.serverKeepalive()) {
+            config.setOption(ChannelOption.SO_KEEPALIVE, true);
+        }
+        config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, policy.connectMillis()));
+        ch.pipeline().addLast(serverSide = new RelayHandlers.ServerSide(this));
+        client.eventLoop().register(ch).addListener((ChannelFutureListener) registered -> {
+            if (registered.isSuccess()) {
+                ch.connect(server.config().address()).addListener((ChannelFutureListener) this::connected);
+            } else {
+                ch.unsafe().closeForcibly();
+                connected(registered);
+            }
+        });
     }
 
     private void connected(ChannelFuture f) {
@@ -141,6 +159,8 @@ public final class Session implements Waiter {
             return;
         }
         if (!f.isSuccess()) {
+            serverSide.detached = true; // its events are no longer this session's
+            ch.close();
             connectFailed(f.cause());
             return;
         }
@@ -167,13 +187,27 @@ public final class Session implements Waiter {
                 ch.writeAndFlush(negotiation);
             } else {
                 ch.writeAndFlush(replay.startupBytes());
+                releaseHeld();
             }
             ch.read();
             return;
         }
         replay = new StartupReplay(client.alloc());
-        client.read();
         ch.read();
+        if (!releaseHeld()) {
+            client.read();
+        }
+    }
+
+    /** Relays what the client sent while the session was between servers; false if there was nothing. */
+    private boolean releaseHeld() {
+        if (heldFromClient == null) {
+            return false;
+        }
+        ByteBuf held = heldFromClient;
+        heldFromClient = null;
+        fromClient(held);
+        return true;
     }
 
     /**
@@ -285,8 +319,13 @@ public final class Session implements Waiter {
     }
 
     void fromClient(ByteBuf buf) {
-        if (finished || serverChannel == null) {
+        if (finished) {
             buf.release();
+            return;
+        }
+        if (serverChannel == null || awaitingNegotiation) {
+            // between two servers, or replaying the opening: keep it for the server, read no more until then
+            heldFromClient = heldFromClient == null ? buf : Unpooled.wrappedBuffer(heldFromClient, buf);
             return;
         }
         if (replay != null) {
@@ -324,6 +363,7 @@ public final class Session implements Waiter {
             }
             serverChannel.writeAndFlush(replay.startupBytes());
             serverChannel.read();
+            releaseHeld();
             return;
         }
         if (replay != null) {
@@ -466,6 +506,10 @@ public final class Session implements Waiter {
     }
 
     private void finish() {
+        if (heldFromClient != null) {
+            heldFromClient.release();
+            heldFromClient = null;
+        }
         if (replay != null) {
             replay.close();
             replay = null;

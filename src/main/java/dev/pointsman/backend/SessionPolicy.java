@@ -3,7 +3,9 @@ package dev.pointsman.backend;
 import dev.pointsman.config.Proxy;
 import dev.pointsman.config.Timeouts;
 import dev.pointsman.log.AccessLog;
+import dev.pointsman.net.Transport;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -24,7 +26,7 @@ public record SessionPolicy(
         int redispatch,
         boolean clientKeepalive,
         boolean serverKeepalive,
-        Class<? extends Channel> channelClass,
+        ChannelFactory<? extends Channel> channelFactory,
         AccessLog accessLog) {
 
     public static SessionPolicy of(Proxy frontend, Proxy backend, Class<? extends Channel> channelClass,
@@ -43,7 +45,7 @@ public record SessionPolicy(
                 backend.redispatch(),
                 frontend.clientKeepalive(),
                 backend.serverKeepalive(),
-                channelClass,
+                Transport.factoryOf(channelClass),
                 accessLog);
     }
 

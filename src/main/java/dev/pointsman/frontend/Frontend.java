@@ -85,14 +85,17 @@ public final class Frontend implements SessionOrigin {
                 .handler(new AcceptGate())
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, config.clientKeepalive())
+                // TCP_NODELAY is on in every socket Netty makes; SO_KEEPALIVE is off unless asked for:
+                // setting either again would cost a system call per connection
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(Session.clientHandler(backend, policy, Frontend.this));
                     }
                 });
+        if (config.clientKeepalive()) {
+            b.childOption(ChannelOption.SO_KEEPALIVE, true);
+        }
         for (Bind bind : config.binds()) {
             for (int port = bind.firstPort(); port <= bind.lastPort(); port++) {
                 int p = port;

@@ -2,9 +2,25 @@ package dev.pointsman.log;
 
 import java.io.IOException;
 
-/** Carries formatted lines to one destination. Called only from the log sender thread. */
+/**
+ * Carries formatted lines to one destination. Called from the log sender thread, or, for a sender
+ * that is {@link #direct()}, from any thread (event loops included).
+ */
 interface LogSender extends AutoCloseable {
-    void send(String line) throws IOException;
+    /**
+     * Sends one line; a direct sender never blocks and returns false when it could not take the
+     * line at once (the line is dropped).
+     */
+    boolean send(String line) throws IOException;
+
+    /**
+     * Whether lines are sent by the caller itself, without the queue and the sender thread: true
+     * for a sender that cannot block (a non-blocking UDP socket), which saves a thread hand-over
+     * per line.
+     */
+    default boolean direct() {
+        return false;
+    }
 
     @Override
     void close();

@@ -5,7 +5,6 @@ import dev.pointsman.config.LogTarget;
 import dev.pointsman.config.Proxy;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,15 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The process's {@code log} senders: one per distinct destination, fed by one bounded queue and
- * drained by one thread. Callers (event loops included) only offer to the queue; when it is full
- * the line is dropped and counted ({@link #dropped()}), never waited for.
+ * The process's {@code log} senders: one per distinct destination. Lines for a UDP destination are
+ * formatted and sent by the caller on a non-blocking socket (as HAProxy's threads send theirs);
+ * lines for a destination that may block (stdout, stderr, a unix socket) go through one bounded
+ * queue drained by one thread. Callers (event loops included) never wait: a line the queue or the
+ * socket cannot take is dropped and counted ({@link #dropped()}).
  */
 public final class LogService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("pointsman");
     static final int QUEUE_CAPACITY = 8192;
 
-    /** One line for one target, formatted on the sender thread. */
+    /** One line for one target, formatted where it is sent. */
     record Event(LogTarget target, LogSender sender, LogTarget.Level level, long epochMillis, String message) {}
 
     private final BlockingQueue<Event> queue;
@@ -84,7 +85,11 @@ public final class LogService implements AutoCloseable {
     }
 
     void offer(Event e) {
-        if (closing || !queue.offer(e)) {
+        if (e.sender().direct()) {
+            if (!closing) {
+                send(e);
+            }
+        } else if (closing || !queue.offer(e)) {
             dropped.increment();
         }
     }
@@ -137,14 +142,20 @@ public final class LogService implements AutoCloseable {
                 }
                 continue;
             }
-            LogTarget t = e.target();
-            String line = SyslogFormat.format(t.format(), t.facility(), e.level(), Instant.ofEpochMilli(e.epochMillis()),
-                    hostname, pid, e.message());
-            try {
-                e.sender().send(line);
-            } catch (IOException | RuntimeException ex) {
-                failed.increment();
+            send(e);
+        }
+    }
+
+    private void send(Event e) {
+        LogTarget t = e.target();
+        String line = SyslogFormat.format(t.format(), t.facility(), e.level(), e.epochMillis(), hostname, pid,
+                e.message());
+        try {
+            if (!e.sender().send(line)) {
+                dropped.increment();
             }
+        } catch (IOException | RuntimeException ex) {
+            failed.increment();
         }
     }
 

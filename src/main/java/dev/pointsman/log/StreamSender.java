@@ -11,9 +11,10 @@ final class StreamSender implements LogSender {
     }
 
     @Override
-    public void send(String line) {
+    public boolean send(String line) {
         out.print(line + "\n");
         out.flush();
+        return true;
     }
 
     @Override

@@ -30,16 +30,30 @@ public final class SyslogFormat {
 
     private SyslogFormat() {}
 
+    /** The RFC 3164 date of the last second formatted, per thread (a line per connection, a date per second). */
+    private static final ThreadLocal<Object[]> SECOND = ThreadLocal.withInitial(() -> new Object[] {Long.MIN_VALUE, ""});
+
     public static String format(LogTarget.Format format, LogTarget.Facility facility, LogTarget.Level level,
-                                Instant when, String hostname, long pid, String message) {
+                                long epochMillis, String hostname, long pid, String message) {
         int pri = facility.code() * 8 + level.code();
         return switch (format) {
-            case RFC3164 -> "<" + pri + ">" + RFC3164.format(when) + " " + hostname + " " + TAG + "[" + pid + "]: " + message;
-            case LOCAL -> "<" + pri + ">" + RFC3164.format(when) + " " + TAG + "[" + pid + "]: " + message;
-            case RFC5424 -> "<" + pri + ">1 " + RFC5424.format(when) + " " + hostname + " " + TAG + " " + pid + " - - "
+            case RFC3164 -> "<" + pri + ">" + rfc3164(epochMillis) + " " + hostname + " " + TAG + "[" + pid + "]: "
+                    + message;
+            case LOCAL -> "<" + pri + ">" + rfc3164(epochMillis) + " " + TAG + "[" + pid + "]: " + message;
+            case RFC5424 -> "<" + pri + ">1 " + RFC5424.format(Instant.ofEpochMilli(epochMillis)) + " " + hostname + " " + TAG + " " + pid + " - - "
                     + message;
             case SHORT -> "<" + level.code() + ">" + message;
             case RAW -> message;
         };
+    }
+
+    private static String rfc3164(long epochMillis) {
+        long second = Math.floorDiv(epochMillis, 1000);
+        Object[] cache = SECOND.get();
+        if ((long) cache[0] != second) {
+            cache[0] = second;
+            cache[1] = RFC3164.format(Instant.ofEpochSecond(second));
+        }
+        return (String) cache[1];
     }
 }

@@ -6,7 +6,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 
-/** Syslog over UDP, one datagram per line, truncated to HAProxy's default 1024 bytes. */
+/**
+ * Syslog over UDP, one datagram per line, truncated to HAProxy's default 1024 bytes. The socket is
+ * non-blocking and thread-safe: lines are sent by whoever logs them, as HAProxy's threads do; a
+ * line the socket cannot take at once is dropped.
+ */
 final class UdpSender implements LogSender {
     static final int MAX_LENGTH = 1024;
 
@@ -16,12 +20,18 @@ final class UdpSender implements LogSender {
     UdpSender(String host, int port) throws IOException {
         this.target = new InetSocketAddress(host, port);
         this.channel = DatagramChannel.open();
+        this.channel.configureBlocking(false);
     }
 
     @Override
-    public void send(String line) throws IOException {
+    public boolean send(String line) throws IOException {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        channel.send(ByteBuffer.wrap(bytes, 0, Math.min(bytes.length, MAX_LENGTH)), target);
+        return channel.send(ByteBuffer.wrap(bytes, 0, Math.min(bytes.length, MAX_LENGTH)), target) > 0;
+    }
+
+    @Override
+    public boolean direct() {
+        return true;
     }
 
     @Override

@@ -45,7 +45,7 @@ final class UnixSender implements LogSender {
      * daemon that restarted recreates its socket, and the next line finds it again.
      */
     @Override
-    public void send(String line) throws IOException {
+    public boolean send(String line) throws IOException {
         if (channel == null || !channel.isActive()) {
             if (channel != null) {
                 channel.close();
@@ -60,6 +60,7 @@ final class UnixSender implements LogSender {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
         int n = Math.min(bytes.length, UdpSender.MAX_LENGTH);
         channel.writeAndFlush(new DomainDatagramPacket(Unpooled.wrappedBuffer(bytes, 0, n), target));
+        return true;
     }
 
     @Override

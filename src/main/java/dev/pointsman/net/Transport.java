@@ -1,6 +1,8 @@
 package dev.pointsman.net;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -29,6 +31,20 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
 
     public static Transport nio() {
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+    }
+
+    /**
+     * Makes sockets of {@code type} with a constructor reference rather than by reflection
+     * (Netty's default): one is made per proxied connection.
+     */
+    public static ChannelFactory<? extends Channel> factoryOf(Class<? extends Channel> type) {
+        if (type == EpollSocketChannel.class) {
+            return EpollSocketChannel::new;
+        }
+        if (type == NioSocketChannel.class) {
+            return NioSocketChannel::new;
+        }
+        return new ReflectiveChannelFactory<>(type);
     }
 
     /** @param threads 0 = one per available core */

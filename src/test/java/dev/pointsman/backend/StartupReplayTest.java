@@ -109,6 +109,73 @@ class StartupReplayTest {
         }
     }
 
+    /** Server "b" is DOWN, and a refused connection withdraws its server as the runtime's health wiring does. */
+    private static Server nextPrimaryNotUpYet(ProxyHarness proxy) {
+        Server sb = proxy.backend.server("b").orElseThrow();
+        proxy.backend.setOpState(sb, Server.OpState.DOWN);
+        proxy.backend.onConnectFailure((backend, server, cause) -> backend.setOpState(server, Server.OpState.DOWN));
+        return sb;
+    }
+
+    @Test
+    void aRefusedOpeningWaitsInTheQueueUntilTheNextServerIsUpAndIsReplayedThere() throws Exception {
+        // A switchover: the old primary refuses (57P03) while the new one is not yet up
+        List<byte[]> startupsB = new CopyOnWriteArrayList<>();
+        try (TestServer a = fakePostgres(errorResponse("57P03", "the database system is shutting down"),
+                     new CopyOnWriteArrayList<>());
+             TestServer b = fakePostgres(AUTH_OK, startupsB);
+             ProxyHarness proxy = ProxyHarness.start(listen("db").server(server("a", a.address()))
+                     .server(server("b", b.address())).build());
+             Socket client = proxy.connect()) {
+            Server sb = nextPrimaryNotUpYet(proxy);
+            OutputStream out = client.getOutputStream();
+            InputStream in = client.getInputStream();
+            out.write(sslRequest());
+            assertThat(in.read()).isEqualTo('N');
+            out.write(startupMessage("erin"));
+            await().until(() -> proxy.backend.queued() == 1);
+            Thread.sleep(300);
+
+            proxy.backend.setOpState(sb, Server.OpState.UP);
+
+            assertThat(in.readNBytes(AUTH_OK.length)).containsExactly(AUTH_OK);
+            assertThat(new String(startupsB.get(0), StandardCharsets.US_ASCII)).contains("erin");
+        }
+    }
+
+    @Test
+    void whatTheClientSendsWhileItsSessionWaitsForTheNextServerReachesThatServer() throws Exception {
+        // A postmaster going down drops the connection before the client's first byte came; the
+        // session goes back to the queue (the next primary is not up yet) and the client's
+        // SSLRequest arrives meanwhile: it must reach the next server, not be lost
+        java.util.concurrent.CountDownLatch dropped = new java.util.concurrent.CountDownLatch(1);
+        List<byte[]> startupsB = new CopyOnWriteArrayList<>();
+        try (TestServer a = TestServer.start(s -> {
+                 s.setSoLinger(true, 0);
+                 s.close();
+                 dropped.countDown();
+             });
+             TestServer b = fakePostgres(AUTH_OK, startupsB);
+             ProxyHarness proxy = ProxyHarness.start(listen("db").server(server("a", a.address()))
+                     .server(server("b", b.address())).build());
+             Socket client = proxy.connect()) {
+            Server sb = nextPrimaryNotUpYet(proxy);
+            assertThat(dropped.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            await().until(() -> proxy.backend.queued() == 1);
+            OutputStream out = client.getOutputStream();
+            out.write(sslRequest());
+            Thread.sleep(200);
+
+            proxy.backend.setOpState(sb, Server.OpState.UP);
+
+            InputStream in = client.getInputStream();
+            assertThat(in.read()).isEqualTo('N');
+            out.write(startupMessage("frank"));
+            assertThat(in.readNBytes(AUTH_OK.length)).containsExactly(AUTH_OK);
+            assertThat(new String(startupsB.get(0), StandardCharsets.US_ASCII)).contains("frank");
+        }
+    }
+
     @Test
     void aServerThatClosesBeforeAnsweringTheOpeningIsLeftAndTheOpeningReplayed() throws Exception {
         List<byte[]> startupsB = new CopyOnWriteArrayList<>();

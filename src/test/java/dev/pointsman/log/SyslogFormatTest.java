@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SyslogFormatTest {
-    static final Instant WHEN = ZonedDateTime.of(2026, 1, 5, 9, 4, 2, 117_000_000, ZoneId.systemDefault()).toInstant();
+    static final long WHEN = ZonedDateTime.of(2026, 1, 5, 9, 4, 2, 117_000_000, ZoneId.systemDefault()).toInstant().toEpochMilli();
 
     @Test
     void rfc3164CarriesPriDatePaddedDayHostTagAndPid() {
@@ -73,10 +73,47 @@ class SyslogFormatTest {
         assertThat(service.dropped()).isEqualTo(3);
     }
 
+    @Test
+    void aDirectSenderGetsTheFormattedLineFromTheCallerAndARefusedLineIsCountedAsDropped() {
+        LogService service = new LogService(16);
+        LogTarget t = new LogTarget(Kind.UDP, "127.0.0.1", 514, Facility.LOCAL2, Level.DEBUG, Level.EMERG,
+                Format.LOCAL, new Source("t.cfg", 1));
+        List<String> sent = new java.util.ArrayList<>();
+        List<Thread> threads = new java.util.ArrayList<>();
+        LogSender direct = new LogSender() {
+            @Override
+            public boolean send(String line) {
+                threads.add(Thread.currentThread());
+                sent.add(line);
+                return sent.size() < 2;
+            }
+
+            @Override
+            public boolean direct() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        ProxyLog log = new ProxyLog(service, List.of(new ProxyLog.Sink(t, direct)));
+
+        log.log(Level.INFO, "first");
+        log.log(Level.INFO, "second");
+
+        assertThat(service.drainForTest()).isEmpty();
+        assertThat(threads).containsOnly(Thread.currentThread());
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(0)).startsWith("<150>").endsWith(" pointsman[" + ProcessHandle.current().pid() + "]: first");
+        assertThat(service.dropped()).isEqualTo(1);
+    }
+
     private record Recording(List<String> lines) implements LogSender {
         @Override
-        public void send(String line) {
+        public boolean send(String line) {
             lines.add(line);
+            return true;
         }
 
         @Override
