@@ -9,8 +9,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Socket;
 import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -437,7 +440,27 @@ public final class Session implements Waiter {
 
     /** Passes a FIN on once everything written before it has gone out (writes complete in order). */
     private static void afterPendingWrites(Channel ch) {
-        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> ((DuplexChannel) ch).shutdownOutput());
+        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> shutdownOutput(ch));
+    }
+
+    /**
+     * Sends a FIN. On epoll straight to the socket: Netty's {@code shutdownOutput()} makes an
+     * exception, stack trace and all, on every call, to fail writes that cannot be pending here
+     * (7 % of the proxy's own CPU with a new connection per transaction). The socket keeps track
+     * of its shutdown state itself, so the channel still knows.
+     */
+    private static void shutdownOutput(Channel ch) {
+        if (ch instanceof AbstractEpollStreamChannel epoll && epoll.fd() instanceof Socket socket) {
+            if (epoll.isActive()) {
+                try {
+                    socket.shutdown(false, true);
+                } catch (IOException gone) {
+                    // the peer has gone: the channel's own events end the session
+                }
+            }
+            return;
+        }
+        ((DuplexChannel) ch).shutdownOutput();
     }
 
 
