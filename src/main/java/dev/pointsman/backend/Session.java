@@ -4,16 +4,10 @@ import dev.pointsman.log.TcpLogRecord;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.epoll.AbstractEpollStreamChannel;
-import io.netty.channel.socket.DuplexChannel;
-import io.netty.channel.unix.Socket;
 import io.netty.util.concurrent.EventExecutor;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -22,9 +16,11 @@ import java.util.concurrent.TimeUnit;
  * registered on the same loop, so no field needs synchronisation.
  *
  * <p>Flow: wait for a slot (queue) → connect within {@code timeout connect}, retrying and
- * redispatching as configured → relay, reading from one side only after the previous write to
- * the other side completed (backpressure without buffering) → on close, give the slot back, count,
- * and log one tcplog record.
+ * redispatching as configured (a PostgreSQL opening refused by a stopping or starting server is
+ * replayed on the next one, see {@link StartupReplay}) → relay, reading from one side only while
+ * the other side's channel is writable (below its high watermark: backpressure without buffering
+ * more than one read) → on close, give the slot back, count, and log one tcplog record. Socket
+ * creation, FIN and close are in {@link SessionChannels}.
  *
  * <p>Termination state, HAProxy's two letters: who ended it ({@code -} normal, {@code C}/{@code S}
  * client/server abort or refusal, {@code c}/{@code s} timeouts, {@code D} server went down,
@@ -135,16 +131,7 @@ public final class Session implements Waiter {
         if (finished) {
             return;
         }
-        Channel ch = policy.channelFactory().newChannel();
-        ChannelConfig config = ch.config();
-        config.setAutoRead(false);
-        config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        // TCP_NODELAY: Netty's socket channels set it when made; a second setsockopt would be a wasted call
-        if (policy.serverKeepalive()) {
-            config.setOption(ChannelOption.SO_KEEPALIVE, true);
-        }
-        config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, policy.connectMillis()));
-        ch.pipeline().addLast(serverSide = new RelayHandlers.ServerSide(this));
+        Channel ch = SessionChannels.newServerChannel(policy, serverSide = new RelayHandlers.ServerSide(this));
         client.eventLoop().register(ch).addListener((ChannelFutureListener) registered -> {
             if (registered.isSuccess()) {
                 ch.connect(server.config().address()).addListener((ChannelFutureListener) this::connected);
@@ -253,13 +240,6 @@ public final class Session implements Waiter {
             return true;
         }
         return replay != null && replay.replayable() && toClient <= (replay.negotiated() ? 1 : 0);
-    }
-
-    /** The server answered the StartupMessage with "cannot connect now" (57P03). */
-    static final class RefusedAtStartup extends Exception {
-        RefusedAtStartup() {
-            super("57P03 cannot connect now", null, false, false);
-        }
     }
 
 
@@ -420,7 +400,7 @@ public final class Session implements Waiter {
             return;
         }
         inactivity.clientFin(policy.clientFinMillis());
-        afterPendingWrites(serverChannel);
+        SessionChannels.afterPendingWrites(serverChannel);
     }
 
     void serverFin() {
@@ -435,32 +415,7 @@ public final class Session implements Waiter {
             return;
         }
         inactivity.serverFin(policy.serverFinMillis());
-        afterPendingWrites(client);
-    }
-
-    /** Passes a FIN on once everything written before it has gone out (writes complete in order). */
-    private static void afterPendingWrites(Channel ch) {
-        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> shutdownOutput(ch));
-    }
-
-    /**
-     * Sends a FIN. On epoll straight to the socket: Netty's {@code shutdownOutput()} makes an
-     * exception, stack trace and all, on every call, to fail writes that cannot be pending here
-     * (7 % of the proxy's own CPU with a new connection per transaction). The socket keeps track
-     * of its shutdown state itself, so the channel still knows.
-     */
-    private static void shutdownOutput(Channel ch) {
-        if (ch instanceof AbstractEpollStreamChannel epoll && epoll.fd() instanceof Socket socket) {
-            if (epoll.isActive()) {
-                try {
-                    socket.shutdown(false, true);
-                } catch (IOException gone) {
-                    // the peer has gone: the channel's own events end the session
-                }
-            }
-            return;
-        }
-        ((DuplexChannel) ch).shutdownOutput();
+        SessionChannels.afterPendingWrites(client);
     }
 
 
@@ -513,19 +468,11 @@ public final class Session implements Waiter {
         finished = true;
         who = cause;
         inactivity.stop();
-        close(client, immediately);
+        SessionChannels.close(client, immediately);
         if (serverChannel != null) {
-            close(serverChannel, immediately);
+            SessionChannels.close(serverChannel, immediately);
         }
         finish();
-    }
-
-    private static void close(Channel ch, boolean immediately) {
-        if (immediately || !ch.isActive()) {
-            ch.close();
-        } else {
-            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        }
     }
 
     private void finish() {

@@ -1,0 +1,71 @@
+package dev.pointsman.backend;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
+
+/** How a session makes its server socket, passes a FIN on, and closes its channels. */
+final class SessionChannels {
+
+    private SessionChannels() {}
+
+    /**
+     * A server socket for {@code policy}, with {@code handler} in its pipeline, not yet registered.
+     * What a {@code Bootstrap} would do, without its per-connection option map and reflection: a
+     * socket is made per session.
+     */
+    static Channel newServerChannel(SessionPolicy policy, ChannelHandler handler) {
+        Channel ch = policy.channelFactory().newChannel();
+        ChannelConfig config = ch.config();
+        config.setAutoRead(false);
+        config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        // TCP_NODELAY: Netty's socket channels set it when made; a second setsockopt would be a wasted call
+        if (policy.serverKeepalive()) {
+            config.setOption(ChannelOption.SO_KEEPALIVE, true);
+        }
+        config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, policy.connectMillis()));
+        ch.pipeline().addLast(handler);
+        return ch;
+    }
+
+    /** Passes a FIN on once everything written before it has gone out (writes complete in order). */
+    static void afterPendingWrites(Channel ch) {
+        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> shutdownOutput(ch));
+    }
+
+    /**
+     * Sends a FIN. On epoll straight to the socket: Netty's {@code shutdownOutput()} makes an
+     * exception, stack trace and all, on every call, to fail writes that cannot be pending here
+     * (5-7 % of the proxy's own CPU with a new connection per transaction). The socket keeps
+     * track of its shutdown state itself, so the channel still knows.
+     */
+    static void shutdownOutput(Channel ch) {
+        if (ch instanceof AbstractEpollStreamChannel epoll && epoll.fd() instanceof Socket socket) {
+            if (epoll.isActive()) {
+                try {
+                    socket.shutdown(false, true);
+                } catch (IOException gone) {
+                    // the peer has gone: the channel's own events end the session
+                }
+            }
+            return;
+        }
+        ((DuplexChannel) ch).shutdownOutput();
+    }
+
+    /** Closes at once, or once what is already written has gone out. */
+    static void close(Channel ch, boolean immediately) {
+        if (immediately || !ch.isActive()) {
+            ch.close();
+        } else {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}
