@@ -14,6 +14,11 @@ import java.util.Optional;
  * @param nbthread     event-loop threads; 0 = one per core
  * @param pidfile      where to write the process id
  * @param statsSockets {@code stats socket} addresses (runtime API)
+ * @param logTag       {@code log-tag}: the syslog tag of every proxy without a {@code log-tag} of
+ *                     its own; empty = the program name, {@code pointsman}
+ * @param logSendHostname {@code log-send-hostname NAME}: the host name of rfc3164 and rfc5424
+ *                     headers; empty = the system's host name, which Pointsman sends anyway (also
+ *                     when the keyword has no argument)
  */
 public record Global(
         int maxconn,
@@ -21,7 +26,9 @@ public record Global(
         Optional<Duration> hardStopAfter,
         int nbthread,
         Optional<String> pidfile,
-        List<String> statsSockets) {
+        List<String> statsSockets,
+        Optional<String> logTag,
+        Optional<String> logSendHostname) {
 
     public static final int DEFAULT_MAXCONN = 4096;
 
@@ -31,6 +38,7 @@ public record Global(
     }
 
     public static Global defaults() {
-        return new Global(DEFAULT_MAXCONN, List.of(), Optional.empty(), 0, Optional.empty(), List.of());
+        return new Global(DEFAULT_MAXCONN, List.of(), Optional.empty(), 0, Optional.empty(), List.of(), Optional.empty(),
+                Optional.empty());
     }
 }

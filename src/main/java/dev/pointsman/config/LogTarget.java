@@ -1,7 +1,7 @@
 package dev.pointsman.config;
 
 /**
- * One {@code log} line: where to send, in which format, with which facility and maximum level.
+ * One {@code log} line: where to send, in which format and length, with which facility and maximum level.
  *
  * @param kind     UDP syslog, a unix datagram socket such as /dev/log, or stdout/stderr
  * @param address  host for UDP, path for UNIX, empty otherwise
@@ -10,9 +10,15 @@ package dev.pointsman.config;
  * @param level    the most verbose level sent (emerg..debug); HAProxy's default is debug (all)
  * @param minLevel the least verbose level: more severe messages are sent at this level
  * @param format   on-the-wire format
+ * @param maxLength the longest line sent, in bytes: {@code len} (80-65535), else
+ *                  {@link #DEFAULT_MAX_LENGTH}; longer lines to a UDP or unix socket are truncated
+ *                  (lines to stdout and stderr are not)
  */
 public record LogTarget(Kind kind, String address, int port, Facility facility, Level level, Level minLevel, Format format,
-                        Source source) {
+                        int maxLength, Source source) {
+
+    /** HAProxy's default line length, which all syslog servers accept. */
+    public static final int DEFAULT_MAX_LENGTH = 1024;
 
     public enum Kind { UDP, UNIX, STDOUT, STDERR }
 

@@ -15,6 +15,7 @@ import java.util.Set;
  * @param retries        connection retries after a failed attempt (HAProxy's default 3)
  * @param redispatch     {@code option redispatch [N]}: 0 = off, -1 = on the last retry, N = every Nth
  * @param logs           this proxy's log targets ({@code log global} copies the global ones)
+ * @param logTag         {@code log-tag}: the syslog tag of this proxy's lines; empty = the global {@code log-tag}
  * @param patroniView    how the Patroni cluster behind this backend is learnt ({@code patroni-view})
  * @param dcs            an optional watch of Patroni's leader key ({@code patroni-dcs})
  */
@@ -35,6 +36,7 @@ public record Proxy(
         boolean clientKeepalive,
         boolean serverKeepalive,
         List<LogTarget> logs,
+        Optional<String> logTag,
         HealthCheck check,
         List<ServerConfig> servers,
         StatsConfig stats,

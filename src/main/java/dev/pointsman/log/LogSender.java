@@ -8,10 +8,11 @@ import java.io.IOException;
  */
 interface LogSender extends AutoCloseable {
     /**
-     * Sends one line; a direct sender never blocks and returns false when it could not take the
-     * line at once (the line is dropped).
+     * Sends one line, cut to {@code maxLength} bytes where the destination is a syslog socket
+     * (the target's {@code len}); a direct sender never blocks and returns false when it could not
+     * take the line at once (the line is dropped).
      */
-    boolean send(String line) throws IOException;
+    boolean send(String line, int maxLength) throws IOException;
 
     /**
      * Whether lines are sent by the caller itself, without the queue and the sender thread: true

@@ -27,28 +27,44 @@ public final class LogService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("pointsman");
     static final int QUEUE_CAPACITY = 8192;
 
-    /** One line for one target, formatted where it is sent. */
-    record Event(LogTarget target, LogSender sender, LogTarget.Level level, long epochMillis, String message) {}
+    /** One line for one target, formatted where it is sent; {@code tag} is the syslog tag of its proxy. */
+    record Event(LogTarget target, LogSender sender, LogTarget.Level level, long epochMillis, String tag,
+                 String message) {}
 
     private final BlockingQueue<Event> queue;
     private final LongAdder dropped = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final Map<String, LogSender> senders = new LinkedHashMap<>();
     private final String hostname;
+    private final String globalTag;
     private final long pid = ProcessHandle.current().pid();
     private final Thread thread;
     private volatile boolean closing;
 
     LogService(int capacity) {
+        this(capacity, hostname(), SyslogFormat.TAG);
+    }
+
+    /**
+     * @param hostname  the host name of rfc3164 and rfc5424 headers
+     * @param globalTag the syslog tag of a proxy without a {@code log-tag} of its own
+     */
+    LogService(int capacity, String hostname, String globalTag) {
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.hostname = hostname();
+        this.hostname = hostname;
+        this.globalTag = globalTag;
         this.thread = new Thread(this::run, "pointsman-log");
         this.thread.setDaemon(true);
     }
 
-    /** Opens a sender for every target of the global section and of every proxy, and starts the thread. */
+    /**
+     * Opens a sender for every target of the global section and of every proxy, and starts the
+     * thread. The host name is {@code log-send-hostname}'s, else the system's; the tag of a proxy
+     * without {@code log-tag} is the global {@code log-tag}, else {@link SyslogFormat#TAG}.
+     */
     public static LogService start(Config config) {
-        LogService s = new LogService(QUEUE_CAPACITY);
+        LogService s = new LogService(QUEUE_CAPACITY, config.global().logSendHostname().orElseGet(LogService::hostname),
+                config.global().logTag().orElse(SyslogFormat.TAG));
         List<LogTarget> all = new ArrayList<>(config.global().logs());
         for (Proxy p : config.proxies()) {
             all.addAll(p.logs());
@@ -65,13 +81,16 @@ public final class LogService implements AutoCloseable {
         return s;
     }
 
-    /** The log of a proxy (or of the global section): the lines go to these targets. */
-    public ProxyLog of(List<LogTarget> targets) {
+    /**
+     * The log of a proxy: its lines go to its targets, tagged with its {@code log-tag} (inherited
+     * from defaults), else the global one, else {@link SyslogFormat#TAG}.
+     */
+    public ProxyLog of(Proxy proxy) {
         List<ProxyLog.Sink> sinks = new ArrayList<>();
-        for (LogTarget t : targets) {
+        for (LogTarget t : proxy.logs()) {
             sinks.add(new ProxyLog.Sink(t, sender(t)));
         }
-        return new ProxyLog(this, sinks);
+        return new ProxyLog(this, proxy.logTag().orElse(globalTag), sinks);
     }
 
     /** Lines dropped because the queue was full. */
@@ -148,10 +167,10 @@ public final class LogService implements AutoCloseable {
 
     private void send(Event e) {
         LogTarget t = e.target();
-        String line = SyslogFormat.format(t.format(), t.facility(), e.level(), e.epochMillis(), hostname, pid,
-                e.message());
+        String line = SyslogFormat.format(t.format(), t.facility(), e.level(), e.epochMillis(), hostname, e.tag(),
+                pid, e.message());
         try {
-            if (!e.sender().send(line)) {
+            if (!e.sender().send(line, t.maxLength())) {
                 dropped.increment();
             }
         } catch (IOException | RuntimeException ex) {

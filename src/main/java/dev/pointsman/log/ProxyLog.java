@@ -5,7 +5,7 @@ import dev.pointsman.config.LogTarget.Level;
 import java.util.List;
 
 /**
- * The {@code log} targets of one proxy (or of the global section). {@link #log} applies each
+ * The {@code log} targets of one proxy and its syslog tag. {@link #log} applies each
  * target's level filter (a line less severe than {@code level} is not sent) and {@code minlevel}
  * (a line more severe is sent at {@code minlevel}), then hands the line to the sender queue. Never
  * blocks.
@@ -14,10 +14,12 @@ public final class ProxyLog {
     record Sink(LogTarget target, LogSender sender) {}
 
     private final LogService service;
+    private final String tag;
     private final List<Sink> sinks;
 
-    ProxyLog(LogService service, List<Sink> sinks) {
+    ProxyLog(LogService service, String tag, List<Sink> sinks) {
         this.service = service;
+        this.tag = tag;
         this.sinks = List.copyOf(sinks);
     }
 
@@ -39,7 +41,7 @@ public final class ProxyLog {
                 continue;
             }
             Level sent = level.code() < t.minLevel().code() ? t.minLevel() : level;
-            service.offer(new LogService.Event(t, s.sender(), sent, now, message));
+            service.offer(new LogService.Event(t, s.sender(), sent, now, tag, message));
         }
     }
 }

@@ -7,13 +7,11 @@ import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Syslog over UDP, one datagram per line, truncated to HAProxy's default 1024 bytes. The socket is
- * non-blocking and thread-safe: lines are sent by whoever logs them, as HAProxy's threads do; a
- * line the socket cannot take at once is dropped.
+ * Syslog over UDP, one datagram per line, truncated to the target's {@code len} (HAProxy's default
+ * 1024 bytes). The socket is non-blocking and thread-safe: lines are sent by whoever logs them, as
+ * HAProxy's threads do; a line the socket cannot take at once is dropped.
  */
 final class UdpSender implements LogSender {
-    static final int MAX_LENGTH = 1024;
-
     private final InetSocketAddress target;
     private final DatagramChannel channel;
 
@@ -24,9 +22,9 @@ final class UdpSender implements LogSender {
     }
 
     @Override
-    public boolean send(String line) throws IOException {
+    public boolean send(String line, int maxLength) throws IOException {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        return channel.send(ByteBuffer.wrap(bytes, 0, Math.min(bytes.length, MAX_LENGTH)), target) > 0;
+        return channel.send(ByteBuffer.wrap(bytes, 0, Math.min(bytes.length, maxLength)), target) > 0;
     }
 
     @Override

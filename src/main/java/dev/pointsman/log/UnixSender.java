@@ -18,10 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Syslog to a unix datagram socket such as {@code /dev/log}. Java 17's DatagramChannel has no
- * AF_UNIX support (JDK 16 added unix domain sockets for stream channels only), so this uses
- * Netty's epoll domain datagram channel on one small event loop of its own; where epoll is not
- * available (not Linux) {@link #available()} is false and the target falls back to stderr.
+ * Syslog to a unix datagram socket such as {@code /dev/log}, one datagram per line, truncated to
+ * the target's {@code len}. Java 17's DatagramChannel has no AF_UNIX support (JDK 16 added unix
+ * domain sockets for stream channels only), so this uses Netty's epoll domain datagram channel on
+ * one small event loop of its own; where epoll is not available (not Linux) {@link #available()}
+ * is false and the target falls back to stderr.
  */
 final class UnixSender implements LogSender {
     private final DomainSocketAddress target;
@@ -45,7 +46,7 @@ final class UnixSender implements LogSender {
      * daemon that restarted recreates its socket, and the next line finds it again.
      */
     @Override
-    public boolean send(String line) throws IOException {
+    public boolean send(String line, int maxLength) throws IOException {
         if (channel == null || !channel.isActive()) {
             if (channel != null) {
                 channel.close();
@@ -58,7 +59,7 @@ final class UnixSender implements LogSender {
             }
         }
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        int n = Math.min(bytes.length, UdpSender.MAX_LENGTH);
+        int n = Math.min(bytes.length, maxLength);
         channel.writeAndFlush(new DomainDatagramPacket(Unpooled.wrappedBuffer(bytes, 0, n), target));
         return true;
     }

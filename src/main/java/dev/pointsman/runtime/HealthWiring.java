@@ -75,7 +75,7 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
 
     static HealthWiring start(Pointsman p) {
         HealthWiring wiring = new HealthWiring(CheckEnvironment.create(p.group(), p.transport().socketChannel()), p.group());
-        p.backends().values().forEach(b -> wiring.logs.put(b.name(), p.logs().of(b.config().logs())));
+        p.backends().values().forEach(b -> wiring.logs.put(b.name(), p.logs().of(b.config())));
         for (Backend b : p.backends().values()) {
             PoolKind pool = PoolKind.of(b.config().check());
             List<Server> checked = b.servers().stream()

@@ -74,7 +74,7 @@ public final class Pointsman implements AutoCloseable {
             if (p.isFrontend() && p.mode() == Proxy.Mode.TCP) {
                 Backend backend = backends.get(p.defaultBackend().orElseThrow());
                 SessionPolicy policy = SessionPolicy.of(p, backend.config(), transport.socketChannel(),
-                        AccessLogs.of(p, logs.of(p.logs())));
+                        AccessLogs.of(p, logs.of(p)));
                 frontends.add(new Frontend(p, backend, policy, gate));
             }
         }

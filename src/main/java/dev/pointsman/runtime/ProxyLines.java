@@ -27,17 +27,17 @@ final class ProxyLines {
     }
 
     static void started(Proxy p, LogService logs) {
-        logs.of(p.logs()).log(Level.NOTICE, "Proxy " + p.name() + " started.");
+        logs.of(p).log(Level.NOTICE, "Proxy " + p.name() + " started.");
     }
 
     static void stopping(Proxy p, LogService logs) {
-        logs.of(p.logs()).log(Level.WARNING, "Stopping " + kind(p) + " " + p.name() + " in 0 ms.");
+        logs.of(p).log(Level.WARNING, "Stopping " + kind(p) + " " + p.name() + " in 0 ms.");
     }
 
     static void stopped(Proxy p, LogService logs, Optional<Frontend> fe, Map<String, Backend> backends, long statsConns) {
         long feConns = fe.map(f -> f.total.sum()).orElse(statsConns);
         long beConns = Optional.ofNullable(backends.get(p.name())).map(b -> b.counters().total.sum()).orElse(0L);
-        ProxyLog log = logs.of(p.logs());
+        ProxyLog log = logs.of(p);
         log.log(Level.WARNING, "Proxy " + p.name() + " stopped (cumul. conns: FE: " + feConns + ", BE: " + beConns + ").");
     }
 }

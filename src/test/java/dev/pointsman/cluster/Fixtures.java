@@ -38,7 +38,7 @@ final class Fixtures {
                 Optional.empty(), Optional.of(Duration.ofMillis(300)), Optional.empty(), Optional.empty(), Optional.empty());
         return new Proxy("primary", new Source("test.cfg", 1), Set.of(Proxy.Capability.BACKEND), Proxy.Mode.TCP,
                 List.of(), 0, Optional.empty(), Balance.DEFAULT, Proxy.DEFAULT_RETRIES, 0, timeouts, false, false, false,
-                false, List.of(), check, servers, StatsConfig.DISABLED, view, Optional.empty());
+                false, List.of(), Optional.empty(), check, servers, StatsConfig.DISABLED, view, Optional.empty());
     }
 
     static PatroniView view(Duration interval, Long maxLagBytes, Duration maxLagTime, Duration grace) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** {@code log /dev/log}: a unix datagram socket, received here by a socket bound in a temporary folder. */
 class UnixSenderTest {
     @Test
-    void aLineArrivesAsOneDatagramOnTheSocket() throws Exception {
+    void eachLineArrivesAsOneDatagramCutToTheTargetLength() throws Exception {
         assumeTrue(UnixSender.available(), "epoll (Linux) is needed for unix datagram sockets");
         Path dir = Files.createTempDirectory("pointsman-log");
         Path socket = dir.resolve("log.sock");
@@ -41,10 +41,12 @@ class UnixSenderTest {
                     }).bind(new DomainSocketAddress(socket.toString())).sync().channel();
             UnixSender sender = new UnixSender(socket.toString());
 
-            sender.send("<150>Jan  5 09:04:02 pointsman[42]: hello");
+            String header = "<150>Jan  5 09:04:02 pointsman[42]: ";
+            sender.send(header + "hello", 1024);
+            sender.send(header + "x".repeat(200), 80);
 
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !got.isEmpty());
-            assertThat(got).containsExactly("<150>Jan  5 09:04:02 pointsman[42]: hello");
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 2);
+            assertThat(got).containsExactly(header + "hello", header + "x".repeat(80 - header.length()));
             sender.close();
             receiver.close().sync();
         } finally {

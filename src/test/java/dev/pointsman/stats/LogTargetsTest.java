@@ -3,16 +3,13 @@ package dev.pointsman.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pointsman.backend.Server;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
+import dev.pointsman.testing.SyslogReceiver;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -28,30 +25,14 @@ class LogTargetsTest {
     static final int NOTICE = 149;
     static final int INFO = 150;
 
-    DatagramSocket syslog;
-    final List<String> lines = new CopyOnWriteArrayList<>();
-    Thread receiver;
+    SyslogReceiver syslog;
+    List<String> lines;
     StatsFixture fx;
 
     @BeforeEach
     void listen() throws Exception {
-        syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        syslog.setSoTimeout(100);
-        receiver = new Thread(() -> {
-            byte[] buf = new byte[4096];
-            while (!syslog.isClosed()) {
-                DatagramPacket p = new DatagramPacket(buf, buf.length);
-                try {
-                    syslog.receive(p);
-                    lines.add(new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8));
-                } catch (SocketTimeoutException e) {
-                    // poll again
-                } catch (Exception e) {
-                    return;
-                }
-            }
-        });
-        receiver.start();
+        syslog = new SyslogReceiver();
+        lines = syslog.lines;
     }
 
     @AfterEach
@@ -60,11 +41,15 @@ class LogTargetsTest {
             fx.close();
         }
         syslog.close();
-        receiver.join(1000);
     }
 
     private StatsFixture start(String defaults) throws Exception {
-        fx = new StatsFixture("    log 127.0.0.1:" + syslog.getLocalPort() + " local2\n", "    log global\n" + defaults, "");
+        return start("", defaults, "");
+    }
+
+    private StatsFixture start(String global, String defaults, String statsExtra) throws Exception {
+        fx = new StatsFixture("    log 127.0.0.1:" + syslog.port() + " local2\n" + global,
+                "    log global\n" + defaults, statsExtra);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
                 fx.proxy.backends().get("primary").server("pg-1").orElseThrow().opState() == Server.OpState.UP);
         return fx;
@@ -110,6 +95,22 @@ class LogTargetsTest {
         assertThat(lines.stream().filter(l -> l.contains(" primary primary/"))).hasSize(1);
     }
 
+    @Test
+    void logTagAndLogSendHostnameShapeTheHeaderOfEveryProxysLines() throws Exception {
+        // Given a global log-tag and log-send-hostname, and a log-tag of its own in listen stats
+        start("    log-tag pg-cluster\n    log-send-hostname db-vip\n", "    option tcplog\n", "    log-tag pg-stats\n");
+
+        // When primary's server comes up and a session passes
+        proxyOnce("hello");
+
+        // Then primary's start, health and tcplog lines carry the global tag, stats' lines its own
+        awaitLine(NOTICE, "db-vip", "pg-cluster", "Proxy primary started\\.");
+        awaitLine(NOTICE, "db-vip", "pg-cluster", "Server primary/pg-1 is UP");
+        awaitLine(INFO, "db-vip", "pg-cluster", "primary primary/pg-1 \\d+/\\d+/\\d+ 5 --");
+        awaitLine(NOTICE, "db-vip", "pg-stats", "Proxy stats started\\.");
+        assertThat(lines).noneMatch(l -> l.contains(" pointsman["));
+    }
+
     private void proxyOnce(String text) throws Exception {
         try (Socket c = new Socket(InetAddress.getLoopbackAddress(), fx.primaryPort)) {
             c.setSoTimeout(2000);
@@ -121,8 +122,13 @@ class LogTargetsTest {
 
     /** An RFC 3164 line: {@code <PRI>Mmm dd hh:mm:ss host pointsman[pid]: message}. */
     private void awaitLine(int pri, String message) {
-        Pattern p = Pattern.compile("^<" + pri + ">[A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\S+ pointsman\\[\\d+\\]: .*"
-                + message + ".*", Pattern.DOTALL);
+        awaitLine(pri, "\\S+", "pointsman", message);
+    }
+
+    /** The same with the host name and tag given (regular expressions). */
+    private void awaitLine(int pri, String host, String tag, String message) {
+        Pattern p = Pattern.compile("^<" + pri + ">[A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2} " + host + " " + tag
+                + "\\[\\d+\\]: .*" + message + ".*", Pattern.DOTALL);
         Awaitility.await("a syslog line <" + pri + "> ... " + message).atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(20))
                 .until(() -> lines.stream().anyMatch(l -> p.matcher(l).matches()));

@@ -192,7 +192,8 @@ public final class Configs {
             return new Proxy(name, new Source("test.cfg", 1), EnumSet.allOf(Proxy.Capability.class), Proxy.Mode.TCP,
                     binds.isEmpty() ? List.of(new Bind(Optional.of("127.0.0.1"), 0, 0, new Source("test.cfg", 1))) : binds,
                     maxconn, Optional.of(name), balance, retries, redispatch, timeouts, true, false, false, false,
-                    List.of(), healthCheck, built, StatsConfig.DISABLED, dev.pointsman.config.PatroniView.AUTO, Optional.empty());
+                    List.of(), Optional.empty(), healthCheck, built, StatsConfig.DISABLED,
+                    dev.pointsman.config.PatroniView.AUTO, Optional.empty());
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.pointsman.config.parse;
 
 import dev.pointsman.config.Global;
 import dev.pointsman.config.LogTarget;
+import dev.pointsman.config.Source;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,9 +17,13 @@ final class GlobalBuilder {
     int nbthread;
     String pidfile;
     final List<String> statsSockets = new ArrayList<>();
+    String logTag;
+    Optional<String> logSendHostname = Optional.empty();
+    /** Where {@code log-send-hostname} was first given; null when it was not. */
+    Source logSendHostnameSource;
 
     Global build() {
         return new Global(maxconn, logs, Optional.ofNullable(hardStopAfter), nbthread, Optional.ofNullable(pidfile),
-                statsSockets);
+                statsSockets, Optional.ofNullable(logTag), logSendHostname);
     }
 }

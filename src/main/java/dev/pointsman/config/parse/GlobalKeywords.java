@@ -1,8 +1,11 @@
 package dev.pointsman.config.parse;
 
+import java.util.Optional;
+
 /**
  * The {@code global} section. Keywords Pointsman accepts without effect (daemon, chroot, user,
- * group, uid, gid, the runtime API socket) add a notice; nbthread sets the event-loop threads.
+ * group, uid, gid, the runtime API socket) add a notice; nbthread sets the event-loop threads;
+ * log-tag and log-send-hostname set the syslog header of every proxy's lines.
  */
 final class GlobalKeywords {
     private GlobalKeywords() {}
@@ -16,6 +19,8 @@ final class GlobalKeywords {
     static final Table<GlobalBuilder> TABLE = new Table<GlobalBuilder>("keyword", "")
             .row("maxconn", "G", GlobalKeywords::maxconn)
             .row("log", "G", GlobalKeywords::log)
+            .row("log-tag", "G", GlobalKeywords::logTag)
+            .row("log-send-hostname", "G", GlobalKeywords::logSendHostname)
             .row("chroot", "G", GlobalKeywords::chroot)
             .row("user", "G", GlobalKeywords::user)
             .row("group", "G", GlobalKeywords::user)
@@ -38,6 +43,27 @@ final class GlobalKeywords {
             throw a.fail("'log global' is only meaningful in a proxy section (it copies the global log targets)");
         }
         g.logs.add(LogKeywords.target(a));
+    }
+
+    static void logTag(GlobalBuilder g, Args a) {
+        g.logTag = LogKeywords.tag(a);
+    }
+
+    /**
+     * {@code log-send-hostname [<name>]}: without a name (or with an empty one) the system's host
+     * name, which Pointsman sends anyway. As in HAProxy, the first one counts and a repeated one
+     * is reported and ignored.
+     */
+    static void logSendHostname(GlobalBuilder g, Args a) {
+        String name = a.has() ? a.next("") : "";
+        a.end();
+        if (g.logSendHostnameSource != null) {
+            a.notice("'log-send-hostname' is already set at " + g.logSendHostnameSource
+                    + ": this one is ignored, as in HAProxy");
+            return;
+        }
+        g.logSendHostname = Optional.of(name).filter(n -> !n.isEmpty());
+        g.logSendHostnameSource = a.source();
     }
 
     static void chroot(GlobalBuilder g, Args a) {

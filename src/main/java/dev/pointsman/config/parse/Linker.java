@@ -197,7 +197,8 @@ final class Linker {
         }
         return new Proxy(p.name, p.source, caps, p.mode, p.binds, p.maxconn, target, p.balance, p.retries,
                 p.redispatch, timeouts(p), p.tcplog, p.dontlognull, p.clientKeepalive, p.serverKeepalive,
-                logs(p, global), p.check.build(), servers, p.stats.build(), p.patroniView, p.dcs);
+                logs(p, global), Optional.ofNullable(p.logTag), p.check.build(), servers, p.stats.build(),
+                p.patroniView, p.dcs);
     }
 
     private static Timeouts timeouts(ProxyBuilder p) {

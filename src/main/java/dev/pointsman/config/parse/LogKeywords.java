@@ -12,14 +12,20 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code log <address> [format <fmt>] <facility> [<level> [<minlevel>]]}, shared by global and
- * proxies. Addresses: {@code host[:port]} (UDP, port 514), {@code udp@}/{@code ipv4@}/{@code ipv6@}
- * prefixes, {@code /dev/log} or {@code unix@path}, {@code stdout}, {@code stderr},
- * {@code fd@1}, {@code fd@2}. The format defaults to rfc3164 and the level to debug (all), as in HAProxy.
+ * {@code log <address> [len <length>] [format <fmt>] <facility> [<level> [<minlevel>]]} and
+ * {@code log-tag <tag>}, shared by global and proxies. Addresses: {@code host[:port]} (UDP, port
+ * 514), {@code udp@}/{@code ipv4@}/{@code ipv6@} prefixes, {@code /dev/log} or {@code unix@path},
+ * {@code stdout}, {@code stderr}, {@code fd@1}, {@code fd@2}. {@code len} and {@code format} may
+ * come in either order (HAProxy wants {@code len} first). The length defaults to 1024 bytes, the
+ * format to rfc3164 and the level to debug (all), as in HAProxy.
  */
 final class LogKeywords {
     static final int DEFAULT_PORT = 514;
+    /** HAProxy's bounds of {@code len}. */
+    static final int MIN_LENGTH = 80;
+    static final int MAX_LENGTH = 65535;
     private static final Set<String> UDP_PREFIXES = Set.of("udp", "udp4", "udp6", "ipv4", "ipv6");
+    private static final Set<String> OPTIONS = Set.of("len", "format", "sample", "profile");
 
     private LogKeywords() {}
 
@@ -50,19 +56,36 @@ final class LogKeywords {
                     + " (expected: host[:port], /dev/log, unix@path, stdout or stderr)");
         }
         Format format = Format.RFC3164;
-        while (a.peek().equals("format") || a.peek().equals("len") || a.peek().equals("sample")
-                || a.peek().equals("profile")) {
+        int maxLength = LogTarget.DEFAULT_MAX_LENGTH;
+        while (OPTIONS.contains(a.peek())) {
             String option = a.next("");
-            if (!option.equals("format")) {
-                throw a.fail(NotImplemented.message("log ... " + option, ""));
+            switch (option) {
+                case "len" -> maxLength = length(a);
+                case "format" -> format = format(a, a.next("format <rfc3164|rfc5424|local|raw|short>"));
+                default -> throw a.fail(NotImplemented.message("log ... " + option, ""));
             }
-            format = format(a, a.next("format <rfc3164|rfc5424|local|raw|short>"));
         }
         Facility facility = named(a, Facility.class, a.next("<address> and <facility> as arguments"), "facility");
         Level level = a.has() ? named(a, Level.class, a.next(""), "level") : Level.DEBUG;
         Level minLevel = a.has() ? named(a, Level.class, a.next(""), "minimum level") : Level.EMERG;
         a.end();
-        return new LogTarget(kind, where, port, facility, level, minLevel, format, a.source());
+        return new LogTarget(kind, where, port, facility, level, minLevel, format, maxLength, a.source());
+    }
+
+    /** {@code log-tag <tag>}: the tag field of the syslog header. */
+    static String tag(Args a) {
+        String tag = a.next("<tag> as argument");
+        if (tag.isEmpty()) {
+            throw a.fail("'log-tag' expects a non-empty <tag>");
+        }
+        a.end();
+        return tag;
+    }
+
+    /** {@code len 10}: {@code 'log ... len': 10 (expected: 80-65535)}. */
+    private static int length(Args a) {
+        String text = a.next("len <length> (" + MIN_LENGTH + "-" + MAX_LENGTH + ")");
+        return Values.range(a, text, "'log ... len'", MIN_LENGTH, MAX_LENGTH);
     }
 
     private static Format format(Args a, String text) {

@@ -22,7 +22,7 @@ final class NotImplemented {
 
     static final String[] GLOBAL = {"ca-base", "crt-base", "cpu-map", "cpu-policy", "cpu-set", "description",
             "external-check", "h1-case-adjust", "h1-case-adjust-file", "insecure-fork-wanted", "localpeer",
-            "log-send-hostname", "log-tag", "lua-load", "lua-load-per-thread", "lua-prepend-path", "master-worker",
+            "lua-load", "lua-load-per-thread", "lua-prepend-path", "master-worker",
             "maxcompcpuusage", "maxcomprate", "maxconnrate", "maxpipes", "maxsessrate", "maxsslconn", "maxsslrate",
             "maxzlibmem", "mworker-max-reloads", "nbproc", "node", "noepoll", "nogetaddrinfo", "nopoll",
             "noreuseport", "nosplice", "numa-cpu-mapping", "presetenv", "profiling.tasks", "quiet", "resetenv",
@@ -39,7 +39,7 @@ final class NotImplemented {
     static final String[] PROXY = {"acl", "http-request", "http-response", "http-after-response", "tcp-request",
             "tcp-response", "stick-table", "stick", "cookie", "capture", "errorfile", "errorfiles", "errorloc",
             "errorloc302", "errorloc303", "http-error", "http-reuse", "http-send-name-header", "log-format",
-            "log-format-sd", "error-log-format", "log-tag", "log-steps", "monitor-uri", "monitor", "redirect",
+            "log-format-sd", "error-log-format", "log-steps", "monitor-uri", "monitor", "redirect",
             "server-template", "server-state-file-name", "load-server-state-from-file", "hash-type",
             "hash-balance-factor", "hash-preserve-affinity", "source", "fullconn", "dispatch", "id", "description",
             "disabled", "enabled", "persist", "force-persist", "ignore-persist", "rate-limit", "retry-on",

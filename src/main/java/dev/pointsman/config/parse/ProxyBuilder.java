@@ -45,6 +45,7 @@ final class ProxyBuilder {
     boolean clientKeepalive;
     boolean serverKeepalive;
     final List<LogEntry> logs = new ArrayList<>();
+    String logTag;
     CheckBuilder check = new CheckBuilder();
     ServerBuilder defaultServer = new ServerBuilder();
     final List<ServerBuilder> servers = new ArrayList<>();
@@ -75,6 +76,7 @@ final class ProxyBuilder {
         p.clientKeepalive = clientKeepalive;
         p.serverKeepalive = serverKeepalive;
         p.logs.addAll(logs);
+        p.logTag = logTag;
         p.check = check.copy();
         p.defaultServer = defaultServer.copy();
         p.stats = stats.copy();

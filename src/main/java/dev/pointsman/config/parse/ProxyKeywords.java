@@ -24,6 +24,7 @@ final class ProxyKeywords {
             .row("default_backend", "DFL-", ProxyKeywords::defaultBackend)
             .row("use_backend", "-FL-", ProxyKeywords::useBackend)
             .row("log", "DFLB", ProxyKeywords::log)
+            .row("log-tag", "DFLB", ProxyKeywords::logTag)
             .row("no", "DFLB", ProxyKeywords::no)
             .row("option", "DFLB", OptionKeywords.TABLE::dispatch)
             .row("timeout", "DFLB", TimeoutKeywords.TABLE::dispatch)
@@ -163,6 +164,10 @@ final class ProxyKeywords {
             return;
         }
         p.logs.add(new ProxyBuilder.LogEntry(Optional.of(LogKeywords.target(a)), a.source()));
+    }
+
+    static void logTag(ProxyBuilder p, Args a) {
+        p.logTag = LogKeywords.tag(a);
     }
 
     /** {@code no option NAME}, {@code no log} and {@code no patroni-dcs}. */

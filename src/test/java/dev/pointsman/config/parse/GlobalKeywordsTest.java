@@ -35,7 +35,13 @@ class GlobalKeywordsTest {
                 arguments("hard-stop-after 30s", (Function<Global, Object>) Global::hardStopAfter,
                         Optional.of(Duration.ofSeconds(30))),
                 arguments("hard-stop-after 1500", (Function<Global, Object>) Global::hardStopAfter,
-                        Optional.of(Duration.ofMillis(1500))));
+                        Optional.of(Duration.ofMillis(1500))),
+                arguments("log-tag pg-cluster", (Function<Global, Object>) Global::logTag, Optional.of("pg-cluster")),
+                arguments("log-send-hostname db-vip", (Function<Global, Object>) Global::logSendHostname,
+                        Optional.of("db-vip")),
+                arguments("log-send-hostname", (Function<Global, Object>) Global::logSendHostname, Optional.empty()),
+                arguments("log-send-hostname \"\"", (Function<Global, Object>) Global::logSendHostname,
+                        Optional.empty()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -48,32 +54,57 @@ class GlobalKeywordsTest {
     void unsetGlobalUsesDefaults() throws ConfigException {
         assertThat(global("daemon").global().maxconn()).isEqualTo(Global.DEFAULT_MAXCONN);
         assertThat(global("daemon").global().nbthread()).isZero();
+        assertThat(global("daemon").global().logTag()).isEmpty();
+        assertThat(global("daemon").global().logSendHostname()).isEmpty();
+    }
+
+    @Test
+    void aRepeatedLogSendHostnameIsIgnoredWithANoticeAsInHaproxy() throws ConfigException {
+        // Given log-send-hostname twice
+        Config config = global("log-send-hostname db-vip", "log-send-hostname other");
+        // Then the first counts and the second is reported at its line
+        assertThat(config.global().logSendHostname()).contains("db-vip");
+        assertThat(config.notices()).singleElement().satisfies(n -> {
+            assertThat(n.source().toString()).isEqualTo("t.cfg:3");
+            assertThat(n.message()).contains("'log-send-hostname' is already set at t.cfg:2");
+        });
+    }
+
+    @Test
+    void aLaterLogTagReplacesAnEarlierOne() throws ConfigException {
+        assertThat(global("log-tag first", "log-tag second").global().logTag()).contains("second");
     }
 
     static Stream<Arguments> logs() {
         return Stream.of(
                 arguments("log 127.0.0.1 local2", new LogTarget(Kind.UDP, "127.0.0.1", 514, Facility.LOCAL2, Level.DEBUG,
-                        Level.EMERG, Format.RFC3164, null)),
+                        Level.EMERG, Format.RFC3164, LogTarget.DEFAULT_MAX_LENGTH, null)),
                 arguments("log 10.0.0.5:1514 local0 notice", new LogTarget(Kind.UDP, "10.0.0.5", 1514, Facility.LOCAL0,
-                        Level.NOTICE, Level.EMERG, Format.RFC3164, null)),
+                        Level.NOTICE, Level.EMERG, Format.RFC3164, LogTarget.DEFAULT_MAX_LENGTH, null)),
                 arguments("log udp@logs.example:514 daemon info err", new LogTarget(Kind.UDP, "logs.example", 514,
-                        Facility.DAEMON, Level.INFO, Level.ERR, Format.RFC3164, null)),
+                        Facility.DAEMON, Level.INFO, Level.ERR, Format.RFC3164, LogTarget.DEFAULT_MAX_LENGTH, null)),
                 arguments("log [::1]:515 user", new LogTarget(Kind.UDP, "::1", 515, Facility.USER, Level.DEBUG,
-                        Level.EMERG, Format.RFC3164, null)),
+                        Level.EMERG, Format.RFC3164, LogTarget.DEFAULT_MAX_LENGTH, null)),
                 arguments("log /dev/log local0", new LogTarget(Kind.UNIX, "/dev/log", 0, Facility.LOCAL0, Level.DEBUG,
-                        Level.EMERG, Format.RFC3164, null)),
+                        Level.EMERG, Format.RFC3164, LogTarget.DEFAULT_MAX_LENGTH, null)),
                 arguments("log unix@/var/run/log local1 notice", new LogTarget(Kind.UNIX, "/var/run/log", 0,
-                        Facility.LOCAL1, Level.NOTICE, Level.EMERG, Format.RFC3164, null)),
+                        Facility.LOCAL1, Level.NOTICE, Level.EMERG, Format.RFC3164, LogTarget.DEFAULT_MAX_LENGTH, null)),
                 arguments("log stdout format raw daemon", new LogTarget(Kind.STDOUT, "", 0, Facility.DAEMON, Level.DEBUG,
-                        Level.EMERG, Format.RAW, null)),
+                        Level.EMERG, Format.RAW, LogTarget.DEFAULT_MAX_LENGTH, null)),
                 arguments("log stdout format raw local0", new LogTarget(Kind.STDOUT, "", 0, Facility.LOCAL0, Level.DEBUG,
-                        Level.EMERG, Format.RAW, null)),
+                        Level.EMERG, Format.RAW, LogTarget.DEFAULT_MAX_LENGTH, null)),
                 arguments("log stderr format rfc5424 local7 warning", new LogTarget(Kind.STDERR, "", 0, Facility.LOCAL7,
-                        Level.WARNING, Level.EMERG, Format.RFC5424, null)),
+                        Level.WARNING, Level.EMERG, Format.RFC5424, LogTarget.DEFAULT_MAX_LENGTH, null)),
                 arguments("log fd@2 format short local0", new LogTarget(Kind.STDERR, "", 0, Facility.LOCAL0, Level.DEBUG,
-                        Level.EMERG, Format.SHORT, null)),
+                        Level.EMERG, Format.SHORT, LogTarget.DEFAULT_MAX_LENGTH, null)),
                 arguments("log 127.0.0.1 format local local3", new LogTarget(Kind.UDP, "127.0.0.1", 514, Facility.LOCAL3,
-                        Level.DEBUG, Level.EMERG, Format.LOCAL, null)));
+                        Level.DEBUG, Level.EMERG, Format.LOCAL, LogTarget.DEFAULT_MAX_LENGTH, null)),
+                arguments("log 127.0.0.1 len 4096 local0", new LogTarget(Kind.UDP, "127.0.0.1", 514, Facility.LOCAL0,
+                        Level.DEBUG, Level.EMERG, Format.RFC3164, 4096, null)),
+                arguments("log /dev/log len 80 format rfc5424 local1 notice", new LogTarget(Kind.UNIX, "/dev/log", 0,
+                        Facility.LOCAL1, Level.NOTICE, Level.EMERG, Format.RFC5424, 80, null)),
+                arguments("log 10.0.0.5 format raw len 65535 daemon", new LogTarget(Kind.UDP, "10.0.0.5", 514,
+                        Facility.DAEMON, Level.DEBUG, Level.EMERG, Format.RAW, 65535, null)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -128,7 +159,16 @@ class GlobalKeywordsTest {
             "log 127.0.0.1:70000 local0 | port: 70000 (expected: 1-65535)",
             "log stdout format json local0 | unknown format 'json'",
             "log ring@buf local0 | 'ring@' targets are an HAProxy feature that Pointsman does not implement",
-            "log 127.0.0.1 len 1024 local0 | 'log ... len' is an HAProxy keyword that Pointsman does not implement",
+            "log 127.0.0.1 len 10 local0 | 'log ... len': 10 (expected: 80-65535)",
+            "log 127.0.0.1 len 65536 local0 | 'log ... len': 65536 (expected: 80-65535)",
+            "log 127.0.0.1 len long local0 | 'log ... len': long (expected: 80-65535)",
+            "log 127.0.0.1 len | 'log' expects len <length> (80-65535)",
+            "log 127.0.0.1 sample 1:2 local0 | 'log ... sample' is an HAProxy keyword that Pointsman does not implement",
+            "log 127.0.0.1 profile p local0 | 'log ... profile' is an HAProxy keyword that Pointsman does not implement",
+            "log-tag | 'log-tag' expects <tag> as argument",
+            "log-tag \"\" | 'log-tag' expects a non-empty <tag>",
+            "log-tag pg east | 'log-tag': unexpected argument 'east'",
+            "log-send-hostname db vip | 'log-send-hostname': unexpected argument 'vip'",
             "log 127.0.0.1 local0 info err x | unexpected argument 'x'",
             "pidfile | 'pidfile' expects <file>",
             "daemon now | 'daemon': unexpected argument 'now'",

@@ -33,6 +33,18 @@ class InheritanceTest {
     }
 
     @Test
+    void logTagOfDefaultsIsInheritedUnlessTheProxySetsItsOwn() throws ConfigException {
+        // Given log-tag in defaults, and in one of two proxies
+        Config c = Configs.parse("global\n    log-tag pg-cluster\n" + Configs.DEFAULTS + "    log-tag pg-east\n"
+                + "listen a\n    bind :5000\n    log-tag pg-west\n    server pg-1 pg-1:5432\n"
+                + "listen b\n    bind :5001\n    server pg-1 pg-1:5432\n");
+        // Then the proxy's own wins, the other inherits; the global one stays global (applied when logging)
+        assertThat(c.proxy("a").orElseThrow().logTag()).contains("pg-west");
+        assertThat(c.proxy("b").orElseThrow().logTag()).contains("pg-east");
+        assertThat(c.global().logTag()).contains("pg-cluster");
+    }
+
+    @Test
     void namedDefaultsCanBeChosenWithFrom() throws ConfigException {
         Config c = Configs.parse("defaults short\n    timeout client 1s\n    timeout connect 1s\n    timeout server 1s\n"
                 + "defaults long\n    timeout client 1h\n    timeout connect 1s\n    timeout server 1h\n"

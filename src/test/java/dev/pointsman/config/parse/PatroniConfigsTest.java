@@ -83,6 +83,19 @@ class PatroniConfigsTest {
     }
 
     @Test
+    void syslogConfigKeepsLineLengthTagsAndHostName() throws ConfigException {
+        Config c = parse("syslog-tuned.cfg");
+        assertThat(c.global().logs()).extracting(LogTarget::maxLength)
+                .containsExactly(4096, LogTarget.DEFAULT_MAX_LENGTH);
+        assertThat(c.global().logs().get(0).format()).isEqualTo(LogTarget.Format.RFC5424);
+        assertThat(c.global().logTag()).contains("haproxy");
+        assertThat(c.global().logSendHostname()).contains("pg-cluster-a");
+        assertThat(c.proxy("primary").orElseThrow().logTag()).contains("haproxy-primary");
+        assertThat(c.proxy("replicas").orElseThrow().logTag()).isEmpty();
+        assertThat(c.notices()).isEmpty();
+    }
+
+    @Test
     void perconaConfigTakesTheSingleArgumentAsUri() throws ConfigException {
         Config c = parse("percona-style.cfg");
         HealthCheck.HttpCheck http = c.proxy("standbys").orElseThrow().check().http();

@@ -56,6 +56,8 @@ class ProxyKeywordsTest {
                 row("timeout tunnel 1h", p -> p.timeouts().tunnel(), Optional.of(Duration.ofHours(1))),
                 row("timeout client 0", p -> p.timeouts().client(), Optional.empty()),
                 row("log 127.0.0.1 local0", p -> p.logs().get(0).facility(), LogTarget.Facility.LOCAL0),
+                row("log 127.0.0.1 len 2048 local0", p -> p.logs().get(0).maxLength(), 2048),
+                row("log-tag pg-east", Proxy::logTag, Optional.of("pg-east")),
                 row("bind :5001", p -> p.binds().stream().map(Bind::toString).toList(),
                         java.util.List.of("*:5000", "*:5001")));
     }
@@ -77,6 +79,7 @@ class ProxyKeywordsTest {
         assertThat(p.maxconn()).isZero();
         assertThat(p.tcplog()).isFalse();
         assertThat(p.logs()).isEmpty();
+        assertThat(p.logTag()).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -189,6 +192,9 @@ class ProxyKeywordsTest {
             "balanse roundrobin | unknown keyword 'balanse' in 'listen' section; did you mean 'balance'?",
             "nbthread 4 | 'nbthread' is not allowed in a 'listen' section (it belongs in the 'global' section)",
             "log 127.0.0.1 | 'log' expects <address> and <facility>",
+            "log 127.0.0.1 len 79 local0 | 'log ... len': 79 (expected: 80-65535)",
+            "log-tag | 'log-tag' expects <tag> as argument",
+            "log-send-hostname db-vip | 'log-send-hostname' is not allowed in a 'listen' section (it belongs in the 'global' section)",
             "default_backend | 'default_backend' expects <backend>",
             "no | 'no' expects 'option <name>', 'log' or 'patroni-dcs'",
             "ulimit-n 4096 | 'ulimit-n' is not allowed in a 'listen' section (it belongs in the 'global' section)"})
