@@ -57,7 +57,13 @@ class AbuseTest {
             // generous: the test's echo server starts a thread per connection, slow on a loaded machine
             await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
                 assertThat(proxy.gate.actconn()).isZero();
-                assertThat(echo.openConnections()).isZero();
+                // Not zero: about one run in three (more under load), one to eight of the echo server's sockets stay
+                // ESTABLISHED with no socket left at the other end at all (`ss -tanp` shows the
+                // server side only; the proxy's descriptors are back to their count before) - the
+                // kernel's handling of a connection that sat in the server's full accept queue while
+                // its client side was closed. A leak in the proxy would leave thousands, and its
+                // descriptors would show (below).
+                assertThat(echo.openConnections()).isLessThanOrEqualTo(20);
                 // a leak per connection would show thousands; other components of the test JVM may hold a few
                 assertThat(openFds()).isLessThanOrEqualTo(before + 20);
             });
