@@ -40,6 +40,7 @@ public final class Backend {
     /** Backend totals since start, read by stats. */
     public static final class Counters {
         public final LongAdder total = new LongAdder();
+        public final SessionRate rate = new SessionRate();
         public final LongAdder connectErrors = new LongAdder();
         public final LongAdder queueTimeouts = new LongAdder();
         public final LongAdder bytesIn = new LongAdder();
@@ -207,6 +208,7 @@ public final class Backend {
                 int n = sessions.incrementAndGet();
                 maxSessions.accumulateAndGet(n, Math::max);
                 counters.total.increment();
+                counters.rate.event(now);
                 return s;
             }
         }

@@ -42,6 +42,7 @@ public final class Server implements Candidate {
     /** Totals since start, read by stats. */
     public static final class Counters {
         public final LongAdder total = new LongAdder();
+        public final SessionRate rate = new SessionRate();
         public final LongAdder bytesIn = new LongAdder();
         public final LongAdder bytesOut = new LongAdder();
         public final LongAdder connectErrors = new LongAdder();
@@ -183,6 +184,7 @@ public final class Server implements Candidate {
             if (sessions.compareAndSet(cur, cur + 1)) {
                 maxSessions.accumulateAndGet(cur + 1, Math::max);
                 counters.total.increment();
+                counters.rate.event(nowNanos);
                 counters.lbTotal.increment();
                 return true;
             }

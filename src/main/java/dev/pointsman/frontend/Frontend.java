@@ -4,6 +4,7 @@ import dev.pointsman.backend.Backend;
 import dev.pointsman.backend.Session;
 import dev.pointsman.backend.SessionOrigin;
 import dev.pointsman.backend.SessionPolicy;
+import dev.pointsman.backend.SessionRate;
 import dev.pointsman.config.Bind;
 import dev.pointsman.config.Proxy;
 import dev.pointsman.net.Transport;
@@ -34,6 +35,7 @@ public final class Frontend implements SessionOrigin {
     private volatile boolean paused;
     private volatile boolean stopped;
     public final LongAdder total = new LongAdder();
+    public final SessionRate rate = new SessionRate();
     public final LongAdder bytesIn = new LongAdder();
     public final LongAdder bytesOut = new LongAdder();
 
@@ -162,6 +164,7 @@ public final class Frontend implements SessionOrigin {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object child) {
             total.increment();
+            rate.event(System.nanoTime());
             int n = feconn.incrementAndGet();
             maxFeconn.accumulateAndGet(n, Math::max);
             boolean globalFull = gate.enter();

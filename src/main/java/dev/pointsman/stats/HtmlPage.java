@@ -26,6 +26,7 @@ final class HtmlPage {
             new Column("Patroni", "Role", Field.PATRONI_ROLE), new Column("Patroni", "State", Field.PATRONI_STATE),
             new Column("Patroni", "TL", Field.PATRONI_TIMELINE), new Column("Patroni", "Lag", Field.PATRONI_LAG),
             new Column("Patroni", "Restart", Field.PATRONI_PENDING_RESTART),
+            new Column("Session rate", "Cur", Field.RATE), new Column("Session rate", "Max", Field.RATE_MAX),
             new Column("Sessions", "Cur", Field.SCUR), new Column("Sessions", "Max", Field.SMAX),
             new Column("Sessions", "Limit", Field.SLIM), new Column("Sessions", "Total", Field.STOT),
             new Column("Sessions", "LbTot", Field.LBTOT),

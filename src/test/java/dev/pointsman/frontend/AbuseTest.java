@@ -69,6 +69,7 @@ class AbuseTest {
             });
             assertThat(proxy.records).hasSize(10_001);
             assertThat(proxy.frontend.total.sum()).isEqualTo(10_001);
+            assertThat(proxy.frontend.rate.max()).as("the frontend's highest session rate").isPositive();
         }
     }
 

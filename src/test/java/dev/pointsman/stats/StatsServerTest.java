@@ -83,6 +83,11 @@ class StatsServerTest {
         assertThat(rows.get(5).get(names.indexOf("status"))).isEqualTo("UP");
         assertThat(rows.get(5).get(names.indexOf("act"))).isEqualTo("1");
         assertThat(rows.get(2).get(names.indexOf("status"))).isEqualTo("OPEN");
+        // no session went through yet: a rate of 0 and HAProxy's -1 for "never"
+        assertThat(pg1.get(names.indexOf("rate"))).isEqualTo("0");
+        assertThat(pg1.get(names.indexOf("rate_max"))).isEqualTo("0");
+        assertThat(pg1.get(names.indexOf("lastsess"))).isEqualTo("-1");
+        assertThat(rows.get(2).get(names.indexOf("rate"))).isEqualTo("0");
     }
 
     @Test
@@ -120,7 +125,10 @@ class StatsServerTest {
         assertThat(m.value("pointsman_backend_active_servers", "proxy", "primary")).isEqualTo(1);
         assertThat(m.types).containsEntry("pointsman_server_bytes_in_total", "counter")
                 .containsEntry("pointsman_backend_current_sessions", "gauge")
-                .containsEntry("pointsman_frontend_current_sessions", "gauge");
+                .containsEntry("pointsman_frontend_current_sessions", "gauge")
+                .containsEntry("pointsman_server_current_session_rate", "gauge")
+                .containsEntry("pointsman_backend_max_session_rate", "gauge")
+                .containsEntry("pointsman_server_last_session_seconds", "gauge");
         assertThat(m.value("pointsman_server_sessions_total", "server", "pg-1")).isGreaterThanOrEqualTo(0);
     }
 
