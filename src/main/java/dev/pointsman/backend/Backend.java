@@ -41,6 +41,7 @@ public final class Backend {
     public static final class Counters {
         public final LongAdder total = new LongAdder();
         public final SessionRate rate = new SessionRate();
+        public final SessionTimes times = new SessionTimes();
         public final LongAdder connectErrors = new LongAdder();
         public final LongAdder queueTimeouts = new LongAdder();
         public final LongAdder bytesIn = new LongAdder();

@@ -43,6 +43,7 @@ public final class Server implements Candidate {
     public static final class Counters {
         public final LongAdder total = new LongAdder();
         public final SessionRate rate = new SessionRate();
+        public final SessionTimes times = new SessionTimes();
         public final LongAdder bytesIn = new LongAdder();
         public final LongAdder bytesOut = new LongAdder();
         public final LongAdder connectErrors = new LongAdder();

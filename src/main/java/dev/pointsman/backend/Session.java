@@ -508,6 +508,12 @@ public final class Session implements Waiter {
                 0,
                 backend.queued());
         if (server != null) {
+            if (connectedNanos >= 0) {
+                long q = record.queueMillis();
+                long c = record.connectMillis();
+                server.counters.times.record(q, c, record.totalMillis());
+                backend.counters.times.record(q, c, record.totalMillis());
+            }
             server.unregister(this);
             backend.release(server);
         } else {

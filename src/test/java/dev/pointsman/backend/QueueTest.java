@@ -123,6 +123,11 @@ class QueueTest {
 
             assertThat(new String(client.getInputStream().readNBytes(2), StandardCharsets.US_ASCII)).isEqualTo("hi");
             assertThat(proxy.backend.queued()).isZero();
+            client.close();
+            // the wait shows in the stats' queue time (HAProxy's qtime / qtime_max), backend and server
+            await().untilAsserted(() -> assertThat(proxy.backend.counters().times.queueMax()).isGreaterThanOrEqualTo(200));
+            assertThat(proxy.backend.counters().times.queueAverage()).isGreaterThanOrEqualTo(200);
+            assertThat(s1.counters().times.queueMax()).isGreaterThanOrEqualTo(200);
         }
     }
 

@@ -87,6 +87,7 @@ class StatsServerTest {
         assertThat(pg1.get(names.indexOf("rate"))).isEqualTo("0");
         assertThat(pg1.get(names.indexOf("rate_max"))).isEqualTo("0");
         assertThat(pg1.get(names.indexOf("lastsess"))).isEqualTo("-1");
+        assertThat(pg1.get(names.indexOf("ttime"))).isEqualTo("0");
         assertThat(rows.get(2).get(names.indexOf("rate"))).isEqualTo("0");
     }
 
