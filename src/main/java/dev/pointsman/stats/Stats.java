@@ -3,6 +3,8 @@ package dev.pointsman.stats;
 import dev.pointsman.backend.Availability;
 import dev.pointsman.backend.Backend;
 import dev.pointsman.backend.Server;
+import dev.pointsman.backend.SessionRate;
+import dev.pointsman.backend.SessionTimes;
 import dev.pointsman.check.CheckReport;
 import dev.pointsman.check.HealthState;
 import dev.pointsman.check.PoolKind;
@@ -183,18 +185,12 @@ public final class Stats {
         boolean primaryElsewhere = pool == PoolKind.REPLICA && primaries.contains(address(c));
         Standing standing = Standing.of(s, status, pool, facts, primaryElsewhere);
         Server.Counters k = s.counters();
-        Row r = new Row(Scope.SERVER, b.name(), s.name(), standing)
+        Row r = pace(new Row(Scope.SERVER, b.name(), s.name(), standing), k.rate, k.times, now)
                 .set(Field.QCUR, 0L).set(Field.QMAX, 0L)
                 .set(Field.SCUR, (long) s.sessions())
                 .set(Field.SMAX, (long) s.maxSessions())
                 .set(Field.SLIM, c.maxconn() > 0 ? (long) c.maxconn() : null)
                 .set(Field.STOT, k.total.sum())
-                .set(Field.RATE, k.rate.rate(now))
-                .set(Field.RATE_MAX, k.rate.max())
-                .set(Field.LASTSESS, k.rate.secondsSinceLast(now))
-                .set(Field.QTIME, k.times.queueAverage()).set(Field.CTIME, k.times.connectAverage())
-                .set(Field.TTIME, k.times.totalAverage()).set(Field.QTIME_MAX, k.times.queueMax())
-                .set(Field.CTIME_MAX, k.times.connectMax()).set(Field.TTIME_MAX, k.times.totalMax())
                 .set(Field.BIN, k.bytesIn.sum())
                 .set(Field.BOUT, k.bytesOut.sum())
                 .set(Field.ECON, k.connectErrors.sum())
@@ -270,18 +266,12 @@ public final class Stats {
             lbtot += s.counters().lbTotal.sum();
         }
         long uweight = b.servers().stream().filter(s -> !s.config().backup()).mapToLong(s -> s.config().weight()).sum();
-        return new Row(Scope.BACKEND, b.name(), "BACKEND", null)
+        return pace(new Row(Scope.BACKEND, b.name(), "BACKEND", null), k.rate, k.times, now)
                 .set(Field.QCUR, (long) b.queued())
                 .set(Field.QMAX, (long) b.maxQueued())
                 .set(Field.SCUR, (long) b.sessions())
                 .set(Field.SMAX, (long) b.maxSessions())
                 .set(Field.STOT, k.total.sum())
-                .set(Field.RATE, k.rate.rate(now))
-                .set(Field.RATE_MAX, k.rate.max())
-                .set(Field.LASTSESS, k.rate.secondsSinceLast(now))
-                .set(Field.QTIME, k.times.queueAverage()).set(Field.CTIME, k.times.connectAverage())
-                .set(Field.TTIME, k.times.totalAverage()).set(Field.QTIME_MAX, k.times.queueMax())
-                .set(Field.CTIME_MAX, k.times.connectMax()).set(Field.TTIME_MAX, k.times.totalMax())
                 .set(Field.BIN, k.bytesIn.sum())
                 .set(Field.BOUT, k.bytesOut.sum())
                 .set(Field.DREQ, 0L)
@@ -298,6 +288,16 @@ public final class Stats {
                 .set(Field.DOWNTIME, seconds(a.downtimeNanos(now)))
                 .set(Field.LBTOT, lbtot)
                 .set(Field.ALGO, b.config().balance().algorithm().keyword());
+    }
+
+    /** HAProxy's session rate and time columns of a server or backend. */
+    private static Row pace(Row r, SessionRate rate, SessionTimes times, long now) {
+        return r.set(Field.RATE, rate.rate(now))
+                .set(Field.RATE_MAX, rate.max())
+                .set(Field.LASTSESS, rate.secondsSinceLast(now))
+                .set(Field.QTIME, times.queueAverage()).set(Field.CTIME, times.connectAverage())
+                .set(Field.TTIME, times.totalAverage()).set(Field.QTIME_MAX, times.queueMax())
+                .set(Field.CTIME_MAX, times.connectMax()).set(Field.TTIME_MAX, times.totalMax());
     }
 
     private static long seconds(long nanos) {

@@ -1,10 +1,12 @@
 /**
- * Following the Patroni cluster from its own store: {@link dev.pointsman.cluster.dcs.EtcdKeyWatch}
- * watches the leader key {@code <namespace>/<scope>/leader} in etcd (configured by Pointsman's
- * {@code patroni-dcs} keyword, {@link dev.pointsman.config.DcsWatch}) and tells a
- * {@link dev.pointsman.cluster.dcs.KeyListener} of each change of leader, each outage and each
- * recovery. The runtime turns a change into an immediate check round and withdraws the old leader
- * at once; REST checks stay the authority for confirming the new primary (the key moves before
+ * Following the Patroni cluster from its own store: an {@link dev.pointsman.cluster.dcs.EtcdKeyWatch}
+ * watches one key in etcd (configured by Pointsman's {@code patroni-dcs} keyword,
+ * {@link dev.pointsman.config.DcsWatch}): the leader key {@code <namespace>/<scope>/leader}, and the
+ * failover key beside it, read as a {@link dev.pointsman.cluster.dcs.FailoverRequest}. It tells a
+ * {@link dev.pointsman.cluster.dcs.KeyListener} of each change of value, each outage and each
+ * recovery. The runtime turns a leader change into an immediate check round and withdraws the old
+ * leader at once, and a due switchover request into holding new sessions away from the leader it
+ * names; REST checks stay the authority for confirming the new primary (the key moves before
  * promotion completes), and while etcd is away routing goes on by checks (failsafe_mode).
  *
  * <p><b>Why the v3 JSON gateway and not jetcd.</b> etcd's Java client {@code io.etcd:jetcd-core}
