@@ -2,16 +2,18 @@ package dev.pointsman.backend;
 
 import dev.pointsman.config.Proxy;
 import dev.pointsman.config.ServerConfig;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
-import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A backend at run time: its servers, the snapshot new sessions pick from, and one FIFO queue.
@@ -19,48 +21,53 @@ import java.util.function.LongSupplier;
  * <p>A connection waits in the queue when every usable server is at its maxconn (as in HAProxy)
  * and also — Pointsman's deliberate difference — when no server is usable at all: during a
  * switchover clients see a short wait instead of an error. The queue drains, oldest first, the
- * moment a slot frees or a server becomes usable; waiting is bounded by {@code timeout queue}
- * (default {@code timeout connect}) and by maxqueue.
+ * moment a slot frees or a server becomes usable; a session's whole wait (every time it queues,
+ * requeues included) is bounded by {@code timeout queue} (default {@code timeout connect}) and the
+ * queue's length by maxqueue.
+ *
+ * <p>Owner: one executor ({@link #owner()}) applies every change of routing state in order — the
+ * servers' operational and administrative states and vetoes (from checks, the DCS watch, the
+ * cluster view, connect failures), the snapshot rebuilt after each, and the queue — as HAProxy
+ * changes a server under its lock and Envoy on its main thread. Sessions on any event loop read
+ * the published snapshot and take slots with atomics; what they cannot do at once (queue, cancel,
+ * report a failed connect) they send to the owner, which answers on the session's own loop, never
+ * running a session's code itself.
  */
 public final class Backend {
+    private static final Logger LOG = LoggerFactory.getLogger("health");
+
     private final Proxy config;
     private final List<Server> servers;
     private final LongSupplier nanoClock;
-    private final Optional<Duration> queueTimeout;
-    private final int queueLimit;
+    private final EventExecutor owner;
+    private final SessionQueue queue;
     private volatile Snapshot snapshot;
-    private final ArrayDeque<Entry> queue = new ArrayDeque<>();
-    private volatile int queued;
     private final AtomicInteger sessions = new AtomicInteger();
-    private final AtomicInteger maxQueued = new AtomicInteger();
     private final AtomicInteger maxSessions = new AtomicInteger();
     final Counters counters = new Counters();
     private final Availability availability;
+    private volatile ConnectFailureListener connectFailureListener = (b, s, c) -> { };
 
     /** Backend totals since start, read by stats. */
-    public static final class Counters {
-        public final LongAdder total = new LongAdder();
-        public final SessionRate rate = new SessionRate();
-        public final SessionTimes times = new SessionTimes();
-        public final LongAdder connectErrors = new LongAdder();
+    public static final class Counters extends TrafficCounters {
         public final LongAdder queueTimeouts = new LongAdder();
-        public final LongAdder bytesIn = new LongAdder();
-        public final LongAdder bytesOut = new LongAdder();
-        public final LongAdder retries = new LongAdder();
-        public final LongAdder redispatches = new LongAdder();
     }
 
-    public Backend(Proxy config, LongSupplier nanoClock) {
+    /**
+     * @param owner the executor that alone changes this backend's routing state (an event loop of
+     *              the proxy's group); sessions may run on any loop
+     */
+    public Backend(Proxy config, LongSupplier nanoClock, EventExecutor owner) {
         this.config = config;
         this.nanoClock = nanoClock;
-        this.queueTimeout = config.timeouts().effectiveQueue();
+        this.owner = owner;
         List<Server> list = new ArrayList<>();
         for (ServerConfig sc : config.servers()) {
             list.add(new Server(sc, this, nanoClock.getAsLong()));
         }
         this.servers = List.copyOf(list);
-        this.queueLimit = queueLimit(config.servers());
         this.snapshot = Snapshot.of(config.balance(), servers);
+        this.queue = new SessionQueue(this, config.timeouts().effectiveQueue(), queueLimit(config.servers()));
         this.availability = new Availability(snapshot.activeUsable() + snapshot.backupUsable() > 0, nanoClock.getAsLong());
     }
 
@@ -89,15 +96,25 @@ public final class Backend {
     }
 
     public Optional<Server> server(String name) {
-        return servers.stream().filter(s -> s.name().equals(name)).findFirst();
+        for (Server s : servers) {
+            if (s.name().equals(name)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The executor that alone changes this backend's routing state. */
+    public EventExecutor owner() {
+        return owner;
     }
 
     public int queued() {
-        return queued;
+        return queue.size();
     }
 
     public int maxQueued() {
-        return maxQueued.get();
+        return queue.maxSize();
     }
 
     public int sessions() {
@@ -136,71 +153,49 @@ public final class Backend {
         return nanoClock.getAsLong();
     }
 
-    /** Finds a slot for {@code waiter} now, or queues it. */
+    /** Whether the backend has a usable server, since when, and its DOWN history (stats). */
+    public Availability availability() {
+        return availability;
+    }
+
+    // ---- the connection flow: any event loop ----
+
+    /** Finds a slot for {@code waiter} now (on the caller's loop), or sends it to the owner's queue. */
     void acquire(Waiter waiter) {
-        if (queued == 0) {
+        if (queue.size() == 0) {
             Server s = pick(waiter);
             if (s != null) {
                 waiter.granted(s);
                 return;
             }
         }
-        Entry entry;
-        synchronized (queue) {
-            if (queue.isEmpty()) {
-                Server s = pick(waiter);
-                if (s != null) {
-                    grant(waiter, s);
-                    return;
-                }
-            }
-            if (queueLimit > 0 && queue.size() >= queueLimit) {
-                entry = null;
-            } else {
-                entry = new Entry(waiter);
-                queue.addLast(entry);
-                queued = queue.size();
-                maxQueued.accumulateAndGet(queued, Math::max);
-            }
-        }
-        if (entry == null) {
-            counters.queueTimeouts.increment();
-            waiter.queueTimeout(true);
-            return;
-        }
-        queueTimeout.ifPresent(t -> entry.timer = waiter.executor().schedule(
-                () -> expire(entry), Math.max(1, t.toMillis()), TimeUnit.MILLISECONDS));
+        onOwner(() -> queue.add(waiter));
     }
 
     /** Removes a waiter that went away (client closed) from the queue. */
     void cancel(Waiter waiter) {
-        synchronized (queue) {
-            if (queue.removeIf(e -> e.waiter == waiter)) {
-                queued = queue.size();
-            }
+        onOwner(() -> queue.cancel(waiter));
+    }
+
+    /** Gives a slot back and lets the oldest waiter have it. */
+    void release(Server server) {
+        server.releaseSlot();
+        sessions.decrementAndGet();
+        // the queue's size is written before it tries a pick: either that pick sees this slot or this read sees the waiter
+        if (queue.size() > 0) {
+            queue.requestDrain();
         }
     }
 
-    private void expire(Entry entry) {
-        boolean removed;
-        synchronized (queue) {
-            removed = queue.remove(entry);
-            queued = queue.size();
-        }
-        if (removed) {
-            counters.queueTimeouts.increment();
-            entry.waiter.queueTimeout(false);
-        }
-    }
-
-    /** A usable server with room, its slot taken; null when there is none. */
-    private Server pick(Waiter waiter) {
+    /** A usable server with room, its slot taken; null when there is none. Any thread. */
+    Server pick(Waiter waiter) {
         long now = now();
         Server avoid = waiter.avoid();
+        Snapshot snap = snapshot;
         for (int attempt = 0; attempt < 4; attempt++) {
-            Server s = avoid == null ? null : snapshot.balancer().pick(waiter.sourceHash(), c -> c != avoid && c.hasRoom(now));
+            Server s = avoid == null ? null : snap.balancer().pick(waiter.sourceHash(), c -> c != avoid && c.hasRoom(now));
             if (s == null) {
-                s = snapshot.balancer().pick(waiter.sourceHash(), c -> c.hasRoom(now));
+                s = snap.balancer().pick(waiter.sourceHash(), c -> c.hasRoom(now));
             }
             if (s == null) {
                 return null;
@@ -208,115 +203,122 @@ public final class Backend {
             if (s.tryAcquire(now)) {
                 int n = sessions.incrementAndGet();
                 maxSessions.accumulateAndGet(n, Math::max);
-                counters.total.increment();
-                counters.rate.event(now);
+                counters.started(now);
                 return s;
             }
         }
         return null;
     }
 
-    private static void grant(Waiter waiter, Server s) {
-        if (waiter.executor().inEventLoop()) {
-            waiter.granted(s);
-        } else {
-            waiter.executor().execute(() -> waiter.granted(s));
-        }
-    }
-
-    /** Gives a slot back and lets the oldest waiter have it. */
-    void release(Server server) {
-        server.releaseSlot();
-        sessions.decrementAndGet();
-        drain();
-    }
-
-    /** Hands free slots to queued waiters, oldest first. */
-    void drain() {
-        while (queued > 0) {
-            Entry e;
-            Server s;
-            synchronized (queue) {
-                e = queue.peekFirst();
-                if (e == null) {
-                    return;
-                }
-                s = pick(e.waiter);
-                if (s == null) {
-                    return;
-                }
-                queue.pollFirst();
-                queued = queue.size();
-            }
-            if (e.timer != null) {
-                e.timer.cancel(false);
-            }
-            grant(e.waiter, s);
-        }
-    }
-
-    /** Rebuilds the snapshot after a server's state changed, then drains the queue. */
-    public synchronized void refresh() {
-        snapshot = Snapshot.of(config.balance(), servers);
-        availability.update(snapshot.activeUsable() + snapshot.backupUsable() > 0, now());
-        drain();
-    }
-
-    /** Whether the backend has a usable server, since when, and its DOWN history (stats). */
-    public Availability availability() {
-        return availability;
-    }
-
-    /** Sets a server's operational state (from checks); returns false if it was already so. */
-    public boolean setOpState(Server server, Server.OpState state) {
-        if (!server.setOpState(state, now())) {
-            return false;
-        }
-        refresh();
-        return true;
-    }
-
     /**
-     * Keeps a server out of (reason non-null) or lets it back into (null) the pool whatever its
-     * checks say, on behalf of {@code source} (each source's veto is set and lifted on its own);
-     * returns true when the server's usability changed.
+     * A session's connection to {@code server} failed (or was refused at startup): the owner lets
+     * the connect-failure listener act on it (withdraw the server), then runs {@code then} on
+     * {@code waiter}'s loop, where the session decides to requeue, retry or give up — seeing the
+     * server's state as the listener left it.
      */
-    public boolean setVeto(Server server, String source, String reason) {
-        boolean before = server.usable();
-        if (!server.setVeto(source, reason)) {
-            return false;
-        }
-        refresh();
-        return before != server.usable();
+    void connectFailed(Waiter waiter, Server server, Throwable cause, Runnable then) {
+        onOwner(() -> {
+            try {
+                connectFailureListener.connectFailed(this, server, cause);
+            } finally {
+                toWaiter(waiter, then, null);
+            }
+        });
     }
 
-    /** Told when a connection to a server fails, before the session decides to retry or redispatch. */
+    /** Runs {@code task} on the waiter's loop; if that loop is gone, {@code orElse} (may be null) runs here. */
+    void toWaiter(Waiter waiter, Runnable task, Runnable orElse) {
+        try {
+            waiter.executor().execute(task);
+        } catch (RejectedExecutionException gone) {
+            if (orElse != null) {
+                orElse.run();
+            }
+        }
+    }
+
+    // ---- routing state: the owner alone ----
+
+    /** Told when a connection to a server fails, on the backend's owner. */
     public interface ConnectFailureListener {
         void connectFailed(Backend backend, Server server, Throwable cause);
     }
-
-    private volatile ConnectFailureListener connectFailureListener = (b, s, c) -> { };
 
     public void onConnectFailure(ConnectFailureListener listener) {
         this.connectFailureListener = listener;
     }
 
-    void connectFailed(Server server, Throwable cause) {
-        connectFailureListener.connectFailed(this, server, cause);
+    /** Sets a server's operational state (from checks); the future says whether it changed. */
+    public Future<Boolean> setOpState(Server server, Server.OpState state) {
+        return onOwner(() -> {
+            if (!server.setOpState(state, now())) {
+                return false;
+            }
+            refresh();
+            return true;
+        });
     }
 
-    /** Sets a server's administrative state (admin API); returns false if it was already so. */
-    public boolean setAdminState(Server server, Server.AdminState state) {
-        if (!server.setAdminState(state, now())) {
-            return false;
-        }
-        refresh();
-        return true;
+    /** Sets a server's administrative state (admin API); the future says whether it changed. */
+    public Future<Boolean> setAdminState(Server server, Server.AdminState state) {
+        return onOwner(() -> {
+            if (!server.setAdminState(state, now())) {
+                return false;
+            }
+            refresh();
+            return true;
+        });
+    }
+
+    /**
+     * Keeps {@code server} out of its pool on behalf of {@code source}, whatever its checks say.
+     * When that takes a usable server out: its sessions are cut if {@code cutSessions} and the
+     * server has {@code on-marked-down shutdown-sessions}, and one line is logged. The future
+     * says whether the server's usability changed.
+     */
+    public Future<Boolean> withdraw(Server server, Veto source, String reason, boolean cutSessions) {
+        return onOwner(() -> {
+            boolean wasUsable = server.usable();
+            if (!server.setVeto(source, reason, now())) {
+                return false;
+            }
+            refresh();
+            if (!wasUsable) {
+                return false;
+            }
+            int cut = cutSessions && server.config().shutdownSessionsOnDown() ? shutdownSessions(server, 'D') : 0;
+            LOG.warn("Server {}/{} withdrawn ({}): {}{}", name(), server.name(), source.label(), reason,
+                    cut > 0 ? "; " + cut + " sessions cut" : "");
+            return true;
+        });
+    }
+
+    /** Lifts {@code source}'s veto; logs {@code why} when that makes the server usable again. */
+    public Future<Boolean> allow(Server server, Veto source, String why) {
+        return onOwner(() -> {
+            if (!server.setVeto(source, null, now())) {
+                return false;
+            }
+            refresh();
+            if (!server.usable()) {
+                return false;
+            }
+            LOG.info("Server {}/{} back in its pool ({}): {}", name(), server.name(), source.label(), why);
+            return true;
+        });
+    }
+
+    /** Rebuilds the snapshot after a server's state changed, then drains the queue. Owner only. */
+    private void refresh() {
+        snapshot = Snapshot.of(config.balance(), servers);
+        availability.update(snapshot.activeUsable() + snapshot.backupUsable() > 0, now());
+        queue.drain();
     }
 
     /**
      * Closes every session on {@code server} at once, logged with termination {@code code}
-     * (D: server went down, U: backup cut because an active server came up, K: admin).
+     * (D: server went down, U: backup cut because an active server came up, K: admin). Any thread:
+     * each session is closed on its own loop.
      *
      * @return how many sessions were cut
      */
@@ -330,12 +332,23 @@ public final class Backend {
         return n;
     }
 
-    private static final class Entry {
-        final Waiter waiter;
-        volatile Future<?> timer;
-
-        Entry(Waiter waiter) {
-            this.waiter = waiter;
+    /** Runs {@code task} on the owner: at once when called there, else in order after what is pending. */
+    void onOwner(Runnable task) {
+        if (owner.inEventLoop()) {
+            task.run();
+        } else {
+            owner.execute(task);
         }
+    }
+
+    private <T> Future<T> onOwner(Callable<T> task) {
+        if (owner.inEventLoop()) {
+            try {
+                return owner.newSucceededFuture(task.call());
+            } catch (Exception e) {
+                return owner.newFailedFuture(e);
+            }
+        }
+        return owner.submit(task);
     }
 }

@@ -3,6 +3,8 @@ package dev.pointsman.backend;
 import dev.pointsman.balance.Candidate;
 import dev.pointsman.check.CheckReport;
 import dev.pointsman.config.ServerConfig;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,8 +13,13 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One server of a backend at run time: its states, its session slots and its counters. Slots are
- * taken with {@link #tryAcquire()} (bounded by maxconn) and given back by the backend, which then
+ * taken with {@link #tryAcquire} (bounded by maxconn) and given back by the backend, which then
  * drains its queue.
+ *
+ * <p>Owner: the operational and administrative states and the vetoes are written only by the
+ * backend's owner executor ({@link Backend#owner()}), which rebuilds the backend's snapshot after
+ * each change; every other thread reads them (volatile) and sends changes to the owner. Session
+ * slots and counters are atomics written by sessions on their event loops.
  */
 public final class Server implements Candidate {
 
@@ -32,29 +39,25 @@ public final class Server implements Candidate {
     private final AtomicInteger maxSessions = new AtomicInteger();
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
     private volatile CheckReport lastCheck;
-    private final java.util.Map<String, String> vetoes = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile boolean vetoed;
+    /** The vetoes in force (owner only), published as an immutable copy for readers. */
+    private final EnumMap<Veto, Withdrawal> vetoes = new EnumMap<>(Veto.class);
+    private volatile Map<Veto, Withdrawal> published = Map.of();
     /** When the server last went DOWN (while DOWN), and the DOWN time accumulated before: stats {@code downtime}. */
     private volatile long downSinceNanos;
     private volatile long downtimeNanos;
     final Counters counters = new Counters();
 
-    /** Totals since start, read by stats. */
-    public static final class Counters {
-        public final LongAdder total = new LongAdder();
-        public final SessionRate rate = new SessionRate();
-        public final SessionTimes times = new SessionTimes();
-        public final LongAdder bytesIn = new LongAdder();
-        public final LongAdder bytesOut = new LongAdder();
-        public final LongAdder connectErrors = new LongAdder();
-        public final LongAdder retries = new LongAdder();
-        public final LongAdder redispatches = new LongAdder();
+    /** Totals since start, read by stats: a backend's, and what only a server counts. */
+    public static final class Counters extends TrafficCounters {
         public final LongAdder lbTotal = new LongAdder();
         public final LongAdder downTransitions = new LongAdder();
         public final LongAdder killed = new LongAdder();
         /** Failed health checks (stats {@code chkfail}). */
         public final LongAdder checkFailures = new LongAdder();
     }
+
+    /** One source's veto: why, and when it was set ({@code System.nanoTime()}). */
+    public record Withdrawal(String reason, long sinceNanos) {}
 
     Server(ServerConfig config, Backend backend, long nowNanos) {
         this.config = config;
@@ -114,7 +117,7 @@ public final class Server implements Candidate {
 
     /** Takes traffic: operationally UP, administratively READY, weight > 0 and not vetoed. */
     public boolean usable() {
-        return opState == OpState.UP && adminState == AdminState.READY && config.weight() > 0 && !vetoed;
+        return opState == OpState.UP && adminState == AdminState.READY && config.weight() > 0 && published.isEmpty();
     }
 
     /**
@@ -122,19 +125,31 @@ public final class Server implements Candidate {
      * pass (e.g. "not the Patroni leader"); empty when nothing vetoes it.
      */
     public Optional<String> veto() {
-        return vetoes.values().stream().findFirst();
+        return published.values().stream().map(Withdrawal::reason).findFirst();
     }
 
-    /** Whether {@code source} currently vetoes this server. */
-    public boolean vetoedBy(String source) {
-        return vetoes.containsKey(source);
+    /** The veto {@code source} holds on this server, if any. */
+    public Optional<Withdrawal> vetoOf(Veto source) {
+        return Optional.ofNullable(published.get(source));
     }
 
-    /** Sets (reason non-null) or lifts (null) the veto of one source; true when anything changed. */
-    boolean setVeto(String source, String reason) {
-        String before = reason == null ? vetoes.remove(source) : vetoes.put(source, reason);
-        vetoed = !vetoes.isEmpty();
-        return !java.util.Objects.equals(before, reason);
+    /** Sets (reason non-null) or lifts (null) the veto of one source; true when anything changed. Owner only. */
+    boolean setVeto(Veto source, String reason, long nowNanos) {
+        Withdrawal before = vetoes.get(source);
+        if (reason == null) {
+            if (before == null) {
+                return false;
+            }
+            vetoes.remove(source);
+        } else {
+            if (before != null && before.reason().equals(reason)) {
+                return false;
+            }
+            // a changed reason keeps the original time: the veto has been in force since then
+            vetoes.put(source, new Withdrawal(reason, before == null ? nowNanos : before.sinceNanos()));
+        }
+        published = Map.copyOf(vetoes);
+        return true;
     }
 
     @Override
@@ -184,8 +199,7 @@ public final class Server implements Candidate {
             }
             if (sessions.compareAndSet(cur, cur + 1)) {
                 maxSessions.accumulateAndGet(cur + 1, Math::max);
-                counters.total.increment();
-                counters.rate.event(nowNanos);
+                counters.started(nowNanos);
                 counters.lbTotal.increment();
                 return true;
             }
@@ -215,7 +229,7 @@ public final class Server implements Candidate {
     }
 
     /**
-     * Records a new operational state; returns false when it was already so.
+     * Records a new operational state (owner only); returns false when it was already so.
      * {@code slowstart} starts counting when the server comes back after having been down.
      */
     boolean setOpState(OpState state, long nowNanos) {

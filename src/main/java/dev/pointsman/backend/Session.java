@@ -67,6 +67,8 @@ public final class Session implements Waiter {
      * the client is not read again until it takes them.
      */
     private ByteBuf heldFromClient;
+    /** Written by the backend's owner only (see {@link Waiter#queueDeadlineNanos()}). */
+    private volatile long queueDeadlineNanos = Long.MIN_VALUE;
 
     Session(Channel client, Backend backend, SessionPolicy policy, SessionOrigin origin) {
         this.client = client;
@@ -99,6 +101,16 @@ public final class Session implements Waiter {
     @Override
     public int sourceHash() {
         return sourceHash;
+    }
+
+    @Override
+    public long queueDeadlineNanos() {
+        return queueDeadlineNanos;
+    }
+
+    @Override
+    public void queueDeadlineNanos(long deadline) {
+        queueDeadlineNanos = deadline;
     }
 
     @Override
@@ -216,15 +228,21 @@ public final class Session implements Waiter {
         serverChannel.close();
         serverChannel = null;
         failed.unregister(this);
-        if (withdraw) {
-            backend.connectFailed(failed, new RefusedAtStartup());
-        }
         replaying = replay != null && replay.replayable();
         if (!replaying && replay != null) {
             replay.close();
             replay = null;
         }
-        redispatch();
+        if (withdraw) {
+            // requeued once the owner has withdrawn the server, so that the next pick cannot find it
+            backend.connectFailed(this, failed, new RefusedAtStartup(), () -> {
+                if (!finished) {
+                    redispatch();
+                }
+            });
+        } else {
+            redispatch();
+        }
     }
 
     /**
@@ -244,7 +262,13 @@ public final class Session implements Waiter {
 
 
     private void connectFailed(Throwable cause) {
-        backend.connectFailed(server, cause);
+        backend.connectFailed(this, server, cause, () -> afterConnectFailed(cause));
+    }
+
+    private void afterConnectFailed(Throwable cause) {
+        if (finished) {
+            return;
+        }
         if (!server.usable() && requeues < MAX_REQUEUES) {
             // The server is known to be down (or was just withdrawn because it refused us): the
             // client has sent nothing yet, so the session goes back to the queue for the next

@@ -16,6 +16,11 @@ interface Waiter {
     /** A slot on {@code server} is now held for this waiter. */
     void granted(Server server);
 
+    /** When this waiter's whole wait for a server ends (System.nanoTime() scale), fixed by the backend the first time it queues; Long.MIN_VALUE until then. */
+    long queueDeadlineNanos();
+
+    void queueDeadlineNanos(long deadline);
+
     /** {@code timeout queue} expired before a slot came free (or the queue was full). */
     void queueTimeout(boolean queueFull);
 }

@@ -2,6 +2,7 @@ package dev.pointsman.runtime;
 
 import dev.pointsman.backend.Backend;
 import dev.pointsman.backend.Server;
+import dev.pointsman.backend.Veto;
 import dev.pointsman.cluster.ClusterListener;
 import dev.pointsman.cluster.ClusterSource;
 import dev.pointsman.cluster.ClusterView;
@@ -35,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterWiring implements AutoCloseable, PatroniView {
     private static final Logger LOG = LoggerFactory.getLogger("cluster");
-    static final String VIEW = "view";
     static final Duration HURRY = Duration.ofSeconds(5);
 
     private final Map<Backend, ClusterSource> sources = new LinkedHashMap<>();
@@ -62,7 +62,7 @@ final class ClusterWiring implements AutoCloseable, PatroniView {
             }).ifPresent(source -> {
                 wiring.sources.put(b, source);
                 long every = Math.max(100, source.interval().toMillis());
-                wiring.timers.add(p.group().next().scheduleAtFixedRate(() -> wiring.apply(b), every, every,
+                wiring.timers.add(b.owner().scheduleAtFixedRate(() -> wiring.apply(b), every, every,
                         TimeUnit.MILLISECONDS));
             });
         }
@@ -83,6 +83,10 @@ final class ClusterWiring implements AutoCloseable, PatroniView {
     }
 
     private void onView(Backend backend, ClusterView view, ViewChange change) {
+        backend.owner().execute(() -> viewChanged(backend, view, change));
+    }
+
+    private void viewChanged(Backend backend, ClusterView view, ViewChange change) {
         if (change.problemChanged() && view.problem() != null) {
             LOG.warn("backend '{}': cluster view not used for routing: {} (checks alone decide)", backend.name(),
                     view.problem());
@@ -95,7 +99,7 @@ final class ClusterWiring implements AutoCloseable, PatroniView {
         }
     }
 
-    /** Hands each server of the backend the view's verdict. */
+    /** Hands each server of the backend the view's verdict; on the backend's owner. */
     private void apply(Backend backend) {
         ClusterSource source = sources.get(backend);
         Optional<ClusterView> view = source == null ? Optional.empty() : source.current();
@@ -103,16 +107,10 @@ final class ClusterWiring implements AutoCloseable, PatroniView {
         for (Server server : backend.servers()) {
             String reason = view.flatMap(v -> RoutingRules.verdict(v, source.pool(), server.name(), now).vetoReason())
                     .orElse(null);
-            boolean wasUsable = server.usable();
-            if (backend.setVeto(server, VIEW, reason)) {
-                if (reason != null) {
-                    int cut = wasUsable && source.pool() != Pool.ANY && server.config().shutdownSessionsOnDown()
-                            ? backend.shutdownSessions(server, 'D') : 0;
-                    LOG.warn("Server {}/{} withdrawn by the cluster view: {}{}", backend.name(), server.name(), reason,
-                            cut > 0 ? "; " + cut + " sessions cut" : "");
-                } else {
-                    LOG.info("Server {}/{} allowed again by the cluster view", backend.name(), server.name());
-                }
+            if (reason != null) {
+                backend.withdraw(server, Veto.VIEW, reason, source.pool() != Pool.ANY);
+            } else {
+                backend.allow(server, Veto.VIEW, "allowed again by the cluster view");
             }
         }
     }

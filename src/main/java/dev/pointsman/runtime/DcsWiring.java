@@ -2,6 +2,7 @@ package dev.pointsman.runtime;
 
 import dev.pointsman.backend.Backend;
 import dev.pointsman.backend.Server;
+import dev.pointsman.backend.Veto;
 import dev.pointsman.check.PoolKind;
 import dev.pointsman.cluster.Member;
 import dev.pointsman.cluster.dcs.EtcdKeyWatch;
@@ -41,8 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 final class DcsWiring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("dcs");
-    static final String DCS = "dcs";
-    static final String SWITCHOVER = "switchover";
     /** The longest a switchover request keeps new sessions away from a leader that stays. */
     static final Duration SWITCHOVER_HOLD = Duration.ofSeconds(10);
 
@@ -53,7 +52,8 @@ final class DcsWiring implements AutoCloseable {
         for (Backend b : p.backends().values()) {
             b.config().dcs().ifPresent(dcs -> {
                 PoolKind pool = PoolKind.of(b.config().check());
-                EventLoop loop = p.group().next(); // both keys on one loop: the follower is confined to it
+                // both keys on the backend's owner: the follower is confined to it, and its changes apply at once
+                EventLoop loop = (EventLoop) b.owner();
                 Follower follower = new Follower(b, pool, () -> {
                     health.hurry(b);
                     cluster.hurry(b);
@@ -160,11 +160,10 @@ final class DcsWiring implements AutoCloseable {
                         case REPLICA -> isHolder ? "holds the leader key in etcd" : null;
                         case OTHER -> null;
                     };
-                    boolean wasUsable = s.usable();
-                    if (backend.setVeto(s, DCS, reason) && reason != null) {
-                        int cut = wasUsable && s.config().shutdownSessionsOnDown() ? backend.shutdownSessions(s, 'D') : 0;
-                        LOG.warn("Server {}/{} withdrawn: {}{}", backend.name(), s.name(), reason,
-                                cut > 0 ? "; " + cut + " sessions cut" : "");
+                    if (reason != null) {
+                        backend.withdraw(s, Veto.DCS, reason, true);
+                    } else {
+                        backend.allow(s, Veto.DCS, "holds the leader key in etcd or is not barred by it");
                     }
                 }
             }
@@ -231,8 +230,10 @@ final class DcsWiring implements AutoCloseable {
                 String reason = isTarget ? "is about to hand over the leader key (switchover to "
                         + request.flatMap(FailoverRequest::candidate).orElse("another member")
                         + " requested); new sessions wait for the new primary" : null;
-                if (backend.setVeto(s, SWITCHOVER, reason) && reason != null) {
-                    LOG.warn("Server {}/{} withdrawn: {}", backend.name(), s.name(), reason);
+                if (reason != null) {
+                    backend.withdraw(s, Veto.SWITCHOVER, reason, false);
+                } else {
+                    backend.allow(s, Veto.SWITCHOVER, "no switchover pending");
                 }
             }
         }
@@ -246,7 +247,7 @@ final class DcsWiring implements AutoCloseable {
         }
 
         private void liftAll() {
-            backend.servers().forEach(s -> backend.setVeto(s, DCS, null));
+            backend.servers().forEach(s -> backend.allow(s, Veto.DCS, "the leader key is not used for routing"));
             applySwitchover();
         }
     }

@@ -2,6 +2,7 @@ package dev.pointsman.runtime;
 
 import dev.pointsman.backend.Backend;
 import dev.pointsman.backend.Server;
+import dev.pointsman.backend.Veto;
 import dev.pointsman.check.CheckEnvironment;
 import dev.pointsman.check.CheckReport;
 import dev.pointsman.check.CheckStatus;
@@ -18,7 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +46,6 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
     private static final Logger LOG = LoggerFactory.getLogger("health");
     /** How long siblings are checked at fastinter after a change: a Patroni switchover settles well within it. */
     static final Duration REACTION_WINDOW = Duration.ofSeconds(15);
-    static final String RECHECK = "recheck";
-    static final String CONNECT = "connect";
     /**
      * A server withdrawn because it refused a session stays out at least this long, even if its
      * check passes at once: the old primary's REST API says 200 for a second or so after its
@@ -63,8 +62,6 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
     private final Map<String, Member> byName = new HashMap<>();
     private final Map<Backend, List<Member>> byBackend = new HashMap<>();
     private final Map<InetSocketAddress, List<Member>> byAddress = new HashMap<>();
-    /** When each (server, source) veto was set, to lift it only on a check that started afterwards. */
-    private final Map<String, Long> vetoSince = new ConcurrentHashMap<>();
     private final Map<String, ProxyLog> logs = new HashMap<>();
     private volatile java.util.function.Consumer<Backend> stateChangeHook = b -> { };
 
@@ -99,20 +96,23 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
         byAddress.computeIfAbsent(m.server().config().address(), k -> new ArrayList<>()).add(m);
     }
 
+    /** A check's report, on the check's loop: handled on the backend's owner, in order with every other change. */
     @Override
     public void onCheck(CheckReport report) {
         Member m = member(report);
-        if (m == null) {
-            return;
+        if (m != null) {
+            m.backend().owner().execute(() -> handle(m, report));
         }
+    }
+
+    private void handle(Member m, CheckReport report) {
         Server server = m.server();
         server.recordCheck(report);
         long probeStart = System.nanoTime() - report.result().duration().toNanos();
         if (report.result().passed()) {
-            liftIfFresh(m, RECHECK, probeStart);
-            liftIfFresh(m, CONNECT, probeStart);
-        } else if (server.vetoedBy(RECHECK) && report.result().status() == CheckStatus.L7STS
-                && fresh(m, RECHECK, probeStart)) {
+            liftIfFresh(m, Veto.RECHECK, probeStart);
+            liftIfFresh(m, Veto.CONNECT, probeStart);
+        } else if (report.result().status() == CheckStatus.L7STS && fresh(m, Veto.RECHECK, probeStart)) {
             confirmDemoted(m, report);
         }
         if (report.changed()) {
@@ -128,12 +128,12 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
         if (up && m.pool() == PoolKind.PRIMARY) {
             for (Member other : byBackend.get(backend)) {
                 if (other != m && other.server().usable()) {
-                    veto(other, RECHECK, server.name() + " came up on this primary pool; re-checking");
+                    veto(other, Veto.RECHECK, server.name() + " came up on this primary pool; re-checking");
                 }
             }
             for (Member same : byAddress.getOrDefault(server.config().address(), List.of())) {
                 if (same.pool() == PoolKind.REPLICA) {
-                    veto(same, RECHECK, "holds the primary role in '" + backend.name() + "'; re-checking");
+                    veto(same, Veto.RECHECK, "holds the primary role in '" + backend.name() + "'; re-checking");
                 }
             }
         }
@@ -206,46 +206,38 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
         }
     }
 
+    /** On the backend's owner (see {@link Backend#onConnectFailure}). */
     @Override
     public void connectFailed(Backend backend, Server server, Throwable cause) {
         Member m = members.get(server);
         if (m != null && server.usable()) {
-            veto(m, CONNECT, "connection failed (" + cause.getClass().getSimpleName() + "); re-checking");
+            veto(m, Veto.CONNECT, "connection failed (" + cause.getClass().getSimpleName() + "); re-checking");
         }
     }
 
-    private void veto(Member m, String source, String reason) {
-        vetoSince.put(key(m, source), System.nanoTime());
-        if (m.backend().setVeto(m.server(), source, reason)) {
-            LOG.info("Server {}/{} withdrawn: {}", m.backend().name(), m.server().name(), reason);
-        }
+    /** Withdraws {@code m}'s server on its backend's owner and checks it at once. */
+    private void veto(Member m, Veto source, String reason) {
+        m.backend().withdraw(m.server(), source, reason, false);
         m.checker().checkNow();
     }
 
-    private boolean fresh(Member m, String source, long probeStart) {
-        Long since = vetoSince.get(key(m, source));
-        return since != null && probeStart >= since;
+    /** Whether {@code source}'s veto on {@code m} was set before a probe that started at {@code probeStart}. */
+    private static boolean fresh(Member m, Veto source, long probeStart) {
+        return m.server().vetoOf(source).map(w -> probeStart >= w.sinceNanos()).orElse(false);
     }
 
-    private void liftIfFresh(Member m, String source, long probeStart) {
-        if (m.server().vetoedBy(source) && fresh(m, source, probeStart)) {
-            if (source.equals(CONNECT)) {
-                long held = System.nanoTime() - vetoSince.get(key(m, source));
-                if (held < CONNECT_HOLD.toNanos()) {
-                    group.schedule(m.checker()::checkNow, CONNECT_HOLD.toNanos() - held,
-                            java.util.concurrent.TimeUnit.NANOSECONDS);
-                    return;
-                }
-            }
-            vetoSince.remove(key(m, source));
-            if (m.backend().setVeto(m.server(), source, null)) {
-                LOG.info("Server {}/{} back in its pool: check passed", m.backend().name(), m.server().name());
+    private void liftIfFresh(Member m, Veto source, long probeStart) {
+        if (!fresh(m, source, probeStart)) {
+            return;
+        }
+        if (source == Veto.CONNECT) {
+            long held = System.nanoTime() - m.server().vetoOf(source).orElseThrow().sinceNanos();
+            if (held < CONNECT_HOLD.toNanos()) {
+                group.schedule(m.checker()::checkNow, CONNECT_HOLD.toNanos() - held, TimeUnit.NANOSECONDS);
+                return;
             }
         }
-    }
-
-    private static String key(Member m, String source) {
-        return m.backend().name() + "/" + m.server().name() + "/" + source;
+        m.backend().allow(m.server(), source, "check passed");
     }
 
     private Member member(CheckReport report) {

@@ -67,7 +67,7 @@ public final class Pointsman implements AutoCloseable {
         logs = LogService.start(config);
         for (Proxy p : config.proxies()) {
             if (p.isBackend() && p.mode() == Proxy.Mode.TCP) {
-                backends.put(p.name(), new Backend(p, System::nanoTime));
+                backends.put(p.name(), new Backend(p, System::nanoTime, group.next()));
             }
         }
         for (Proxy p : config.proxies()) {

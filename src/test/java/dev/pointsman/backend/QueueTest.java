@@ -119,7 +119,7 @@ class QueueTest {
             Thread.sleep(200);
             assertThat(echo.accepted.get()).isZero();
 
-            proxy.backend.setOpState(s1, Server.OpState.UP);
+            proxy.backend.setOpState(s1, Server.OpState.UP).syncUninterruptibly();
 
             assertThat(new String(client.getInputStream().readNBytes(2), StandardCharsets.US_ASCII)).isEqualTo("hi");
             assertThat(proxy.backend.queued()).isZero();
@@ -143,7 +143,7 @@ class QueueTest {
             quitter.close();
             stayer.getOutputStream().write("ok".getBytes(StandardCharsets.US_ASCII));
 
-            proxy.backend.setOpState(proxy.backend.server("s1").orElseThrow(), Server.OpState.UP);
+            proxy.backend.setOpState(proxy.backend.server("s1").orElseThrow(), Server.OpState.UP).syncUninterruptibly();
 
             InputStream in = stayer.getInputStream();
             assertThat(new String(in.readNBytes(2), StandardCharsets.US_ASCII)).isEqualTo("ok");
@@ -166,7 +166,7 @@ class QueueTest {
             }
             assertThat(backup.accepted.get()).isEqualTo(1);
 
-            proxy.backend.setOpState(proxy.backend.server("active").orElseThrow(), Server.OpState.UP);
+            proxy.backend.setOpState(proxy.backend.server("active").orElseThrow(), Server.OpState.UP).syncUninterruptibly();
 
             try (Socket s = proxy.connect()) {
                 assertThat(roundTrip(s, "y")).isEqualTo("y");

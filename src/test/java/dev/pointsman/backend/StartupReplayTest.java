@@ -112,7 +112,7 @@ class StartupReplayTest {
     /** Server "b" is DOWN, and a refused connection withdraws its server as the runtime's health wiring does. */
     private static Server nextPrimaryNotUpYet(ProxyHarness proxy) {
         Server sb = proxy.backend.server("b").orElseThrow();
-        proxy.backend.setOpState(sb, Server.OpState.DOWN);
+        proxy.backend.setOpState(sb, Server.OpState.DOWN).syncUninterruptibly();
         proxy.backend.onConnectFailure((backend, server, cause) -> backend.setOpState(server, Server.OpState.DOWN));
         return sb;
     }
@@ -136,7 +136,7 @@ class StartupReplayTest {
             await().until(() -> proxy.backend.queued() == 1);
             Thread.sleep(300);
 
-            proxy.backend.setOpState(sb, Server.OpState.UP);
+            proxy.backend.setOpState(sb, Server.OpState.UP).syncUninterruptibly();
 
             assertThat(in.readNBytes(AUTH_OK.length)).containsExactly(AUTH_OK);
             assertThat(new String(startupsB.get(0), StandardCharsets.US_ASCII)).contains("erin");
@@ -166,7 +166,7 @@ class StartupReplayTest {
             out.write(sslRequest());
             Thread.sleep(200);
 
-            proxy.backend.setOpState(sb, Server.OpState.UP);
+            proxy.backend.setOpState(sb, Server.OpState.UP).syncUninterruptibly();
 
             InputStream in = client.getInputStream();
             assertThat(in.read()).isEqualTo('N');
@@ -215,7 +215,7 @@ class StartupReplayTest {
             assertThat(atA.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             Server sa = proxy.backend.server("a").orElseThrow();
 
-            proxy.backend.setOpState(sa, Server.OpState.DOWN);
+            proxy.backend.setOpState(sa, Server.OpState.DOWN).syncUninterruptibly();
             proxy.backend.shutdownSessions(sa, 'D');
 
             assertThat(client.getInputStream().readNBytes(AUTH_OK.length)).containsExactly(AUTH_OK);

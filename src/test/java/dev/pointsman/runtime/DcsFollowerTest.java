@@ -34,12 +34,12 @@ class DcsFollowerTest {
         loop.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
     }
 
-    private static Backend backend(String name) {
+    private Backend backend(String name) {
         return new Backend(Configs.listen(name)
                 .server(Configs.server("pg-1", new InetSocketAddress("127.0.0.11", 5432)))
                 .server(Configs.server("pg-2", new InetSocketAddress("127.0.0.12", 5432)))
                 .server(Configs.server("pg-3", new InetSocketAddress("127.0.0.13", 5432)))
-                .build(), System::nanoTime);
+                .build(), System::nanoTime, loop);
     }
 
     private DcsWiring.Follower follower(Backend backend, PoolKind pool, Clock clock) {

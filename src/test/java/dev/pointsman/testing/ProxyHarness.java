@@ -25,7 +25,7 @@ public final class ProxyHarness implements AutoCloseable {
 
     private ProxyHarness(Proxy proxy, int globalMaxconn, Transport transport) throws Exception {
         group = transport.newGroup(2, "test-proxy");
-        backend = new Backend(proxy, System::nanoTime);
+        backend = new Backend(proxy, System::nanoTime, group.next());
         gate = new ConnectionGate(globalMaxconn);
         frontend = new Frontend(proxy, backend,
                 SessionPolicy.of(proxy, proxy, transport.socketChannel(), records::add), gate);

@@ -1,0 +1,275 @@
+package dev.pointsman.backend;
+
+import static dev.pointsman.testing.Configs.listen;
+import static dev.pointsman.testing.Configs.server;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Routing state changed from several threads at once: what issue 12 found (defects 4, 5, 8, 10).
+ * The backend's owner is its own loop here, the sessions' loop another, as in a running proxy.
+ */
+class BackendRaceTest {
+    private static final InetSocketAddress NOWHERE = new InetSocketAddress("127.0.0.1", 9);
+    private final EventLoop loop = new DefaultEventLoop();
+    private final EventLoop owner = new DefaultEventLoop();
+    private final ExecutorService threads = Executors.newFixedThreadPool(2);
+
+    @AfterEach
+    void stop() {
+        threads.shutdownNow();
+        loop.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+        owner.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** Set while a test thread is inside a state-changing call. */
+    static final ThreadLocal<Boolean> CHANGING = ThreadLocal.withInitial(() -> false);
+
+    static final class FakeWaiter implements Waiter {
+        final EventExecutor executor;
+        final AtomicReference<Server> granted = new AtomicReference<>();
+        final AtomicBoolean timedOut = new AtomicBoolean();
+        volatile boolean grantedUnderLock;
+        volatile boolean grantedOffItsLoop;
+        volatile Runnable onQueued = () -> { };
+        Backend backend;
+        volatile long deadline = Long.MIN_VALUE;
+
+        FakeWaiter(EventExecutor executor) {
+            this.executor = executor;
+        }
+
+        @Override
+        public EventExecutor executor() {
+            return executor;
+        }
+
+        @Override
+        public int sourceHash() {
+            return 0;
+        }
+
+        @Override
+        public long queueDeadlineNanos() {
+            return deadline;
+        }
+
+        @Override
+        public void queueDeadlineNanos(long deadline) {
+            this.deadline = deadline;
+            onQueued.run();
+        }
+
+        @Override
+        public void granted(Server server) {
+            grantedUnderLock = backend != null && (Thread.holdsLock(backend) || CHANGING.get());
+            grantedOffItsLoop = !executor.inEventLoop();
+            granted.set(server);
+        }
+
+        @Override
+        public void queueTimeout(boolean queueFull) {
+            timedOut.set(true);
+        }
+    }
+
+    /**
+     * Runs {@code a} and {@code b} on two threads at once, {@code rounds} times (at most 3 s), each
+     * round started by a spin barrier and {@code b} delayed by a sweeping jitter; {@code check}
+     * runs on this thread between rounds.
+     */
+    private void race(int rounds, java.util.function.IntConsumer a, java.util.function.IntConsumer b,
+                      java.util.function.IntConsumer check) throws Exception {
+        AtomicLong go = new AtomicLong(-1);
+        AtomicLong doneA = new AtomicLong(-1);
+        AtomicLong doneB = new AtomicLong(-1);
+        AtomicBoolean stop = new AtomicBoolean();
+        Future<?> ta = threads.submit(() -> {
+            for (int i = 0; i < rounds && !stop.get(); i++) {
+                while (go.get() < i && !stop.get()) {
+                    Thread.onSpinWait();
+                }
+                a.accept(i);
+                doneA.set(i);
+            }
+            return null;
+        });
+        Future<?> tb = threads.submit(() -> {
+            for (int i = 0; i < rounds && !stop.get(); i++) {
+                while (go.get() < i && !stop.get()) {
+                    Thread.onSpinWait();
+                }
+                spin(i % 256);
+                b.accept(i);
+                doneB.set(i);
+            }
+            return null;
+        });
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        try {
+            for (int i = 0; i < rounds && System.nanoTime() < end; i++) {
+                go.set(i);
+                while (doneA.get() < i || doneB.get() < i) {
+                    if (ta.isDone() || tb.isDone()) {
+                        ta.get();
+                        tb.get();
+                    }
+                    Thread.onSpinWait();
+                }
+                check.accept(i);
+            }
+        } finally {
+            stop.set(true);
+        }
+    }
+
+    @Test
+    void aSlotFreedWhileAnotherSessionQueuesIsNeverMissed() throws Exception {
+        // Given one server with one slot, held
+        Backend backend = new Backend(listen("db").server(server("s1", NOWHERE).maxconn(1))
+                .timeoutQueue(Duration.ofSeconds(60)).build(), System::nanoTime, owner);
+        Server s1 = backend.servers().get(0);
+        backend.acquire(new FakeWaiter(loop));
+        assertThat(s1.sessions()).isEqualTo(1);
+        quiet(backend);
+        // When a session queues for it while the holder gives it back, again and again
+        race(5_000, i -> backend.acquire(new FakeWaiter(loop)), i -> backend.release(s1), i -> {
+            quiet(backend);
+            // Then the queued session has the slot: nobody waits beside a free one
+            assertThat(backend.queued()).as("round %d: queued beside a free slot", i).isZero();
+            assertThat(s1.sessions()).as("round %d", i).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void vetoesSetAndLiftedAtOnceNeverLeaveAVetoedServerUsable() throws Exception {
+        // Given a server the cluster view keeps out
+        Backend backend = new Backend(listen("db").server(server("s1", NOWHERE)).build(), System::nanoTime, owner);
+        Server s1 = backend.servers().get(0);
+        backend.withdraw(s1, Veto.VIEW, "not the leader", false).sync();
+        // When the DCS watch withdraws it while the view lets it back, at the same moment, again and again
+        race(5_000, i -> backend.withdraw(s1, Veto.DCS, "does not hold the leader key", false),
+                i -> backend.allow(s1, Veto.VIEW, "allowed"), i -> {
+                    quiet(backend);
+                    // Then it stays out: the DCS veto holds
+                    assertThat(s1.usable()).as("round %d: usable although vetoed (%s)", i, s1.veto()).isFalse();
+                    assertThat(backend.activeUsable()).as("round %d: in the snapshot", i).isZero();
+                    backend.allow(s1, Veto.DCS, "allowed");
+                    backend.withdraw(s1, Veto.VIEW, "not the leader", false);
+                });
+    }
+
+    /** Waits until the backend's owner has applied everything sent to it so far. */
+    private static void quiet(Backend backend) {
+        backend.owner().submit(() -> { }).syncUninterruptibly();
+    }
+
+    @Test
+    void aSlotFreedWhileASessionIsBeingQueuedGoesToThatSession() throws Exception {
+        // Given one server with one slot, held
+        Backend backend = new Backend(listen("db").server(server("s1", NOWHERE).maxconn(1))
+                .timeoutQueue(Duration.ofSeconds(60)).build(), System::nanoTime, owner);
+        Server s1 = backend.servers().get(0);
+        backend.acquire(new FakeWaiter(loop));
+        quiet(backend);
+        // When the holder gives the slot back (on another thread) while the next session is being queued
+        FakeWaiter next = new FakeWaiter(loop);
+        next.onQueued = () -> {
+            try {
+                threads.submit(() -> backend.release(s1)).get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        backend.acquire(next);
+        quiet(backend);
+        // Then that session gets the slot at once instead of waiting out timeout queue beside it
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> next.granted.get() == s1);
+        assertThat(backend.queued()).isZero();
+    }
+
+    @Test
+    void aSlotIsGrantedOutsideTheBackendsLocks() throws Exception {
+        // Given a session waiting on the loop of a backend whose only server is down
+        Backend backend = new Backend(listen("db").server(server("s1", NOWHERE).check()).build(), System::nanoTime, owner);
+        Server s1 = backend.servers().get(0);
+        FakeWaiter waiter = new FakeWaiter(loop);
+        waiter.backend = backend;
+        loop.submit(() -> backend.acquire(waiter)).get(5, TimeUnit.SECONDS);
+        quiet(backend);
+        assertThat(backend.queued()).isEqualTo(1);
+        // When the server comes up, the change made on the backend's owner
+        owner.submit(() -> {
+            CHANGING.set(true);
+            try {
+                backend.setOpState(s1, Server.OpState.UP);
+            } finally {
+                CHANGING.set(false);
+            }
+        }).get(5, TimeUnit.SECONDS);
+        // Then the waiter is told on its own loop, outside the change and without any lock of the backend
+        org.awaitility.Awaitility.await().until(() -> waiter.granted.get() != null);
+        assertThat(waiter.grantedUnderLock).isFalse();
+        assertThat(waiter.grantedOffItsLoop).isFalse();
+    }
+
+    @Test
+    void aRequeuedSessionWaitsNoLongerThanTimeoutQueueInAll() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        try {
+            // Given timeout queue 1 s and no usable server
+            Backend backend = new Backend(listen("db").server(server("s1", NOWHERE).check())
+                    .timeoutQueue(Duration.ofSeconds(1)).build(), now::get, ch.eventLoop());
+            Server s1 = backend.servers().get(0);
+            FakeWaiter waiter = new FakeWaiter(ch.eventLoop());
+            backend.acquire(waiter);
+            ch.runPendingTasks();
+            // When it gets a server after 600 ms, the server goes down as it connects, and it queues again
+            advance(ch, now, 600);
+            backend.setOpState(s1, Server.OpState.UP);
+            ch.runPendingTasks();
+            assertThat(waiter.granted.get()).isSameAs(s1);
+            backend.setOpState(s1, Server.OpState.DOWN);
+            backend.release(s1);
+            backend.acquire(waiter);
+            ch.runPendingTasks();
+            // Then its wait ends 1 s after it first queued, not 1 s after it queued again
+            advance(ch, now, 450);
+            assertThat(waiter.timedOut).as("timed out 1.05 s after it first queued").isTrue();
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    /** A delay of a few nanoseconds to a few microseconds, to sweep one thread's call across the other's. */
+    static void spin(int n) {
+        for (int k = 0; k < n; k++) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static void advance(EmbeddedChannel ch, AtomicLong now, long millis) {
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
+        ch.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        ch.runPendingTasks();
+    }
+}
