@@ -204,7 +204,7 @@ public final class HealthChecker implements AutoCloseable {
         }
     }
 
-    /** Hurry mode lasts for its window, then until the counter is no longer going up or down. */
+    /** Hurry mode lasts for its window; then the usual intervals apply (fastinter while the counter moves). */
     private boolean isHurried() {
         if (hurrying && scheduler.nanoTime() - hurryUntil >= 0) {
             hurrying = false;
