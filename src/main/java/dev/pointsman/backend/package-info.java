@@ -5,6 +5,8 @@
  * (timeout connect, retries, redispatch) and relays bytes both ways with backpressure.
  *
  * <p>A server has two independent states: operational (written by health checks only) and
- * administrative (config {@code disabled}, later the admin API). It is usable when both allow it.
+ * administrative (config {@code disabled}, later the admin API). It is usable when both allow it
+ * and no {@link dev.pointsman.backend.Veto} source keeps it out. Every change of that routing
+ * state, and the queue, belong to the backend's owner executor; sessions only read snapshots.
  */
 package dev.pointsman.backend;

@@ -4,14 +4,16 @@
  *
  * <pre>
  * 1. Connection   Frontend (bind, maxconn gate)
- *                   → Backend.acquire (snapshot pick, or FIFO queue)
+ *                   → Backend.acquire (snapshot pick, or FIFO queue on the backend's owner)
  *                   → Session (connect, retries, redispatch; relay with backpressure)
  *                   → on close: slot released, queue drained, counters, tcplog record
  *
  * 2. Health       HealthChecker (per server: tcp / http / pgsql / sql-role probe)
  *                   → HealthCounter (rise/fall) → CheckReport
- *                   → HealthWiring: Backend.setOpState → snapshot rebuilt, queue drained,
- *                     shutdown-sessions, siblings re-checked, state line logged
+ *                   → HealthWiring, on the backend's owner: Backend.setOpState → snapshot
+ *                     rebuilt, queue drained, shutdown-sessions, siblings re-checked, state line
+ *                     logged. DcsWiring and ClusterWiring apply their vetoes on the same owner
+ *                     (Backend.withdraw / allow: veto, snapshot, cut, one log line).
  *
  * 3. Observation  stats / log read counters and states; nothing there writes server state
  * </pre>
