@@ -2,10 +2,12 @@ package dev.pointsman.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.pointsman.config.Config;
 import dev.pointsman.config.parse.ConfigParser;
 import dev.pointsman.frontend.BindFailedException;
+import dev.pointsman.testing.EphemeralPorts;
 import dev.pointsman.testing.TestServer;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -37,17 +39,21 @@ class LifecycleTest {
         return new String(s.getInputStream().readNBytes(text.length()), StandardCharsets.US_ASCII);
     }
 
+    private static int port(Pointsman p) {
+        return p.frontend("db").orElseThrow().boundAddresses().get(0).getPort();
+    }
+
     @Test
     void aSoftStopClosesTheListenerAtOnceLetsSessionsDrainThenCutsThemAtHardStopAfter() throws Exception {
-        int port = SwitchoverReactionTest.freePort();
         try (TestServer echo = TestServer.echo()) {
-            Pointsman p = Pointsman.start(config(port, echo));
+            Pointsman p = Pointsman.start(EphemeralPorts.of(config(1, echo)));
+            int port = port(p);
             Socket live = new Socket(InetAddress.getLoopbackAddress(), port);
             assertThat(roundTrip(live, "a")).isEqualTo("a");
 
             long start = System.nanoTime();
             CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> p.stop(Optional.of(Duration.ofMillis(800))));
-            Thread.sleep(200);
+            await().atMost(Duration.ofSeconds(2)).until(() -> !p.frontend("db").orElseThrow().accepting());
 
             // no new connection is accepted, but the live session still works
             assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
@@ -65,9 +71,8 @@ class LifecycleTest {
 
     @Test
     void aSoftStopWithoutSessionsEndsAtOnce() throws Exception {
-        int port = SwitchoverReactionTest.freePort();
         try (TestServer echo = TestServer.echo()) {
-            Pointsman p = Pointsman.start(config(port, echo));
+            Pointsman p = Pointsman.start(EphemeralPorts.of(config(1, echo)));
             long start = System.nanoTime();
 
             p.stop(Optional.empty());

@@ -9,9 +9,9 @@ import dev.pointsman.config.Config;
 import dev.pointsman.config.parse.ConfigParser;
 import dev.pointsman.testing.FakePatroni;
 import dev.pointsman.testing.FakePatroni.Role;
+import dev.pointsman.testing.EphemeralPorts;
 import dev.pointsman.testing.TestServer;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,12 +19,6 @@ import org.junit.jupiter.api.Test;
 
 /** The reference config's checks (bodiless OPTIONS answers) against two fake Patroni nodes. */
 class SwitchoverReactionTest {
-
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private static String config(int primaryPort, int standbyPort, TestServer a, FakePatroni pa, TestServer b,
                                  FakePatroni pb) {
@@ -67,10 +61,9 @@ class SwitchoverReactionTest {
              TestServer b = TestServer.echo();
              FakePatroni pa = new FakePatroni(Role.PRIMARY);
              FakePatroni pb = new FakePatroni(Role.REPLICA)) {
-            int primaryPort = freePort();
-            int standbyPort = freePort();
-            Config config = ConfigParser.system().parse("t.cfg", config(primaryPort, standbyPort, a, pa, b, pb));
-            try (Pointsman p = Pointsman.start(config)) {
+            Config config = ConfigParser.system().parse("t.cfg", config(1, 2, a, pa, b, pb));
+            try (Pointsman p = Pointsman.start(EphemeralPorts.of(config))) {
+                int primaryPort = p.frontend("primary").orElseThrow().boundAddresses().get(0).getPort();
                 Backend primary = p.backends().get("primary");
                 Backend standby = p.backends().get("standby");
                 Server pa1 = primary.server("a").orElseThrow();
