@@ -5,6 +5,7 @@ import dev.pointsman.backend.Backend;
 import dev.pointsman.backend.Server;
 import dev.pointsman.backend.SessionRate;
 import dev.pointsman.backend.SessionTimes;
+import dev.pointsman.backend.TrafficCounters;
 import dev.pointsman.check.CheckReport;
 import dev.pointsman.check.HealthState;
 import dev.pointsman.check.PoolKind;
@@ -185,17 +186,11 @@ public final class Stats {
         boolean primaryElsewhere = pool == PoolKind.REPLICA && primaries.contains(address(c));
         Standing standing = Standing.of(s, status, pool, facts, primaryElsewhere);
         Server.Counters k = s.counters();
-        Row r = pace(new Row(Scope.SERVER, b.name(), s.name(), standing), k.rate, k.times, now)
+        Row r = traffic(new Row(Scope.SERVER, b.name(), s.name(), standing), k, now)
                 .set(Field.QCUR, 0L).set(Field.QMAX, 0L)
                 .set(Field.SCUR, (long) s.sessions())
                 .set(Field.SMAX, (long) s.maxSessions())
                 .set(Field.SLIM, c.maxconn() > 0 ? (long) c.maxconn() : null)
-                .set(Field.STOT, k.total.sum())
-                .set(Field.BIN, k.bytesIn.sum())
-                .set(Field.BOUT, k.bytesOut.sum())
-                .set(Field.ECON, k.connectErrors.sum())
-                .set(Field.WRETR, k.retries.sum())
-                .set(Field.WREDIS, k.redispatches.sum())
                 .set(Field.STATUS, status)
                 .set(Field.WEIGHT, (long) c.weight())
                 .set(Field.UWEIGHT, (long) c.weight())
@@ -266,18 +261,12 @@ public final class Stats {
             lbtot += s.counters().lbTotal.sum();
         }
         long uweight = b.servers().stream().filter(s -> !s.config().backup()).mapToLong(s -> s.config().weight()).sum();
-        return pace(new Row(Scope.BACKEND, b.name(), "BACKEND", null), k.rate, k.times, now)
+        return traffic(new Row(Scope.BACKEND, b.name(), "BACKEND", null), k, now)
                 .set(Field.QCUR, (long) b.queued())
                 .set(Field.QMAX, (long) b.maxQueued())
                 .set(Field.SCUR, (long) b.sessions())
                 .set(Field.SMAX, (long) b.maxSessions())
-                .set(Field.STOT, k.total.sum())
-                .set(Field.BIN, k.bytesIn.sum())
-                .set(Field.BOUT, k.bytesOut.sum())
                 .set(Field.DREQ, 0L)
-                .set(Field.ECON, k.connectErrors.sum())
-                .set(Field.WRETR, k.retries.sum())
-                .set(Field.WREDIS, k.redispatches.sum())
                 .set(Field.STATUS, a.up() ? "UP" : "DOWN")
                 .set(Field.WEIGHT, weight)
                 .set(Field.UWEIGHT, uweight)
@@ -290,9 +279,17 @@ public final class Stats {
                 .set(Field.ALGO, b.config().balance().algorithm().keyword());
     }
 
-    /** HAProxy's session rate and time columns of a server or backend. */
-    private static Row pace(Row r, SessionRate rate, SessionTimes times, long now) {
-        return r.set(Field.RATE, rate.rate(now))
+    /** The session totals, bytes, errors, rate and time columns a server and a backend both have. */
+    private static Row traffic(Row r, TrafficCounters k, long now) {
+        SessionRate rate = k.rate;
+        SessionTimes times = k.times;
+        return r.set(Field.STOT, k.total.sum())
+                .set(Field.BIN, k.bytesIn.sum())
+                .set(Field.BOUT, k.bytesOut.sum())
+                .set(Field.ECON, k.connectErrors.sum())
+                .set(Field.WRETR, k.retries.sum())
+                .set(Field.WREDIS, k.redispatches.sum())
+                .set(Field.RATE, rate.rate(now))
                 .set(Field.RATE_MAX, rate.max())
                 .set(Field.LASTSESS, rate.secondsSinceLast(now))
                 .set(Field.QTIME, times.queueAverage()).set(Field.CTIME, times.connectAverage())
