@@ -2,6 +2,8 @@ package dev.pointsman.check;
 
 import dev.pointsman.config.Proxy;
 import dev.pointsman.config.ServerConfig;
+import dev.pointsman.net.Cancellable;
+import dev.pointsman.net.Scheduler;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.Objects;
@@ -29,7 +31,7 @@ public final class HealthChecker implements AutoCloseable {
     private final String server;
     private final boolean backup;
     private final Probe probe;
-    private final CheckScheduler scheduler;
+    private final Scheduler scheduler;
     private final HealthListener listener;
     private final CheckIntervals intervals;
     private final Duration firstDelay;
@@ -44,10 +46,10 @@ public final class HealthChecker implements AutoCloseable {
     private long generation;
     private long hurryUntil;
     private boolean hurrying;
-    private Probe.Cancellable inFlight = Probe.Cancellable.NONE;
-    private Probe.Cancellable timer = Probe.Cancellable.NONE;
+    private Cancellable inFlight = Cancellable.NONE;
+    private Cancellable timer = Cancellable.NONE;
 
-    HealthChecker(String backend, ServerConfig server, Probe probe, CheckScheduler scheduler, HealthListener listener,
+    HealthChecker(String backend, ServerConfig server, Probe probe, Scheduler scheduler, HealthListener listener,
                   Duration firstDelay) {
         this.backend = backend;
         this.server = server.name();
@@ -76,7 +78,7 @@ public final class HealthChecker implements AutoCloseable {
         }
         EventLoop loop = env.nextLoop();
         Probe probe = Probes.create(backend, server, loop, env.channelClass(), env.sqlExecutor());
-        return Optional.of(new HealthChecker(backend.name(), server, probe, CheckScheduler.on(loop), listener,
+        return Optional.of(new HealthChecker(backend.name(), server, probe, Scheduler.on(loop), listener,
                 CheckIntervals.firstDelay(server.inter(), index, count)));
     }
 
@@ -156,13 +158,13 @@ public final class HealthChecker implements AutoCloseable {
     }
 
     private void round() {
-        timer = Probe.Cancellable.NONE;
+        timer = Cancellable.NONE;
         if (closed || probing) {
             return;
         }
         probing = true;
         long gen = ++generation;
-        Probe.Cancellable handle;
+        Cancellable handle;
         try {
             handle = probe.start(outcome -> onLoop(() -> complete(gen, outcome)));
         } catch (RuntimeException e) {
@@ -181,7 +183,7 @@ public final class HealthChecker implements AutoCloseable {
             return;
         }
         probing = false;
-        inFlight = Probe.Cancellable.NONE;
+        inFlight = Cancellable.NONE;
         OperationalState before = counter.state().state();
         Transition transition = outcome.forceDown() ? counter.forceDown() : counter.apply(outcome.result().status());
         HealthState after = counter.state();

@@ -1,5 +1,6 @@
 package dev.pointsman.check;
 
+import dev.pointsman.net.Cancellable;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,5 +1,6 @@
 package dev.pointsman.check;
 
+import dev.pointsman.net.Cancellable;
 import java.util.function.Consumer;
 
 /** One kind of check against one server. Stateless between runs; each run is independent. */
@@ -9,12 +10,4 @@ interface Probe {
      * unless the returned handle is cancelled first, in which case it is never called.
      */
     Cancellable start(Consumer<ProbeOutcome> done);
-
-    /** Something that can be stopped: a probe in flight or a scheduled task. */
-    @FunctionalInterface
-    interface Cancellable {
-        Cancellable NONE = () -> {};
-
-        void cancel();
-    }
 }

@@ -1,6 +1,7 @@
 package dev.pointsman.check;
 
 import dev.pointsman.config.HealthCheck.RoleCheck;
+import dev.pointsman.net.Cancellable;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;

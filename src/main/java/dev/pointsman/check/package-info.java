@@ -10,7 +10,8 @@
  * {@link dev.pointsman.check.HealthListener}, which the runtime implements.
  * {@link dev.pointsman.check.HealthLog} words the events as HAProxy does.
  *
- * <p>This package depends on {@code config} only: it never touches frontend, backend or runtime.
+ * <p>This package depends on {@code config} and {@code net} only: it never touches frontend, backend or
+ * runtime.
  * Servers start DOWN and unchecked (see {@code HealthCounter}).
  */
 package dev.pointsman.check;

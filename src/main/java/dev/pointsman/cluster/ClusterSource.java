@@ -5,6 +5,7 @@ import dev.pointsman.config.HealthCheck;
 import dev.pointsman.config.PatroniView;
 import dev.pointsman.config.Proxy;
 import dev.pointsman.config.ServerConfig;
+import dev.pointsman.net.Scheduler;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -35,7 +36,7 @@ public final class ClusterSource implements AutoCloseable {
     private static final Executor RESOLVER = resolver();
 
     private final Proxy backend;
-    private final Ticker ticker;
+    private final Scheduler scheduler;
     private final HttpClient client;
     private final ClusterListener listener;
     private final ViewBuilder.Context context;
@@ -43,12 +44,12 @@ public final class ClusterSource implements AutoCloseable {
     private volatile ClusterView current;
     private volatile String scope;
     private volatile boolean closed;
-    private Discovery discovery; // on the ticker's thread
+    private Discovery discovery; // on the scheduler's thread
     private volatile Poller poller;
 
-    private ClusterSource(Proxy backend, Ticker ticker, HttpClient client, ClusterListener listener) {
+    private ClusterSource(Proxy backend, Scheduler scheduler, HttpClient client, ClusterListener listener) {
         this.backend = backend;
-        this.ticker = ticker;
+        this.scheduler = scheduler;
         this.client = client;
         this.listener = Objects.requireNonNull(listener, "listener");
         this.interval = interval(backend);
@@ -72,20 +73,20 @@ public final class ClusterSource implements AutoCloseable {
                                                 Class<? extends Channel> channelClass, ClusterListener listener) {
         EventLoop loop = group.next();
         HttpClient client = new NettyHttpClient(loop, channelClass, timeouts(backend), RESOLVER);
-        return start(backend, Ticker.on(loop), client, listener);
+        return start(backend, Scheduler.on(loop), client, listener);
     }
 
-    static Optional<ClusterSource> start(Proxy backend, Ticker ticker, HttpClient client, ClusterListener listener) {
+    static Optional<ClusterSource> start(Proxy backend, Scheduler scheduler, HttpClient client, ClusterListener listener) {
         PatroniView cfg = backend.patroniView();
         switch (cfg.mode()) {
             case OFF -> {
                 return Optional.empty();
             }
             case URLS -> {
-                ClusterSource s = new ClusterSource(backend, ticker, client, listener);
+                ClusterSource s = new ClusterSource(backend, scheduler, client, listener);
                 List<HttpClient.Endpoint> urls = cfg.urls().stream()
                         .map(u -> HttpClient.Endpoint.ofUrl(u.toString())).toList();
-                ticker.execute(() -> s.startPolling(urls));
+                scheduler.execute(() -> s.startPolling(urls));
                 return Optional.of(s);
             }
             default -> {
@@ -93,8 +94,8 @@ public final class ClusterSource implements AutoCloseable {
                 if (backend.check().type() != HealthCheck.Type.HTTP || checked.isEmpty()) {
                     return Optional.empty();
                 }
-                ClusterSource s = new ClusterSource(backend, ticker, client, listener);
-                ticker.execute(() -> s.discover(checked));
+                ClusterSource s = new ClusterSource(backend, scheduler, client, listener);
+                scheduler.execute(() -> s.discover(checked));
                 return Optional.of(s);
             }
         }
@@ -139,7 +140,7 @@ public final class ClusterSource implements AutoCloseable {
     public void close() {
         closed = true;
         try {
-            ticker.execute(() -> {
+            scheduler.execute(() -> {
                 if (discovery != null) {
                     discovery.close();
                 }
@@ -156,7 +157,7 @@ public final class ClusterSource implements AutoCloseable {
         if (closed) {
             return;
         }
-        discovery = new Discovery(backend.name(), ticker, client, checked, new Discovery.Outcome() {
+        discovery = new Discovery(backend.name(), scheduler, client, checked, new Discovery.Outcome() {
             @Override
             public void found(String found, String server) {
                 scope = found;
@@ -185,7 +186,7 @@ public final class ClusterSource implements AutoCloseable {
         }
         ViewBuilder.Context ctx = scope == null ? context : new ViewBuilder.Context(context.backend(),
                 context.servers(), context.limits(), scope, context.problems());
-        poller = new Poller(ticker, client, ctx, targets, interval, backend.patroniView().maxLagTime().isPresent(),
+        poller = new Poller(scheduler, client, ctx, targets, interval, backend.patroniView().maxLagTime().isPresent(),
                 this::publish);
         poller.start();
     }

@@ -2,6 +2,8 @@ package dev.pointsman.cluster;
 
 import dev.pointsman.check.PatroniStatus;
 import dev.pointsman.config.ServerConfig;
+import dev.pointsman.net.Cancellable;
+import dev.pointsman.net.Scheduler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * When every reachable node answered something else, the answer is no. When no node could be
  * reached at all, the round is tried again after {@link #RETRY}.
  *
- * <p>Runs on the ticker's thread.
+ * <p>Runs on the scheduler's thread.
  */
 final class Discovery {
     private static final Logger LOG = LoggerFactory.getLogger("cluster");
@@ -35,21 +37,21 @@ final class Discovery {
     }
 
     private final String backend;
-    private final Ticker ticker;
+    private final Scheduler scheduler;
     private final HttpClient client;
     private final List<ServerConfig> servers;
     private final Outcome outcome;
-    private final List<HttpClient.Cancellable> inFlight = new ArrayList<>();
-    private HttpClient.Cancellable retry = HttpClient.Cancellable.NONE;
+    private final List<Cancellable> inFlight = new ArrayList<>();
+    private Cancellable retry = Cancellable.NONE;
     private boolean closed;
     private String scope;
     private int pending;
     private final List<String> notPatroni = new ArrayList<>();
     private final List<String> unreachable = new ArrayList<>();
 
-    Discovery(String backend, Ticker ticker, HttpClient client, List<ServerConfig> servers, Outcome outcome) {
+    Discovery(String backend, Scheduler scheduler, HttpClient client, List<ServerConfig> servers, Outcome outcome) {
         this.backend = backend;
-        this.ticker = ticker;
+        this.scheduler = scheduler;
         this.client = client;
         this.servers = List.copyOf(servers);
         this.outcome = outcome;
@@ -63,14 +65,14 @@ final class Discovery {
     }
 
     void start() {
-        ticker.execute(this::round);
+        scheduler.execute(this::round);
     }
 
     void close() {
-        ticker.execute(() -> {
+        scheduler.execute(() -> {
             closed = true;
             retry.cancel();
-            inFlight.forEach(HttpClient.Cancellable::cancel);
+            inFlight.forEach(Cancellable::cancel);
         });
     }
 
@@ -84,7 +86,7 @@ final class Discovery {
         pending = servers.size();
         for (ServerConfig s : servers) {
             HttpClient.Endpoint ep = endpoint(s);
-            inFlight.add(client.get(ep, "/patroni", r -> ticker.execute(() -> answered(s, ep, r))));
+            inFlight.add(client.get(ep, "/patroni", r -> scheduler.execute(() -> answered(s, ep, r))));
         }
     }
 
@@ -119,7 +121,7 @@ final class Discovery {
         } else {
             LOG.info("backend '{}': no check port answered GET /patroni ({}); trying again in {} s", backend,
                     String.join("; ", unreachable), RETRY.toSeconds());
-            retry = ticker.schedule(this::round, RETRY);
+            retry = scheduler.schedule(this::round, RETRY);
         }
     }
 }

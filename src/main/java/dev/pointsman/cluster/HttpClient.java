@@ -1,5 +1,6 @@
 package dev.pointsman.cluster;
 
+import dev.pointsman.net.Cancellable;
 import java.util.function.Consumer;
 
 /**
@@ -12,12 +13,6 @@ interface HttpClient {
     int MAX_ANSWER = 64 * 1024;
 
     Cancellable get(Endpoint endpoint, String path, Consumer<Result> done);
-
-    interface Cancellable {
-        Cancellable NONE = () -> {};
-
-        void cancel();
-    }
 
     /** A REST API's host (an IP literal, or a name resolved off the event loop) and port. */
     record Endpoint(String host, int port) {

@@ -1,6 +1,7 @@
 package dev.pointsman.cluster;
 
 import dev.pointsman.check.ProbeTimeouts;
+import dev.pointsman.net.Cancellable;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

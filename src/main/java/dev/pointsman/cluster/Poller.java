@@ -1,6 +1,8 @@
 package dev.pointsman.cluster;
 
 import dev.pointsman.check.PatroniStatus;
+import dev.pointsman.net.Cancellable;
+import dev.pointsman.net.Scheduler;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,7 +21,7 @@ import java.util.function.Consumer;
  * each replica's {@code /patroni}, then {@code GET /history} when the timeline moved. The next
  * round starts {@code interval} after one ends, or {@link #HURRY_INTERVAL} while hurried.
  *
- * <p>Everything runs on the ticker's thread.
+ * <p>Everything runs on the scheduler's thread.
  */
 final class Poller {
     static final Duration HURRY_INTERVAL = Duration.ofMillis(150);
@@ -28,12 +30,12 @@ final class Poller {
     static final Duration HURRY_AFTER_CHANGE = Duration.ofSeconds(5);
     static final int MAX_TARGETS = 32;
 
-    /** Where views go; called on the ticker's thread. */
+    /** Where views go; called on the scheduler's thread. */
     interface Publisher {
         void publish(ClusterView view, ViewChange change);
     }
 
-    private final Ticker ticker;
+    private final Scheduler scheduler;
     private final HttpClient client;
     private final Duration interval;
     private final boolean askReplicas;
@@ -51,9 +53,9 @@ final class Poller {
     private boolean hurrying;
     private int next;
     private int tried;
-    private HttpClient.Cancellable inFlight = HttpClient.Cancellable.NONE;
-    private HttpClient.Cancellable timer = HttpClient.Cancellable.NONE;
-    private HttpClient.Cancellable staleTimer = HttpClient.Cancellable.NONE;
+    private Cancellable inFlight = Cancellable.NONE;
+    private Cancellable timer = Cancellable.NONE;
+    private Cancellable staleTimer = Cancellable.NONE;
     private ClusterView current;
     private Long historyTimeline;
     private final List<String> failures = new ArrayList<>();
@@ -65,9 +67,9 @@ final class Poller {
     private final Map<String, PatroniStatus> replicas = new HashMap<>();
     private final Deque<Member> replicaQueue = new ArrayDeque<>();
 
-    Poller(Ticker ticker, HttpClient client, ViewBuilder.Context ctx, List<HttpClient.Endpoint> targets,
+    Poller(Scheduler scheduler, HttpClient client, ViewBuilder.Context ctx, List<HttpClient.Endpoint> targets,
            Duration interval, boolean askReplicas, Publisher publisher) {
-        this.ticker = ticker;
+        this.scheduler = scheduler;
         this.client = client;
         this.ctx = ctx;
         this.interval = interval;
@@ -78,23 +80,23 @@ final class Poller {
     }
 
     void start() {
-        ticker.execute(this::round);
+        scheduler.execute(this::round);
     }
 
     /** Polls every {@link #HURRY_INTERVAL} for {@code window} (at most {@link #MAX_HURRY}), starting now. */
     void hurry(Duration window) {
-        ticker.execute(() -> {
+        scheduler.execute(() -> {
             if (closed) {
                 return;
             }
-            long now = ticker.nanoTime();
+            long now = scheduler.nanoTime();
             long until = now + Math.min(window.toNanos(), MAX_HURRY.toNanos());
             hurryUntilNanos = hurrying ? Math.max(hurryUntilNanos, until) : until;
             hurrying = true;
             if (!running) {
                 timer.cancel();
                 long sinceStart = now - roundStartNanos;
-                timer = ticker.schedule(this::round,
+                timer = scheduler.schedule(this::round,
                         Duration.ofNanos(Math.max(0, HURRY_INTERVAL.toNanos() - sinceStart)));
             }
         });
@@ -102,7 +104,7 @@ final class Poller {
 
     /** A problem found outside polls (a server answering for another scope): the view stays unused for routing. */
     void addProblem(String problem) {
-        ticker.execute(() -> {
+        scheduler.execute(() -> {
             List<String> problems = new ArrayList<>(ctx.problems());
             problems.add(problem);
             ctx = new ViewBuilder.Context(ctx.backend(), ctx.servers(), ctx.limits(), ctx.scope(), problems);
@@ -110,7 +112,7 @@ final class Poller {
     }
 
     void close() {
-        ticker.execute(() -> {
+        scheduler.execute(() -> {
             closed = true;
             generation++;
             inFlight.cancel();
@@ -124,7 +126,7 @@ final class Poller {
             return;
         }
         running = true;
-        roundStartNanos = ticker.nanoTime();
+        roundStartNanos = scheduler.nanoTime();
         tried = 0;
         failures.clear();
         cluster = null;
@@ -239,17 +241,17 @@ final class Poller {
     private void finish(List<ClusterView.HistoryEntry> history) {
         ViewBuilder.Poll poll = new ViewBuilder.Poll("http://" + source, cluster, leaderStatus, leaderError,
                 Map.copyOf(replicas), history);
-        ClusterView view = ViewBuilder.build(ctx, current, poll, ticker.epochMillis());
+        ClusterView view = ViewBuilder.build(ctx, current, poll, scheduler.epochMillis());
         if (ctx.scope() == null && view.scope() != null) {
             ctx = new ViewBuilder.Context(ctx.backend(), ctx.servers(), ctx.limits(), view.scope(), ctx.problems());
         }
         ViewChange change = ViewBuilder.diff(current, view);
         boolean first = current == null;
         current = view;
-        lastSuccessNanos = ticker.nanoTime();
+        lastSuccessNanos = scheduler.nanoTime();
         log.polled(view);
         staleTimer.cancel();
-        staleTimer = ticker.schedule(this::markStaleIfDue, Duration.ofMillis(view.limits().staleAfterMillis()));
+        staleTimer = scheduler.schedule(this::markStaleIfDue, Duration.ofMillis(view.limits().staleAfterMillis()));
         if (first || change.any()) {
             publisher.publish(view, change);
         }
@@ -269,7 +271,7 @@ final class Poller {
         if (closed || current == null || current.stale()) {
             return;
         }
-        if (ticker.nanoTime() - lastSuccessNanos >= Duration.ofMillis(current.limits().staleAfterMillis()).toNanos()) {
+        if (scheduler.nanoTime() - lastSuccessNanos >= Duration.ofMillis(current.limits().staleAfterMillis()).toNanos()) {
             ClusterView before = current;
             current = current.withStale(true);
             log.stale(current);
@@ -278,18 +280,18 @@ final class Poller {
     }
 
     private void hurryFromLoop(Duration window) {
-        long until = ticker.nanoTime() + window.toNanos();
+        long until = scheduler.nanoTime() + window.toNanos();
         hurryUntilNanos = hurrying ? Math.max(hurryUntilNanos, until) : until;
         hurrying = true;
     }
 
     private void scheduleNext() {
         running = false;
-        if (hurrying && ticker.nanoTime() - hurryUntilNanos >= 0) {
+        if (hurrying && scheduler.nanoTime() - hurryUntilNanos >= 0) {
             hurrying = false;
         }
         Duration fast = interval.compareTo(HURRY_INTERVAL) < 0 ? interval : HURRY_INTERVAL;
-        timer = ticker.schedule(this::round, hurrying || leaderless() ? fast : interval);
+        timer = scheduler.schedule(this::round, hurrying || leaderless() ? fast : interval);
     }
 
     /**
@@ -305,9 +307,9 @@ final class Poller {
 
     private void request(HttpClient.Endpoint target, String path, Consumer<HttpClient.Result> then) {
         long gen = generation;
-        inFlight = client.get(target, path, r -> ticker.execute(() -> {
+        inFlight = client.get(target, path, r -> scheduler.execute(() -> {
             if (!closed && gen == generation) {
-                inFlight = HttpClient.Cancellable.NONE;
+                inFlight = Cancellable.NONE;
                 then.accept(r);
             }
         }));

@@ -12,7 +12,7 @@
  * veto; checks stay the authority for UP. {@link dev.pointsman.cluster.ClusterTable} prints a view
  * as {@code patronictl list} does.
  *
- * <p>Depends on {@code config} and {@code check} (PatroniStatus, PoolKind, ProbeTimeouts); never on
- * backend, frontend or runtime.
+ * <p>Depends on {@code config}, {@code net} and {@code check} (PatroniStatus, PoolKind, ProbeTimeouts); never
+ * on backend, frontend or runtime.
  */
 package dev.pointsman.cluster;

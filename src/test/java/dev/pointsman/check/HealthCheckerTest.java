@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pointsman.config.HealthCheck;
 import dev.pointsman.config.ServerConfig;
+import dev.pointsman.testing.ManualScheduler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

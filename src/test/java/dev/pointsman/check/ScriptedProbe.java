@@ -1,5 +1,7 @@
 package dev.pointsman.check;
 
+import dev.pointsman.net.Cancellable;
+import dev.pointsman.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

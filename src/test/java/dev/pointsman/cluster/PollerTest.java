@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.pointsman.config.PatroniView;
 import dev.pointsman.config.Proxy;
+import dev.pointsman.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +20,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** Discovery and polling on a manual ticker with a scripted client: no sockets, no sleeping. */
+/** Discovery and polling on a manual scheduler with a scripted client: no sockets, no sleeping. */
 class PollerTest {
     static final String LEADER = member("pg-1", "leader", "running", "127.0.0.1", 15432, 8008, 8, null);
     static final String REPLICA2 = member("pg-2", "replica", "running", "127.0.0.1", 15433, 8009, 8, "0");
     static final String REPLICA3 = member("pg-3", "replica", "running", "127.0.0.1", 15434, 8010, 8, "0");
     static final String REPLICA_JSON = patroni("replica", "running", "pointsman", 8, 100);
 
-    final ManualTicker ticker = new ManualTicker();
+    final ManualScheduler scheduler = new ManualScheduler();
     final ScriptedClient client = new ScriptedClient();
     final List<ClusterView> views = new ArrayList<>();
     final List<ViewChange> changes = new ArrayList<>();
@@ -67,8 +68,8 @@ class PollerTest {
 
     ClusterSource start(PatroniView view) {
         Proxy backend = Fixtures.backend("/", view, Fixtures.threeServers(8008, 8009, 8010));
-        ClusterSource source = ClusterSource.start(backend, ticker, client, listener).orElseThrow();
-        ticker.runPending();
+        ClusterSource source = ClusterSource.start(backend, scheduler, client, listener).orElseThrow();
+        scheduler.runPending();
         return source;
     }
 
@@ -97,7 +98,7 @@ class PollerTest {
     void pollRepeatsAtTheIntervalAndFetchesHistoryOnlyWhenTheTimelineMoves() {
         healthyCluster();
         startAuto();
-        ticker.advance(Duration.ofMillis(2000));
+        scheduler.advance(Duration.ofMillis(2000));
         assertThat(client.count("8008 /cluster")).isEqualTo(5);
         assertThat(client.count("8008 /history")).isEqualTo(1);
         assertThat(views).as("unchanged polls publish nothing").hasSize(1);
@@ -108,7 +109,7 @@ class PollerTest {
         client.answer(8008, "/patroni", "<html>hello</html>").answer(8009, "/patroni", "{}").fail(8010, "/patroni",
                 "connect: Connection refused");
         ClusterSource source = startAuto();
-        ticker.advance(Duration.ofSeconds(30));
+        scheduler.advance(Duration.ofSeconds(30));
         assertThat(source.current()).isEmpty();
         assertThat(client.requests()).noneMatch(r -> r.endsWith("/cluster")).hasSize(3);
     }
@@ -118,7 +119,7 @@ class PollerTest {
         client.fail(8008, "/patroni", "refused").fail(8009, "/patroni", "refused").fail(8010, "/patroni", "refused");
         ClusterSource source = startAuto();
         healthyCluster();
-        ticker.advance(Discovery.RETRY);
+        scheduler.advance(Discovery.RETRY);
         assertThat(discovered).containsExactly("pointsman");
         assertThat(source.current()).isPresent();
     }
@@ -127,7 +128,7 @@ class PollerTest {
     void viewIsOffWithPatroniViewOffOrWithoutHttpChecks() {
         Proxy off = Fixtures.backend("/", new PatroniView(PatroniView.Mode.OFF, List.of(), Optional.empty(),
                 java.util.OptionalLong.empty(), Optional.empty(), Duration.ZERO), Fixtures.threeServers(8008));
-        assertThat(ClusterSource.start(off, ticker, client, listener)).isEmpty();
+        assertThat(ClusterSource.start(off, scheduler, client, listener)).isEmpty();
     }
 
     @Test
@@ -136,14 +137,14 @@ class PollerTest {
         healthyCluster();
         startAuto();
         client.hang(8008, "/cluster");
-        ticker.advance(Duration.ofMillis(500));
+        scheduler.advance(Duration.ofMillis(500));
         // When time passes while it hangs, Then no second request is made
-        ticker.advance(Duration.ofSeconds(5));
+        scheduler.advance(Duration.ofSeconds(5));
         assertThat(client.count("8008 /cluster")).isEqualTo(2);
         assertThat(client.count("8009 /cluster")).isZero();
         // When the hang ends in a timeout, Then the same round asks the next member, and stays with it
         client.release(8008, "/cluster");
-        ticker.advance(Duration.ofMillis(1000));
+        scheduler.advance(Duration.ofMillis(1000));
         assertThat(client.count("8009 /cluster")).isEqualTo(3);
         assertThat(client.count("8008 /cluster")).isEqualTo(2);
         assertThat(client.maxInFlightPerNode()).isEqualTo(1);
@@ -155,7 +156,7 @@ class PollerTest {
         startAuto();
         client.fail(8008, "/cluster", "connect: Connection refused");
         int before = views.size();
-        ticker.advance(Duration.ofMillis(500));
+        scheduler.advance(Duration.ofMillis(500));
         assertThat(client.requests()).endsWith("8008 /cluster", "8009 /cluster", "8008 /patroni");
         assertThat(views).hasSize(before);
         assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains("no Patroni REST API"));
@@ -166,9 +167,9 @@ class PollerTest {
         healthyCluster();
         startAuto();
         client.fail(8008, "/cluster", "refused").fail(8009, "/cluster", "refused").fail(8010, "/cluster", "refused");
-        ticker.advance(Duration.ofMillis(1400));
+        scheduler.advance(Duration.ofMillis(1400));
         assertThat(views.get(views.size() - 1).stale()).isFalse();
-        ticker.advance(Duration.ofMillis(200));
+        scheduler.advance(Duration.ofMillis(200));
         assertThat(views.get(views.size() - 1).stale()).isTrue();
         assertThat(changes.get(changes.size() - 1).staleChanged()).isTrue();
         assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
@@ -182,12 +183,12 @@ class PollerTest {
         long before = client.count("8008 /cluster");
         // When hurried for 1.5 s
         source.hurry(Duration.ofMillis(1500));
-        ticker.advance(Duration.ofMillis(1500));
+        scheduler.advance(Duration.ofMillis(1500));
         // Then about ten polls ran (at 0, 150, ..., 1500 ms)
         assertThat(client.count("8008 /cluster") - before).isBetween(10L, 11L);
         // And afterwards the interval is back to 500 ms
         long after = client.count("8008 /cluster");
-        ticker.advance(Duration.ofMillis(2000));
+        scheduler.advance(Duration.ofMillis(2000));
         assertThat(client.count("8008 /cluster") - after).isBetween(4L, 5L);
     }
 
@@ -200,14 +201,14 @@ class PollerTest {
         String oldLeader = member("pg-1", "replica", "stopped", "127.0.0.1", 15432, 8008, 8, "\"unknown\"");
         client.answer(8008, "/cluster", cluster(null, oldLeader, newLeader, REPLICA3))
                 .answer(8009, "/patroni", patroni("master", "running", "pointsman", 9, 200));
-        ticker.advance(Duration.ofMillis(500));
+        scheduler.advance(Duration.ofMillis(500));
         // Then the change names both and the leader move; the next polls come every 150 ms
         ViewChange c = changes.get(changes.size() - 1);
         assertThat(c.roleChanged()).containsExactlyInAnyOrder("pg-1", "pg-2");
         assertThat(c.leaderChanged()).isTrue();
         assertThat(views.get(views.size() - 1).leaderStatus().member()).isEqualTo("pg-2");
         long n = client.count("8008 /cluster");
-        ticker.advance(Duration.ofMillis(450));
+        scheduler.advance(Duration.ofMillis(450));
         assertThat(client.count("8008 /cluster") - n).isEqualTo(3);
     }
 
@@ -217,7 +218,7 @@ class PollerTest {
         client.answer(8008, "/cluster", cluster(null, LEADER,
                 member("pg-2", "leader", "running", "127.0.0.1", 15433, 8009, 8, null)));
         ClusterSource source = startAuto();
-        ticker.advance(Duration.ofMillis(2000));
+        scheduler.advance(Duration.ofMillis(2000));
         assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
                 .filteredOn(m -> m.contains("members disagree about the leader")).hasSize(1);
         ClusterView v = source.current().orElseThrow();
@@ -230,7 +231,7 @@ class PollerTest {
         healthyCluster();
         client.answer(8010, "/patroni", patroni("replica", "running", "batman", 8, 1));
         ClusterSource source = startAuto();
-        ticker.advance(Duration.ofMillis(500));
+        scheduler.advance(Duration.ofMillis(500));
         assertThat(source.current().orElseThrow().problem()).contains("server pg-3 answers for scope 'batman'");
     }
 
@@ -257,9 +258,9 @@ class PollerTest {
         healthyCluster();
         ClusterSource source = startAuto();
         source.close();
-        ticker.runPending();
+        scheduler.runPending();
         int n = client.requests().size();
-        ticker.advance(Duration.ofSeconds(5));
+        scheduler.advance(Duration.ofSeconds(5));
         assertThat(client.requests()).hasSize(n);
     }
 }

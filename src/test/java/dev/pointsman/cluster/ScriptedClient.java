@@ -1,5 +1,6 @@
 package dev.pointsman.cluster;
 
+import dev.pointsman.net.Cancellable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,13 +1,22 @@
-package dev.pointsman.check;
+package dev.pointsman.testing;
 
+import dev.pointsman.net.Cancellable;
+import dev.pointsman.net.Scheduler;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.PriorityQueue;
 import java.util.Queue;
 
-/** A single-threaded scheduler whose clock only moves when the test says so. */
-final class ManualScheduler implements CheckScheduler {
+/**
+ * A single-threaded {@link Scheduler} whose clock only moves when the test says so: tasks run only
+ * in {@link #advance} and {@link #runPending}, on the test's thread. As on an event loop, what was
+ * {@link #execute executed} runs before the timers that are due.
+ */
+public final class ManualScheduler implements Scheduler {
+    /** The wall clock at nanoTime 0. */
+    public static final long EPOCH_MILLIS = 1_800_000_000_000L;
+
     private long now;
     private long seq;
     private final Queue<Runnable> ready = new ArrayDeque<>();
@@ -22,7 +31,12 @@ final class ManualScheduler implements CheckScheduler {
     }
 
     @Override
-    public Probe.Cancellable schedule(Runnable task, Duration delay) {
+    public long epochMillis() {
+        return EPOCH_MILLIS + now / 1_000_000;
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, Duration delay) {
         boolean[] cancelled = {false};
         timed.add(new Timed(now + delay.toNanos(), seq++, task, cancelled));
         return () -> cancelled[0] = true;
@@ -34,11 +48,12 @@ final class ManualScheduler implements CheckScheduler {
     }
 
     /** Runs what is ready now, including what that schedules for now. */
-    void runPending() {
+    public void runPending() {
         advance(Duration.ZERO);
     }
 
-    void advance(Duration d) {
+    /** Moves time forward by {@code d}, running every task due on the way, in order. */
+    public void advance(Duration d) {
         long until = now + d.toNanos();
         while (true) {
             Runnable r = ready.poll();
@@ -60,8 +75,8 @@ final class ManualScheduler implements CheckScheduler {
     }
 
     /** When the next live timer fires, relative to now; null when none. */
-    Duration nextDelay() {
-        return timed.stream().filter(t -> !t.cancelled()[0]).findFirst()
+    public Duration nextDelay() {
+        return timed.stream().filter(t -> !t.cancelled()[0]).min(timed.comparator())
                 .map(t -> Duration.ofNanos(t.at() - now)).orElse(null);
     }
 }
