@@ -1,18 +1,20 @@
 package dev.pointsman.check;
 
 import dev.pointsman.config.HealthCheck;
+import dev.pointsman.net.HttpAnswerParser;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /** {@code option httpchk}: the request of {@link HttpCheckRequest}, judged by {@link HttpJudge}. */
 final class HttpConversation implements Conversation {
     private final byte[] request;
-    private final boolean bodyless;
+    private final HttpAnswerParser.Framing framing;
     private final HttpJudge judge;
 
     HttpConversation(HealthCheck check, InetSocketAddress target) {
         this.request = HttpCheckRequest.encode(check.http(), target);
-        this.bodyless = HttpCheckRequest.expectsNoBody(check.http());
+        // a head cut by EOF is judged as it is: Patroni before 2.0 ended its bare status line with one CRLF
+        this.framing = new HttpAnswerParser.Framing(HttpCheckRequest.expectsNoBody(check.http()), true);
         this.judge = new HttpJudge(check.http(), check.patroni());
     }
 
@@ -23,7 +25,7 @@ final class HttpConversation implements Conversation {
 
     @Override
     public ProbeOutcome evaluate(byte[] buf, int len, boolean eof, Duration elapsed) {
-        HttpAnswerParser.Parse parse = HttpAnswerParser.parse(buf, len, eof, bodyless);
+        HttpAnswerParser.Parse parse = HttpAnswerParser.parse(buf, len, eof, framing);
         if (parse instanceof HttpAnswerParser.Complete c) {
             return judge.judge(c.answer(), elapsed);
         }

@@ -2,10 +2,12 @@ package dev.pointsman.check;
 
 import dev.pointsman.config.HealthCheck;
 import dev.pointsman.config.HealthCheck.Expect;
+import dev.pointsman.net.HttpAnswer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -68,7 +70,7 @@ final class HttpJudge {
 
     ProbeOutcome judge(HttpAnswer answer, Duration duration) {
         CheckResult base = expectation(answer, duration);
-        Optional<PatroniStatus> patroni = answer.hasBody() && answer.looksLikeJson()
+        Optional<PatroniStatus> patroni = answer.hasBody() && looksLikeJson(answer)
                 ? PatroniStatus.parse(answer.body()) : Optional.empty();
         if (patroni.isEmpty() || patroni.get().role().isEmpty()) {
             return new ProbeOutcome(base, false, patroni);
@@ -155,6 +157,21 @@ final class HttpJudge {
         if (statusRanges.isEmpty()) {
             throw new IllegalArgumentException("http-check expect status: '" + pattern + "' (expected: codes)");
         }
+    }
+
+    /** A JSON content type, or a body that starts with an object: worth reading as Patroni's status. */
+    private static boolean looksLikeJson(HttpAnswer answer) {
+        String type = answer.header("content-type").orElse("").toLowerCase(Locale.ROOT);
+        if (type.contains("json")) {
+            return true;
+        }
+        for (byte b : answer.body()) {
+            if (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
+                continue;
+            }
+            return b == '{';
+        }
+        return false;
     }
 
     /** Patterns are matched against bytes-as-chars (ISO-8859-1), like HAProxy matches bytes. */

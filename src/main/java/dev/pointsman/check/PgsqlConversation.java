@@ -72,8 +72,10 @@ final class PgsqlConversation implements Conversation {
         int pos = 5;
         while (pos < end && buf[pos] != 0) {
             byte type = buf[pos++];
-            int nul = HttpAnswerParser.indexOf(buf, pos, end, (byte) 0);
-            int stop = nul < 0 ? end : nul;
+            int stop = pos;
+            while (stop < end && buf[stop] != 0) {
+                stop++;
+            }
             String value = new String(buf, pos, stop - pos, StandardCharsets.UTF_8);
             if (type == 'S' && severity == null || type == 'V') {
                 severity = value;

@@ -2,6 +2,7 @@ package dev.pointsman.cluster;
 
 import dev.pointsman.check.ProbeTimeouts;
 import dev.pointsman.net.Cancellable;
+import dev.pointsman.net.HttpAnswerParser;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -35,6 +36,8 @@ import java.util.function.Consumer;
  * {@code resolver}, never on the event loop.
  */
 final class NettyHttpClient implements HttpClient {
+    private static final HttpAnswerParser.Framing GET = new HttpAnswerParser.Framing(false, false);
+
     private final EventLoop loop;
     private final Class<? extends Channel> channelClass;
     private final ProbeTimeouts timeouts;
@@ -156,7 +159,7 @@ final class NettyHttpClient implements HttpClient {
                 }
                 in.readBytes(buf, len, n);
                 len += n;
-                Result r = AnswerParser.parse(buf, len, false);
+                Result r = judge(buf, len, false);
                 if (r != null) {
                     finish(r);
                 }
@@ -167,7 +170,9 @@ final class NettyHttpClient implements HttpClient {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            finish(AnswerParser.parse(buf, len, true));
+            if (!finished) {
+                finish(judge(buf, len, true));
+            }
         }
 
         @Override
@@ -200,6 +205,18 @@ final class NettyHttpClient implements HttpClient {
             }
             buf = null;
         }
+    }
+
+    /** The answer to a GET: a head cut by EOF is a truncated answer; null while more bytes are needed. */
+    static Result judge(byte[] buf, int len, boolean eof) {
+        HttpAnswerParser.Parse parse = HttpAnswerParser.parse(buf, len, eof, GET);
+        if (parse instanceof HttpAnswerParser.Complete c) {
+            return new Answer(c.answer().status(), c.answer().body());
+        }
+        if (parse instanceof HttpAnswerParser.Invalid i) {
+            return new Failure(i.reason());
+        }
+        return null;
     }
 
     private static String message(Throwable t) {

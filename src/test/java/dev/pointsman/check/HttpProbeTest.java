@@ -182,6 +182,19 @@ class HttpProbeTest {
     }
 
     @Test
+    void aFloodOfInterimAnswersFailsWithAReason() throws IOException {
+        // Given a hostile server that sends nothing but interim (1xx) answers, just under the size cap
+        String interims = "HTTP/1.1 100\r\n\r\n".repeat(5600);
+        try (ScriptedServer server = ScriptedServer.http(interims)) {
+            // When the check reads them Then it ends at once as an invalid response, with a reason
+            ProbeOutcome outcome = check(optionHttpchk(), server);
+
+            assertThat(outcome.result().status()).isEqualTo(CheckStatus.L7RSP);
+            assertThat(outcome.result().info()).startsWith("no final answer");
+        }
+    }
+
+    @Test
     void chunkedBodyIsDecoded() throws IOException {
         String answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\npong\r\n0\r\n\r\n";
         HttpCheck http = new HttpCheck("GET", "/", "HTTP/1.1", List.of(), Optional.empty(),
