@@ -1,6 +1,7 @@
 package dev.pointsman.check;
 
 import dev.pointsman.config.Timeouts;
+import dev.pointsman.net.Exchange;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -15,7 +16,8 @@ import java.util.Optional;
  *                left of {@code inter}
  * @param inter   the server's {@code inter}
  */
-public record ProbeTimeouts(Duration connect, Optional<Duration> answer, Duration inter) {
+public record ProbeTimeouts(Duration connect, Optional<Duration> answer, Duration inter)
+        implements Exchange.Deadlines {
 
     public static ProbeTimeouts of(Timeouts timeouts, Duration inter) {
         if (timeouts.check().isPresent()) {
@@ -26,6 +28,7 @@ public record ProbeTimeouts(Duration connect, Optional<Duration> answer, Duratio
     }
 
     /** The time the answer may take when the connection was established {@code elapsed} after the start. */
+    @Override
     public Duration answerAfter(Duration elapsed) {
         if (answer.isPresent()) {
             return answer.get();

@@ -1,0 +1,133 @@
+package dev.pointsman.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The handler half of an exchange on an {@link EmbeddedChannel}: what the server sends, in any
+ * amount and at any moment, ends in exactly one outcome, and every buffer is released.
+ */
+class ExchangeTest {
+    /** Answers are lines; at most 16 bytes. */
+    private static final class Lines implements Exchange.Dialogue<String> {
+        @Override
+        public byte[] request() {
+            return "ask\n".getBytes(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public int maxBytes() {
+            return 16;
+        }
+
+        @Override
+        public String answer(byte[] buf, int len, boolean eof, Duration elapsed) {
+            String text = new String(buf, 0, len, StandardCharsets.US_ASCII);
+            int nl = text.indexOf('\n');
+            return nl >= 0 ? "line " + text.substring(0, nl) : eof ? "eof after '" + text + "'" : null;
+        }
+
+        @Override
+        public String failed(Exchange.Stage stage, Throwable cause, Duration elapsed) {
+            return stage + (cause == null ? "" : " " + cause.getMessage());
+        }
+    }
+
+    private final List<String> outcomes = new ArrayList<>();
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final Exchange<String> exchange = new Exchange<>(channel.eventLoop(), NioSocketChannel.class,
+            new Deadlines(), new Lines(), outcomes::add);
+
+    private record Deadlines() implements Exchange.Deadlines {
+        @Override
+        public Duration connect() {
+            return Duration.ofSeconds(1);
+        }
+
+        @Override
+        public Duration answerAfter(Duration elapsed) {
+            return Duration.ofSeconds(1);
+        }
+    }
+
+    ExchangeTest() {
+        channel.pipeline().addLast(exchange);
+    }
+
+    private static ByteBuf bytes(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void anAnswerInPiecesEndsOnceAndWhatFollowsIsReleasedAndIgnored() {
+        ByteBuf first = bytes("ye");
+        ByteBuf second = bytes("s\nmore");
+        ByteBuf late = bytes("late\n");
+
+        channel.writeInbound(first, second, late);
+        channel.close();
+
+        assertThat(outcomes).containsExactly("line yes");
+        assertThat(List.of(first.refCnt(), second.refCnt(), late.refCnt())).containsOnly(0);
+    }
+
+    @Test
+    void moreThanTheCapEndsAsTooLargeWithoutBufferingIt() {
+        ByteBuf small = bytes("0123456789");
+        ByteBuf big = bytes("0123456789");
+
+        channel.writeInbound(small, big);
+
+        assertThat(outcomes).containsExactly("TOO_LARGE");
+        assertThat(List.of(small.refCnt(), big.refCnt())).containsOnly(0);
+    }
+
+    @Test
+    void theServerClosingIsJudgedAsEof() {
+        channel.writeInbound(bytes("half"));
+        channel.close();
+
+        assertThat(outcomes).containsExactly("eof after 'half'");
+    }
+
+    @Test
+    void aReadErrorIsAFailureUnlessTheDialogueJudgesWhatCame() {
+        channel.writeInbound(bytes("half"));
+        channel.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
+        channel.close();
+
+        assertThat(outcomes).containsExactly("READ Connection reset by peer");
+    }
+
+    @Test
+    void aCancelledExchangeReportsNothingAndReleasesWhatStillArrives() {
+        exchange.cancel();
+        ByteBuf late = bytes("yes\n");
+
+        channel.writeInbound(late);
+        channel.close();
+
+        assertThat(outcomes).isEmpty();
+        assertThat(late.refCnt()).isZero();
+    }
+
+    @Test
+    void aCallersFinishBeforeConnectingIsTheOnlyOutcome() {
+        exchange.finish("cannot resolve pg-1");
+        exchange.connect(new InetSocketAddress("127.0.0.1", 1));
+        channel.close();
+
+        assertThat(outcomes).containsExactly("cannot resolve pg-1");
+    }
+}
