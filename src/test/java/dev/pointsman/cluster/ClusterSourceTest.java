@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pointsman.config.PatroniView;
 import dev.pointsman.config.Proxy;
+import dev.pointsman.testing.FakePatroni;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;

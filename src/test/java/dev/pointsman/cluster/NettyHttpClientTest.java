@@ -3,6 +3,7 @@ package dev.pointsman.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pointsman.check.ProbeTimeouts;
+import dev.pointsman.testing.FakePatroni;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;

@@ -65,7 +65,7 @@ class LogTargetsTest {
                 + " 1 active and 0 backup servers online\\.");
         awaitLine(INFO, "127\\.0\\.0\\.1:\\d+ \\[[^]]+\\] primary primary/pg-1 \\d+/\\d+/\\d+ 5 -- \\d+/\\d+/\\d+/\\d+/0 0/0");
 
-        fx.pg1.answer(503, "{\"state\":\"running\",\"role\":\"replica\"}");
+        fx.pg1.everyPath(503, "{\"state\":\"running\",\"role\":\"replica\"}");
         awaitLine(ALERT, "Server primary/pg-1 is DOWN, reason: Layer7 wrong status, code: 503");
         awaitLine(EMERG, "proxy primary has no server available!");
 

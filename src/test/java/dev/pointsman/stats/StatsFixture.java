@@ -3,6 +3,7 @@ package dev.pointsman.stats;
 import dev.pointsman.config.Config;
 import dev.pointsman.config.parse.ConfigParser;
 import dev.pointsman.runtime.Pointsman;
+import dev.pointsman.testing.FakePatroni;
 import dev.pointsman.testing.TestServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -34,8 +35,8 @@ final class StatsFixture implements AutoCloseable {
 
     StatsFixture(String global, String defaults, String statsExtra) throws Exception {
         echo = TestServer.echo();
-        pg1 = FakePatroni.primary(5000);
-        pg2 = FakePatroni.replica(4000);
+        pg1 = new FakePatroni().everyPath(200, primaryJson(5000));
+        pg2 = new FakePatroni().everyPath(503, replicaJson(4000));
         statsPort = freePort();
         primaryPort = freePort();
         String cfg = "global\n    maxconn 200\n" + global
@@ -50,6 +51,16 @@ final class StatsFixture implements AutoCloseable {
                 + "    server pg-2 127.0.0.1:" + echo.address().getPort() + " check port " + pg2.port() + "\n";
         Config config = ConfigParser.system().parse("stats-test.cfg", cfg);
         proxy = Pointsman.start(config);
+    }
+
+    static String primaryJson(long location) {
+        return "{\"state\":\"running\",\"role\":\"primary\",\"timeline\":3,"
+                + "\"xlog\":{\"location\":" + location + "},\"patroni\":{\"version\":\"4.0.4\",\"scope\":\"demo\"}}";
+    }
+
+    static String replicaJson(long replayed) {
+        return "{\"state\":\"running\",\"role\":\"replica\",\"timeline\":3,\"pending_restart\":true,"
+                + "\"xlog\":{\"received_location\":" + replayed + ",\"replayed_location\":" + replayed + "}}";
     }
 
     static int freePort() throws IOException {
