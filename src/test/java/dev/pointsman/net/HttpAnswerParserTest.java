@@ -3,6 +3,7 @@ package dev.pointsman.net;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -101,5 +102,37 @@ class HttpAnswerParserTest {
         small.join(10_000);
 
         assertThat(result.get()).isEqualTo(new HttpAnswerParser.Invalid("no final answer after interim (1xx) answers"));
+    }
+
+    @Test
+    void mangledAnswersNeverThrowAndAlwaysEndAtEof() {
+        // Given valid answers of every kind the parser takes, cut and mangled at random (seeded, bounded)
+        String[] seeds = {
+            "HTTP/1.0 200 OK\r\n\r\n",
+            "HTTP/1.0 503 Service Unavailable\r\nContent-Type: application/json\r\n\r\n{\"role\":\"replica\"}",
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\npong\r\n0\r\n\r\n",
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204\r\nX: a\r\n b\r\n\r\n",
+        };
+        byte[] noise = "\r\n: -;0fF9HTTP/ \t\u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1);
+        Random random = new Random(42);
+        HttpAnswerParser.Framing[] framings = {CHECK, GET, new HttpAnswerParser.Framing(true, true)};
+        for (int round = 0; round < 3000; round++) {
+            byte[] b = seeds[random.nextInt(seeds.length)].getBytes(StandardCharsets.ISO_8859_1);
+            int len = random.nextInt(b.length + 1);
+            for (int m = random.nextInt(4); m > 0 && len > 0; m--) {
+                b[random.nextInt(len)] = noise[random.nextInt(noise.length)];
+            }
+            for (HttpAnswerParser.Framing framing : framings) {
+                // When it is parsed before and at EOF Then it never throws, and at EOF it always decides
+                HttpAnswerParser.parse(b, len, false, framing);
+                HttpAnswerParser.Parse atEof = HttpAnswerParser.parse(b, len, true, framing);
+                assertThat(atEof).as("%s", new String(b, 0, len, StandardCharsets.ISO_8859_1))
+                        .isNotInstanceOf(HttpAnswerParser.NeedMore.class);
+                if (atEof instanceof HttpAnswerParser.Invalid invalid) {
+                    assertThat(invalid.reason()).isNotBlank();
+                }
+            }
+        }
     }
 }
