@@ -2,7 +2,7 @@ package dev.pointsman.backend;
 
 import dev.pointsman.config.Proxy;
 import dev.pointsman.config.ServerConfig;
-import io.netty.util.concurrent.EventExecutor;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,12 +34,11 @@ import org.slf4j.LoggerFactory;
  * running a session's code itself.
  */
 public final class Backend {
-    private static final Logger LOG = LoggerFactory.getLogger("health");
-
+    private static final Logger LOG = LoggerFactory.getLogger("pointsman");
     private final Proxy config;
     private final List<Server> servers;
     private final LongSupplier nanoClock;
-    private final EventExecutor owner;
+    private final EventLoop owner;
     private final SessionQueue queue;
     private volatile Snapshot snapshot;
     private final AtomicInteger sessions = new AtomicInteger();
@@ -57,7 +56,7 @@ public final class Backend {
      * @param owner the executor that alone changes this backend's routing state (an event loop of
      *              the proxy's group); sessions may run on any loop
      */
-    public Backend(Proxy config, LongSupplier nanoClock, EventExecutor owner) {
+    public Backend(Proxy config, LongSupplier nanoClock, EventLoop owner) {
         this.config = config;
         this.nanoClock = nanoClock;
         this.owner = owner;
@@ -104,8 +103,8 @@ public final class Backend {
         return Optional.empty();
     }
 
-    /** The executor that alone changes this backend's routing state. */
-    public EventExecutor owner() {
+    /** The event loop that alone changes this backend's routing state. */
+    public EventLoop owner() {
         return owner;
     }
 
@@ -169,22 +168,27 @@ public final class Backend {
                 return;
             }
         }
-        onOwner(() -> queue.add(waiter));
+        onOwner(() -> queue.add(waiter), () -> waiter.queueTimeout(false));
     }
 
     /** Removes a waiter that went away (client closed) from the queue. */
     void cancel(Waiter waiter) {
-        onOwner(() -> queue.cancel(waiter));
+        onOwner(() -> queue.cancel(waiter), null);
     }
 
     /** Gives a slot back and lets the oldest waiter have it. */
     void release(Server server) {
-        server.releaseSlot();
-        sessions.decrementAndGet();
+        giveBack(server);
         // the queue's size is written before it tries a pick: either that pick sees this slot or this read sees the waiter
         if (queue.size() > 0) {
             queue.requestDrain();
         }
+    }
+
+    /** Gives a slot back without asking for a drain (the owner's drain loop, whose grant was refused). */
+    void giveBack(Server server) {
+        server.releaseSlot();
+        sessions.decrementAndGet();
     }
 
     /** A usable server with room, its slot taken; null when there is none. Any thread. */
@@ -223,7 +227,7 @@ public final class Backend {
             } finally {
                 toWaiter(waiter, then, null);
             }
-        });
+        }, then);
     }
 
     /** Runs {@code task} on the waiter's loop; if that loop is gone, {@code orElse} (may be null) runs here. */
@@ -279,17 +283,20 @@ public final class Backend {
     public Future<Boolean> withdraw(Server server, Veto source, String reason, boolean cutSessions) {
         return onOwner(() -> {
             boolean wasUsable = server.usable();
+            boolean fresh = server.vetoOf(source).isEmpty();
             if (!server.setVeto(source, reason, now())) {
                 return false;
             }
             refresh();
-            if (!wasUsable) {
-                return false;
+            // a source that newly says "not this one" ends its sessions, even when another source
+            // had already kept new ones away (a switchover request before the key moved)
+            int cut = fresh && cutSessions && server.config().shutdownSessionsOnDown() && server.sessions() > 0
+                    ? shutdownSessions(server, 'D') : 0;
+            if (wasUsable || cut > 0) {
+                source.log().warn("Server {}/{} withdrawn ({}): {}{}", name(), server.name(), source.label(), reason,
+                        cut > 0 ? "; " + cut + " sessions cut" : "");
             }
-            int cut = cutSessions && server.config().shutdownSessionsOnDown() ? shutdownSessions(server, 'D') : 0;
-            LOG.warn("Server {}/{} withdrawn ({}): {}{}", name(), server.name(), source.label(), reason,
-                    cut > 0 ? "; " + cut + " sessions cut" : "");
-            return true;
+            return wasUsable;
         });
     }
 
@@ -303,7 +310,7 @@ public final class Backend {
             if (!server.usable()) {
                 return false;
             }
-            LOG.info("Server {}/{} back in its pool ({}): {}", name(), server.name(), source.label(), why);
+            source.log().info("Server {}/{} back in its pool ({}): {}", name(), server.name(), source.label(), why);
             return true;
         });
     }
@@ -332,23 +339,45 @@ public final class Backend {
         return n;
     }
 
-    /** Runs {@code task} on the owner: at once when called there, else in order after what is pending. */
-    void onOwner(Runnable task) {
+    /**
+     * Runs {@code task} on the owner: at once when called there, else in order after what is
+     * pending. When the owner is gone (the proxy is stopping), {@code ifGone} (may be null) runs
+     * here instead.
+     */
+    void onOwner(Runnable task, Runnable ifGone) {
         if (owner.inEventLoop()) {
             task.run();
-        } else {
+            return;
+        }
+        try {
             owner.execute(task);
+        } catch (RejectedExecutionException gone) {
+            if (ifGone != null) {
+                ifGone.run();
+            }
         }
     }
 
+    /** A routing change on the owner; a failure is logged, never lost in an unread future. */
     private <T> Future<T> onOwner(Callable<T> task) {
+        Future<T> f;
         if (owner.inEventLoop()) {
             try {
-                return owner.newSucceededFuture(task.call());
+                f = owner.newSucceededFuture(task.call());
             } catch (Exception e) {
-                return owner.newFailedFuture(e);
+                f = owner.newFailedFuture(e);
+            }
+        } else {
+            try {
+                f = owner.submit(task);
+            } catch (RejectedExecutionException gone) {
+                return owner.newFailedFuture(gone); // stopping: nothing to route any more
             }
         }
-        return owner.submit(task);
+        return f.addListener(done -> {
+            if (!done.isSuccess() && !(done.cause() instanceof RejectedExecutionException)) {
+                LOG.warn("backend '{}': a routing change failed", name(), done.cause());
+            }
+        });
     }
 }

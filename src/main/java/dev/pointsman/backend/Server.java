@@ -56,8 +56,11 @@ public final class Server implements Candidate {
         public final LongAdder checkFailures = new LongAdder();
     }
 
-    /** One source's veto: why, and when it was set ({@code System.nanoTime()}). */
-    public record Withdrawal(String reason, long sinceNanos) {}
+    /**
+     * One source's veto: why, since when it has been in force, and when the source last asserted
+     * it (a check must have started after that to lift it). Times on the backend's clock.
+     */
+    public record Withdrawal(String reason, long sinceNanos, long assertedNanos) {}
 
     Server(ServerConfig config, Backend backend, long nowNanos) {
         this.config = config;
@@ -133,7 +136,10 @@ public final class Server implements Candidate {
         return Optional.ofNullable(published.get(source));
     }
 
-    /** Sets (reason non-null) or lifts (null) the veto of one source; true when anything changed. Owner only. */
+    /**
+     * Sets (reason non-null) or lifts (null) the veto of one source; true when the server's vetoes
+     * changed. Setting it again renews when it was last asserted (owner only).
+     */
     boolean setVeto(Veto source, String reason, long nowNanos) {
         Withdrawal before = vetoes.get(source);
         if (reason == null) {
@@ -142,14 +148,11 @@ public final class Server implements Candidate {
             }
             vetoes.remove(source);
         } else {
-            if (before != null && before.reason().equals(reason)) {
-                return false;
-            }
             // a changed reason keeps the original time: the veto has been in force since then
-            vetoes.put(source, new Withdrawal(reason, before == null ? nowNanos : before.sinceNanos()));
+            vetoes.put(source, new Withdrawal(reason, before == null ? nowNanos : before.sinceNanos(), nowNanos));
         }
         published = Map.copyOf(vetoes);
-        return true;
+        return before == null || reason == null || !before.reason().equals(reason);
     }
 
     @Override

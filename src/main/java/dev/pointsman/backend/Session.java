@@ -67,8 +67,8 @@ public final class Session implements Waiter {
      * the client is not read again until it takes them.
      */
     private ByteBuf heldFromClient;
-    /** Written by the backend's owner only (see {@link Waiter#queueDeadlineNanos()}). */
-    private volatile long queueDeadlineNanos = Long.MIN_VALUE;
+    /** Written by the backend's owner only (see {@link Waiter#queueBudgetNanos()}). */
+    private long queueBudgetNanos = Long.MIN_VALUE;
 
     Session(Channel client, Backend backend, SessionPolicy policy, SessionOrigin origin) {
         this.client = client;
@@ -104,13 +104,13 @@ public final class Session implements Waiter {
     }
 
     @Override
-    public long queueDeadlineNanos() {
-        return queueDeadlineNanos;
+    public long queueBudgetNanos() {
+        return queueBudgetNanos;
     }
 
     @Override
-    public void queueDeadlineNanos(long deadline) {
-        queueDeadlineNanos = deadline;
+    public void queueBudgetNanos(long budget) {
+        queueBudgetNanos = budget;
     }
 
     @Override

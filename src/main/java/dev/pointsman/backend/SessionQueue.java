@@ -2,8 +2,8 @@ package dev.pointsman.backend;
 
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,15 +15,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * anywhere, and {@link #requestDrain()} may be called anywhere. A waiter is told of its slot or of
  * its timeout on its own event loop, by a task posted there: no session code runs on the owner.
  *
- * <p>A session's whole wait is bounded: the first time it queues, its deadline is set to now +
- * {@code timeout queue}, and every later time (a requeue after its server went down while it
- * connected, a replay elsewhere) it waits only for what is left.
+ * <p>A session's time in the queue is bounded in total, not per visit: it starts with a budget of
+ * {@code timeout queue}, each visit spends what it waited, and a later visit (a requeue after its
+ * server went down while it connected, a replay elsewhere) waits only for what is left. Time spent
+ * connecting is not queue time: each connect attempt has {@code timeout connect}.
  */
 final class SessionQueue {
+    /** A waiter's budget before its first visit. */
+    static final long UNSET = Long.MIN_VALUE;
+
     private final Backend backend;
-    private final Optional<Duration> timeout;
+    private final long timeoutNanos;
     private final int limit;
-    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    /** Insertion-ordered: the first entry is the oldest waiter; removal by waiter is O(1). */
+    private final LinkedHashMap<Waiter, Entry> entries = new LinkedHashMap<>();
     /** Written by the owner before it tries to pick for a new entry; read by releasing sessions after they freed a slot. */
     private volatile int size;
     private volatile int maxSize;
@@ -31,7 +36,7 @@ final class SessionQueue {
 
     SessionQueue(Backend backend, Optional<Duration> timeout, int limit) {
         this.backend = backend;
-        this.timeout = timeout;
+        this.timeoutNanos = timeout.map(t -> Math.max(1, t.toNanos())).orElse(Long.MAX_VALUE);
         this.limit = limit;
     }
 
@@ -43,20 +48,24 @@ final class SessionQueue {
         return maxSize;
     }
 
-    /** Queues {@code waiter}, or refuses it (queue full, or its whole wait already spent), then drains. */
+    /** Queues {@code waiter}, or refuses it (queue full, or its budget spent); then drains. */
     void add(Waiter waiter) {
-        long now = backend.now();
-        long deadline = waiter.queueDeadlineNanos();
-        if (deadline == Long.MIN_VALUE) {
-            deadline = timeout.map(t -> now + Math.max(1, t.toNanos())).orElse(Long.MAX_VALUE);
-            waiter.queueDeadlineNanos(deadline);
+        if (entries.containsKey(waiter)) {
+            return;
+        }
+        // slots given back since the last drain go to those already waiting before the limit is judged
+        drain();
+        long budget = waiter.queueBudgetNanos();
+        if (budget == UNSET) {
+            budget = timeoutNanos;
+            waiter.queueBudgetNanos(budget);
         }
         if (limit > 0 && entries.size() >= limit) {
             refuse(waiter, true);
             return;
         }
-        if (deadline - now <= 0) {
-            // its wait is spent: a slot free right now is still taken, else it times out
+        if (budget <= 0) {
+            // its time in the queue is spent: a slot free right now is still taken, else it times out
             Server s = entries.isEmpty() ? backend.pick(waiter) : null;
             if (s != null) {
                 grant(waiter, s);
@@ -65,25 +74,21 @@ final class SessionQueue {
             }
             return;
         }
-        Entry e = new Entry(waiter);
-        entries.addLast(e);
+        Entry e = new Entry(waiter, backend.now());
+        entries.put(waiter, e);
         setSize();
-        if (deadline != Long.MAX_VALUE) {
-            e.timer = backend.owner().schedule(() -> expire(e), deadline - now, TimeUnit.NANOSECONDS);
+        if (budget != Long.MAX_VALUE) {
+            e.timer = backend.owner().schedule(() -> expire(e), budget, TimeUnit.NANOSECONDS);
         }
         drain();
     }
 
     /** Removes a waiter that went away. */
     void cancel(Waiter waiter) {
-        for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
-            Entry e = it.next();
-            if (e.waiter == waiter) {
-                it.remove();
-                e.cancelTimer();
-                setSize();
-                return;
-            }
+        Entry e = entries.remove(waiter);
+        if (e != null) {
+            leave(e);
+            setSize();
         }
     }
 
@@ -93,35 +98,48 @@ final class SessionQueue {
             backend.onOwner(() -> {
                 drainPosted.set(false);
                 drain();
-            });
+            }, () -> drainPosted.set(false));
         }
     }
 
     /** Hands free slots to queued waiters, oldest first. Owner only. */
     void drain() {
-        while (!entries.isEmpty()) {
-            Entry e = entries.peekFirst();
+        Iterator<Entry> it = entries.values().iterator();
+        while (it.hasNext()) {
+            Entry e = it.next();
             Server s = backend.pick(e.waiter);
             if (s == null) {
                 return;
             }
-            entries.pollFirst();
+            it.remove();
             setSize();
-            e.cancelTimer();
+            leave(e);
             grant(e.waiter, s);
         }
     }
 
     private void expire(Entry e) {
-        if (entries.remove(e)) {
+        if (entries.remove(e.waiter, e)) {
             setSize();
+            leave(e);
             refuse(e.waiter, false);
         }
     }
 
+    /** The entry leaves the queue: its timer stops and its wait is charged to the waiter's budget. */
+    private void leave(Entry e) {
+        if (e.timer != null) {
+            e.timer.cancel(false);
+        }
+        long budget = e.waiter.queueBudgetNanos();
+        if (budget != Long.MAX_VALUE) {
+            e.waiter.queueBudgetNanos(budget - Math.max(0, backend.now() - e.sinceNanos));
+        }
+    }
+
     private void grant(Waiter waiter, Server s) {
-        // if the waiter's loop is gone, the slot comes back here
-        backend.toWaiter(waiter, () -> waiter.granted(s), () -> backend.release(s));
+        // if the waiter's loop is gone, the slot comes back without a drain of its own: the caller's loop goes on
+        backend.toWaiter(waiter, () -> waiter.granted(s), () -> backend.giveBack(s));
     }
 
     private void refuse(Waiter waiter, boolean full) {
@@ -138,16 +156,12 @@ final class SessionQueue {
 
     private static final class Entry {
         final Waiter waiter;
+        final long sinceNanos;
         ScheduledFuture<?> timer;
 
-        Entry(Waiter waiter) {
+        Entry(Waiter waiter, long sinceNanos) {
             this.waiter = waiter;
-        }
-
-        void cancelTimer() {
-            if (timer != null) {
-                timer.cancel(false);
-            }
+            this.sinceNanos = sinceNanos;
         }
     }
 }

@@ -16,10 +16,14 @@ interface Waiter {
     /** A slot on {@code server} is now held for this waiter. */
     void granted(Server server);
 
-    /** When this waiter's whole wait for a server ends (System.nanoTime() scale), fixed by the backend the first time it queues; Long.MIN_VALUE until then. */
-    long queueDeadlineNanos();
+    /**
+     * What is left of this waiter's time in the queue ({@code timeout queue} in all, over every
+     * visit), in nanoseconds; Long.MIN_VALUE before its first visit, Long.MAX_VALUE when unbounded.
+     * Read and written by the backend's owner only.
+     */
+    long queueBudgetNanos();
 
-    void queueDeadlineNanos(long deadline);
+    void queueBudgetNanos(long budget);
 
     /** {@code timeout queue} expired before a slot came free (or the queue was full). */
     void queueTimeout(boolean queueFull);

@@ -101,14 +101,15 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
     public void onCheck(CheckReport report) {
         Member m = member(report);
         if (m != null) {
-            m.backend().owner().execute(() -> handle(m, report));
+            // when the probe started, taken here: the hop to the owner must not make an old answer look fresh
+            long probeStart = System.nanoTime() - report.result().duration().toNanos();
+            m.backend().owner().execute(() -> handle(m, report, probeStart));
         }
     }
 
-    private void handle(Member m, CheckReport report) {
+    private void handle(Member m, CheckReport report, long probeStart) {
         Server server = m.server();
         server.recordCheck(report);
-        long probeStart = System.nanoTime() - report.result().duration().toNanos();
         if (report.result().passed()) {
             liftIfFresh(m, Veto.RECHECK, probeStart);
             liftIfFresh(m, Veto.CONNECT, probeStart);
@@ -217,13 +218,17 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
 
     /** Withdraws {@code m}'s server on its backend's owner and checks it at once. */
     private void veto(Member m, Veto source, String reason) {
-        m.backend().withdraw(m.server(), source, reason, false);
-        m.checker().checkNow();
+        // checked once the veto is in force on its owner (another backend's, for the same node in
+        // another pool), so that the check's answer counts as fresh
+        m.backend().withdraw(m.server(), source, reason, false).addListener(f -> m.checker().checkNow());
     }
 
-    /** Whether {@code source}'s veto on {@code m} was set before a probe that started at {@code probeStart}. */
+    /**
+     * Whether {@code source}'s veto on {@code m} was last asserted before a probe that started at
+     * {@code probeStart} ({@code System.nanoTime()}, the clock Pointsman gives its backends).
+     */
     private static boolean fresh(Member m, Veto source, long probeStart) {
-        return m.server().vetoOf(source).map(w -> probeStart >= w.sinceNanos()).orElse(false);
+        return m.server().vetoOf(source).map(w -> probeStart >= w.assertedNanos()).orElse(false);
     }
 
     private void liftIfFresh(Member m, Veto source, long probeStart) {

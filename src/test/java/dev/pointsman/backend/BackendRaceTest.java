@@ -49,7 +49,7 @@ class BackendRaceTest {
         volatile boolean grantedOffItsLoop;
         volatile Runnable onQueued = () -> { };
         Backend backend;
-        volatile long deadline = Long.MIN_VALUE;
+        volatile long budget = Long.MIN_VALUE;
 
         FakeWaiter(EventExecutor executor) {
             this.executor = executor;
@@ -66,14 +66,17 @@ class BackendRaceTest {
         }
 
         @Override
-        public long queueDeadlineNanos() {
-            return deadline;
+        public long queueBudgetNanos() {
+            return budget;
         }
 
         @Override
-        public void queueDeadlineNanos(long deadline) {
-            this.deadline = deadline;
-            onQueued.run();
+        public void queueBudgetNanos(long budget) {
+            boolean first = this.budget == Long.MIN_VALUE;
+            this.budget = budget;
+            if (first) {
+                onQueued.run();
+            }
         }
 
         @Override
@@ -264,6 +267,65 @@ class BackendRaceTest {
         for (int k = 0; k < n; k++) {
             Thread.onSpinWait();
         }
+    }
+
+    @Test
+    void timeSpentConnectingIsNotChargedToTheQueue() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        try {
+            // Given timeout queue 1 s and a session that waited 100 ms for its server
+            Backend backend = new Backend(listen("db").server(server("s1", NOWHERE).check())
+                    .timeoutQueue(Duration.ofSeconds(1)).build(), now::get, ch.eventLoop());
+            Server s1 = backend.servers().get(0);
+            FakeWaiter waiter = new FakeWaiter(ch.eventLoop());
+            backend.acquire(waiter);
+            ch.runPendingTasks();
+            advance(ch, now, 100);
+            backend.setOpState(s1, Server.OpState.UP);
+            ch.runPendingTasks();
+            assertThat(waiter.granted.get()).isSameAs(s1);
+            // When its connect takes 3 s before the server is found down, and it queues again
+            advance(ch, now, 3000);
+            backend.setOpState(s1, Server.OpState.DOWN);
+            backend.release(s1);
+            backend.acquire(waiter);
+            ch.runPendingTasks();
+            // Then it still has the 900 ms it did not spend in the queue
+            advance(ch, now, 850);
+            assertThat(waiter.timedOut).as("still waiting 850 ms into its second visit").isFalse();
+            advance(ch, now, 100);
+            assertThat(waiter.timedOut).as("out once its 1 s in the queue is spent").isTrue();
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void grantsRefusedByALoopThatIsGoneGiveEverySlotBackWithoutDeepening() throws Exception {
+        // Given thousands of sessions queued on a loop that then stops (the proxy stopping)
+        Backend backend = new Backend(listen("db").server(server("s1", NOWHERE).maxconn(1))
+                .timeoutQueue(Duration.ofSeconds(60)).build(), System::nanoTime, owner);
+        Server s1 = backend.servers().get(0);
+        EventLoop sessions = new DefaultEventLoop();
+        backend.acquire(new FakeWaiter(loop));
+        for (int i = 0; i < 5000; i++) {
+            backend.acquire(new FakeWaiter(sessions));
+        }
+        quiet(backend);
+        assertThat(backend.queued()).isEqualTo(5000);
+        sessions.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).sync();
+        // When the slot is given back
+        backend.release(s1);
+        quiet(backend);
+        // Then every refused grant gave its slot back, the queue is empty and the owner still runs
+        assertThat(backend.queued()).isZero();
+        assertThat(s1.sessions()).isZero();
+        assertThat(owner.isShuttingDown()).isFalse();
+        FakeWaiter later = new FakeWaiter(loop);
+        backend.acquire(later);
+        assertThat(later.granted.get()).isSameAs(s1);
     }
 
     private static void advance(EmbeddedChannel ch, AtomicLong now, long millis) {

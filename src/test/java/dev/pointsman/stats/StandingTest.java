@@ -12,7 +12,7 @@ import dev.pointsman.check.OperationalState;
 import dev.pointsman.check.PoolKind;
 import dev.pointsman.check.Transition;
 import dev.pointsman.testing.Configs;
-import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class StandingTest {
     final Backend backend = new Backend(Configs.listen("primary")
             .server(Configs.server("pg-1", new InetSocketAddress("127.0.0.1", 5432)).check()).build(), System::nanoTime,
-            ImmediateEventExecutor.INSTANCE);
+            new EmbeddedChannel().eventLoop());
     final Server server = backend.servers().get(0);
 
     private void checked(CheckStatus status, OptionalInt code, int health) {
