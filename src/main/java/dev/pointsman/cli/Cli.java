@@ -4,6 +4,7 @@ import dev.pointsman.config.Config;
 import dev.pointsman.config.parse.ConfigException;
 import dev.pointsman.config.parse.ConfigParser;
 import dev.pointsman.frontend.BindFailedException;
+import dev.pointsman.frontend.DescriptorBudget;
 import dev.pointsman.runtime.Pointsman;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -94,6 +95,8 @@ public final class Cli implements Callable<Integer> {
         }
         if (checkOnly) {
             config.notices().forEach(n -> err.println("[NOTICE] config : " + n));
+            DescriptorBudget.of(config).shortfall().ifPresent(m -> err.println("[WARNING] config : " + m
+                    + " (checked against this shell's limit; the service's own may differ)"));
             out.println("Configuration file is valid");
             return 0;
         }

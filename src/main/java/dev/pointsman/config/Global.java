@@ -7,8 +7,9 @@ import java.util.Optional;
 /**
  * The {@code global} section.
  *
- * @param maxconn      process-wide limit of concurrent client connections (HAProxy: derived from
- *                     ulimit when unset; Pointsman uses {@link #DEFAULT_MAXCONN})
+ * @param maxconn      process-wide limit of concurrent client connections; {@link #DEFAULT_MAXCONN}
+ *                     when unset, which the start lowers to what the descriptor limit carries
+ *                     (HAProxy derives it from ulimit-n)
  * @param logs         {@code log} targets, referenced by {@code log global}
  * @param hardStopAfter how long sessions may drain after SIGTERM before they are closed
  * @param nbthread     event-loop threads; 0 = one per core
@@ -19,6 +20,10 @@ import java.util.Optional;
  * @param logSendHostname {@code log-send-hostname NAME}: the host name of rfc3164 and rfc5424
  *                     headers; empty = the system's host name, which Pointsman sends anyway (also
  *                     when the keyword has no argument)
+ * @param maxconnSet   true when {@code maxconn} was given; without it the start lowers the default to
+ *                     what the process's descriptor limit carries, as HAProxy derives it from ulimit-n
+ * @param strictLimits {@code strict-limits} (HAProxy's default since 2.3): a {@code maxconn} the
+ *                     descriptor limit cannot carry refuses the start; {@code no strict-limits} only warns
  */
 public record Global(
         int maxconn,
@@ -28,7 +33,9 @@ public record Global(
         Optional<String> pidfile,
         List<String> statsSockets,
         Optional<String> logTag,
-        Optional<String> logSendHostname) {
+        Optional<String> logSendHostname,
+        boolean maxconnSet,
+        boolean strictLimits) {
 
     public static final int DEFAULT_MAXCONN = 4096;
 
@@ -39,6 +46,6 @@ public record Global(
 
     public static Global defaults() {
         return new Global(DEFAULT_MAXCONN, List.of(), Optional.empty(), 0, Optional.empty(), List.of(), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), false, true);
     }
 }

@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The process-wide {@code global maxconn}: counts live sessions and pauses every frontend at the limit. */
+/**
+ * The process-wide {@code global maxconn}: counts live sessions; a count that reaches or leaves the
+ * limit wakes every frontend, whose listeners then set their autoRead from the counts as they are.
+ */
 public final class ConnectionGate {
     private final int maxconn;
     private final AtomicInteger actconn = new AtomicInteger();
@@ -26,23 +29,22 @@ public final class ConnectionGate {
         frontends.add(frontend);
     }
 
-    /** One more session; true when the process is now at its limit. */
+    /** One more session; true when the process is now at (or over) its limit. */
     boolean enter() {
         return actconn.incrementAndGet() >= maxconn;
     }
 
-    /** One session fewer; wakes paused frontends when the process leaves its limit. */
-    void leave() {
-        if (actconn.getAndDecrement() == maxconn) {
-            frontends.forEach(Frontend::resumeIfBelowLimit);
-        }
+    /** One session fewer; true when the process was at (or over) its limit before. */
+    boolean leave() {
+        return actconn.getAndDecrement() >= maxconn;
     }
 
     boolean full() {
         return actconn.get() >= maxconn;
     }
 
-    void pauseAll() {
-        frontends.forEach(Frontend::pause);
+    /** The process reached or left its limit: every frontend's listeners reconsider accepting. */
+    void wakeAll() {
+        frontends.forEach(Frontend::wake);
     }
 }

@@ -10,29 +10,37 @@ import dev.pointsman.config.Proxy;
 import dev.pointsman.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A TCP frontend: its listeners, its maxconn, its counters. */
+/**
+ * A TCP frontend: its listeners, its maxconn, its counters.
+ *
+ * <p>Sessions are counted at accept (on the listener's event loop) and uncounted when their client
+ * channel closes (on any event loop). A count that reaches or leaves a limit wakes the listeners,
+ * which set their autoRead from the counts as they are then ({@link Listener}); nothing else turns a
+ * listener's autoRead on or off.
+ */
 public final class Frontend implements SessionOrigin {
+    private static final Logger LOG = LoggerFactory.getLogger("pointsman");
+
     private final Proxy config;
     private final Backend backend;
     private final SessionPolicy policy;
     private final ConnectionGate gate;
     private final int maxconn;
-    private final List<Channel> listeners = new ArrayList<>();
+    private final AcceptErrors acceptErrors;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger feconn = new AtomicInteger();
     private final AtomicInteger maxFeconn = new AtomicInteger();
-    private volatile boolean paused;
     private volatile boolean stopped;
     public final LongAdder total = new LongAdder();
     public final SessionRate rate = new SessionRate();
@@ -45,6 +53,7 @@ public final class Frontend implements SessionOrigin {
         this.policy = policy;
         this.gate = gate;
         this.maxconn = config.maxconn() > 0 ? config.maxconn() : gate.maxconn();
+        this.acceptErrors = new AcceptErrors(config.name(), DescriptorBudget::processLimit, LOG::warn);
         gate.register(this);
     }
 
@@ -74,7 +83,7 @@ public final class Frontend implements SessionOrigin {
     }
 
     public List<InetSocketAddress> boundAddresses() {
-        return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
+        return listeners.stream().map(l -> (InetSocketAddress) l.channel().localAddress()).toList();
     }
 
     /** Binds every address of every {@code bind} line; a port that cannot be bound is fatal. */
@@ -84,7 +93,15 @@ public final class Frontend implements SessionOrigin {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, Math.max(128, Math.min(maxconn, 4096)))
-                .handler(new AcceptGate())
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        Listener listener = new Listener(ch, Frontend.this::admits);
+                        ch.pipeline().addLast(new AcceptGate(Frontend.this, listener));
+                        listeners.add(listener);
+                        listener.wake();
+                    }
+                })
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 // TCP_NODELAY is on in every socket Netty makes; SO_KEEPALIVE is off unless asked for:
@@ -104,9 +121,9 @@ public final class Frontend implements SessionOrigin {
                 InetSocketAddress target = bind.host().map(h -> new InetSocketAddress(h, p))
                         .orElseGet(() -> new InetSocketAddress(p));
                 try {
-                    listeners.add(b.bind(target).sync().channel());
+                    b.bind(target).sync();
                 } catch (Exception e) {
-                    listeners.forEach(Channel::close);
+                    listeners.forEach(l -> l.channel().close());
                     throw new BindFailedException(String.format(
                             "[%s] : '%s': cannot bind %s:%d: %s (is another process listening there?)",
                             bind.source(), config.name(), bind.host().orElse("*"), port, e.getMessage()), e);
@@ -118,19 +135,26 @@ public final class Frontend implements SessionOrigin {
     /** Closes the listeners; live sessions continue. */
     public void stopAccepting() {
         stopped = true;
-        listeners.forEach(Channel::close);
+        listeners.forEach(l -> l.channel().close());
     }
 
-    void pause() {
-        paused = true;
-        listeners.forEach(c -> c.config().setAutoRead(false));
+    /** True while the frontend may take another session: not stopped, below its maxconn and the process's. */
+    boolean admits() {
+        return !stopped && feconn.get() < maxconn && !gate.full();
     }
 
-    void resumeIfBelowLimit() {
-        if (paused && !stopped && feconn.get() < maxconn && !gate.full()) {
-            paused = false;
-            listeners.forEach(c -> c.config().setAutoRead(true));
-        }
+    List<Listener> listeners() {
+        return listeners;
+    }
+
+    /** True while every listener accepts (autoRead on). */
+    boolean listening() {
+        return !listeners.isEmpty() && listeners.stream().allMatch(Listener::accepting);
+    }
+
+    /** A count changed near a limit: every listener sets its autoRead from the counts. Any thread. */
+    void wake() {
+        listeners.forEach(Listener::wake);
     }
 
     @Override
@@ -149,41 +173,44 @@ public final class Frontend implements SessionOrigin {
         bytesOut.add(toClient);
     }
 
-    /** An accepted channel closed: one session fewer (counted on close, so no path can leak a slot). */
-    private void ended() {
-        int before = feconn.getAndDecrement();
-        gate.leave();
-        if (before == maxconn) {
-            resumeIfBelowLimit();
+    /**
+     * One accepted connection, counted before it is set up and uncounted when it closes. Runs on
+     * the listener's event loop, so at a limit the accept loop stops after this connection.
+     */
+    void accepted(Channel child) {
+        total.increment();
+        rate.event(System.nanoTime());
+        enter();
+        child.closeFuture().addListener(f -> leave());
+        if (child.remoteAddress() instanceof InetSocketAddress client && child.localAddress() instanceof InetSocketAddress local) {
+            policy.accessLog().connected(client, local, config.name());
         }
     }
 
-    /** Counts each accepted connection before it is set up; stops accepting at the limit. */
-    @ChannelHandler.Sharable
-    private final class AcceptGate extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object child) {
-            total.increment();
-            rate.event(System.nanoTime());
-            int n = feconn.incrementAndGet();
-            maxFeconn.accumulateAndGet(n, Math::max);
-            boolean globalFull = gate.enter();
-            if (globalFull) {
-                gate.pauseAll();
-            } else if (n >= maxconn) {
-                pause();
-            }
-            Channel ch = (Channel) child;
-            ch.closeFuture().addListener(f -> ended());
-            if (ch.remoteAddress() instanceof InetSocketAddress client && ch.localAddress() instanceof InetSocketAddress local) {
-                policy.accessLog().connected(client, local, config.name());
-            }
-            ctx.fireChannelRead(child);
+    /** One session more; reaching a limit wakes the listeners (every frontend's at the process's limit). */
+    void enter() {
+        int n = feconn.incrementAndGet();
+        maxFeconn.accumulateAndGet(n, Math::max);
+        if (gate.enter()) {
+            gate.wakeAll();
+        } else if (n >= maxconn) {
+            wake();
         }
+    }
 
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // accept errors (e.g. EMFILE) must not close the listener; the next accept retries
+    /** One session fewer (counted on close, so no path can leak a slot); leaving a limit wakes the listeners. */
+    void leave() {
+        int before = feconn.getAndDecrement();
+        if (gate.leave()) {
+            gate.wakeAll();
+        } else if (before >= maxconn) {
+            wake();
         }
+    }
+
+    /** An accept failed on {@code listener} (on its event loop): report it (rate-limited) and back off. */
+    void acceptFailed(Listener listener, Throwable cause) {
+        acceptErrors.failed(listener.channel().localAddress(), cause, listener.now());
+        listener.acceptFailed();
     }
 }

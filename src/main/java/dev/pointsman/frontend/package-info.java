@@ -1,7 +1,11 @@
 /**
  * Listeners: each {@code bind} address accepts connections and hands them to a backend session.
- * A {@link dev.pointsman.frontend.ConnectionGate} enforces the global and per-frontend maxconn the
- * way HAProxy does: at the limit the listener stops accepting (connections wait in the kernel's
- * backlog) and resumes as soon as a session ends.
+ * A {@link dev.pointsman.frontend.ConnectionGate} and each frontend count sessions against the
+ * global and per-frontend maxconn the way HAProxy does: at the limit a listener stops accepting
+ * (connections wait in the kernel's backlog) and resumes as soon as a session ends. An accept error
+ * (out of descriptors) pauses the listener for 100 ms, as in HAProxy, and is logged, rate-limited.
+ * One class, {@code Listener}, turns a listener's autoRead on or off, from the counts and the
+ * back-off as they are when it runs. {@link dev.pointsman.frontend.DescriptorBudget} checks at
+ * start that the descriptor limit carries maxconn ({@code strict-limits}).
  */
 package dev.pointsman.frontend;

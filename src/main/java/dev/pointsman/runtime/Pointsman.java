@@ -7,6 +7,7 @@ import dev.pointsman.config.Config;
 import dev.pointsman.config.Proxy;
 import dev.pointsman.frontend.BindFailedException;
 import dev.pointsman.frontend.ConnectionGate;
+import dev.pointsman.frontend.DescriptorBudget;
 import dev.pointsman.frontend.Frontend;
 import dev.pointsman.log.LogService;
 import dev.pointsman.net.Transport;
@@ -31,6 +32,7 @@ public final class Pointsman implements AutoCloseable {
     private final Config config;
     private final Transport transport;
     private final EventLoopGroup group;
+    private final DescriptorBudget descriptors;
     private final ConnectionGate gate;
     private final Map<String, Backend> backends = new LinkedHashMap<>();
     private final List<Frontend> frontends = new ArrayList<>();
@@ -43,7 +45,8 @@ public final class Pointsman implements AutoCloseable {
         this.config = config;
         this.transport = transport;
         this.group = transport.newGroup(config.global().nbthread(), "pointsman");
-        this.gate = new ConnectionGate(config.global().maxconn());
+        this.descriptors = DescriptorBudget.of(config);
+        this.gate = new ConnectionGate(descriptors.maxconn());
     }
 
     /** Builds and starts everything; on failure everything already started is stopped again. */
@@ -63,6 +66,7 @@ public final class Pointsman implements AutoCloseable {
     }
 
     private void build() throws BindFailedException {
+        descriptors.enforce(); // strict-limits: refuses a maxconn that RLIMIT_NOFILE cannot carry
         config.notices().forEach(n -> LOG.info("notice: {}", n));
         logs = LogService.start(config);
         for (Proxy p : config.proxies()) {

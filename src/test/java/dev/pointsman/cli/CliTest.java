@@ -79,4 +79,28 @@ class CliTest {
         assertThat(run("-c", "-f", "does-not-exist.cfg")).isEqualTo(1);
         assertThat(err.toString()).contains("does-not-exist.cfg");
     }
+
+    @Test
+    void checkingAConfigWhoseMaxconnTheFdLimitCannotCarryWarnsAndStaysValid(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        Path cfg = dir.resolve("big.cfg");
+        Files.writeString(cfg, """
+                global
+                    maxconn 2000000000
+                defaults
+                    mode tcp
+                    timeout connect 2s
+                    timeout client 1m
+                    timeout server 1m
+                listen db
+                    bind 127.0.0.1:5000
+                    server s1 127.0.0.1:5432
+                """);
+
+        assertThat(run("-c", "-f", cfg.toString())).isZero();
+
+        assertThat(out.toString()).contains("Configuration file is valid");
+        assertThat(err.toString()).contains("[WARNING] config : FD limit (", "too low for maxconn=2000000000",
+                "Raise 'ulimit -n'", "this shell's limit");
+    }
 }

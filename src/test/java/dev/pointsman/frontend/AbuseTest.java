@@ -17,8 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /** Abusive clients must not take the process down, grow its memory or leak descriptors. */
@@ -30,6 +32,18 @@ class AbuseTest {
 
     private static long directMemory() {
         return PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+    }
+
+    /** True once {@code counter} is positive and has not moved over {@code polls} polls in a row. */
+    private static Callable<Boolean> stalled(LongSupplier counter, int polls) {
+        long[] last = {-1};
+        int[] still = {0};
+        return () -> {
+            long now = counter.getAsLong();
+            still[0] = now > 0 && now == last[0] ? still[0] + 1 : 0;
+            last[0] = now;
+            return still[0] >= polls;
+        };
     }
 
     @Test
@@ -103,9 +117,11 @@ class AbuseTest {
             writer.setDaemon(true);
             writer.start();
 
-            Thread.sleep(2000);
-
-            // the client is blocked by TCP flow control: only socket buffers hold its bytes
+            // the client is blocked by TCP flow control: its writes stop (no progress over half a second)
+            // instead of growing the proxy's memory; a proxy that buffered would keep taking them
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(stalled(written::get, 5));
+            // only socket buffers hold its bytes
             assertThat(written.get()).isLessThan(64L << 20);
             assertThat(directMemory() - baseline).isLessThan(16L << 20);
             release.countDown();

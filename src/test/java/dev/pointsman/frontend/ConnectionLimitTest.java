@@ -7,9 +7,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pointsman.testing.ProxyHarness;
 import dev.pointsman.testing.TestServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConnectionLimitTest {
@@ -68,6 +75,51 @@ class ConnectionLimitTest {
 
             assertThat(answersWithin(b, 5000)).isTrue();
             b.close();
+            await().untilAsserted(() -> assertThat(proxy.gate.actconn()).isZero());
+        }
+    }
+
+    /**
+     * The issue's measurement: bursts of a few hundred clients against {@code maxconn 5}, all closed
+     * again; with two event loops a session ending on one while the listener reaches the limit on the
+     * other left the listener paused for good (1 burst in 4 on main).
+     */
+    @Test
+    void aListenerAtMaxconnServesAgainAfterEveryBurstOfClientsHasLeft() throws Exception {
+        try (TestServer echo = TestServer.echo();
+             ProxyHarness proxy = ProxyHarness.start(listen("db").server(server("s1", echo.address())).maxconn(5)
+                     .timeoutConnect(Duration.ofSeconds(2)).build())) {
+            InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port());
+            for (int round = 1; round <= 20; round++) {
+                // Given a burst of clients, more than the backlog holds, against a listener at its limit
+                List<SocketChannel> burst = new ArrayList<>();
+                try {
+                    for (int i = 0; i < 300; i++) {
+                        SocketChannel c = SocketChannel.open();
+                        burst.add(c);
+                        c.configureBlocking(false);
+                        c.connect(target);
+                    }
+                    await().atMost(Duration.ofSeconds(10)).until(() -> proxy.frontend.feconn() == 5);
+                } finally {
+                    // When every one of them leaves
+                    for (SocketChannel c : burst) {
+                        c.close();
+                    }
+                }
+                // Then a new client is served within a few seconds (the backlog's dead connections drain first)
+                long start = System.nanoTime();
+                try (Socket s = proxy.connect()) {
+                    s.setSoTimeout(10_000);
+                    assertThat(roundTrip(s, "x")).as("round %d: a client after the burst is served", round).isEqualTo("x");
+                } catch (SocketTimeoutException e) {
+                    throw new AssertionError("round " + round + ": the listener did not serve again within 10 s ("
+                            + proxy.frontend.feconn() + " sessions active)", e);
+                }
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("round %d", round)
+                        .isLessThan(Duration.ofSeconds(5));
+                assertThat(proxy.frontend.maxSessions()).isLessThanOrEqualTo(5);
+            }
             await().untilAsserted(() -> assertThat(proxy.gate.actconn()).isZero());
         }
     }

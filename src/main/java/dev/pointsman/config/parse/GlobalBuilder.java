@@ -12,6 +12,8 @@ import java.util.Optional;
 /** The {@code global} section being read; several global sections add up, as in HAProxy. */
 final class GlobalBuilder {
     int maxconn = Global.DEFAULT_MAXCONN;
+    boolean maxconnSet;
+    boolean strictLimits = true;
     final List<LogTarget> logs = new ArrayList<>();
     Duration hardStopAfter;
     int nbthread;
@@ -24,6 +26,6 @@ final class GlobalBuilder {
 
     Global build() {
         return new Global(maxconn, logs, Optional.ofNullable(hardStopAfter), nbthread, Optional.ofNullable(pidfile),
-                statsSockets, Optional.ofNullable(logTag), logSendHostname);
+                statsSockets, Optional.ofNullable(logTag), logSendHostname, maxconnSet, strictLimits);
     }
 }

@@ -5,7 +5,8 @@ import java.util.Optional;
 /**
  * The {@code global} section. Keywords Pointsman accepts without effect (daemon, chroot, user,
  * group, uid, gid, the runtime API socket) add a notice; nbthread sets the event-loop threads;
- * log-tag and log-send-hostname set the syslog header of every proxy's lines.
+ * log-tag and log-send-hostname set the syslog header of every proxy's lines; [no] strict-limits
+ * says whether a maxconn the descriptor limit cannot carry refuses the start.
  */
 final class GlobalKeywords {
     private GlobalKeywords() {}
@@ -30,12 +31,27 @@ final class GlobalKeywords {
             .row("pidfile", "G", GlobalKeywords::pidfile)
             .row("nbthread", "G", GlobalKeywords::nbthread)
             .row("hard-stop-after", "G", GlobalKeywords::hardStopAfter)
+            .negatable("strict-limits", "G", GlobalKeywords::strictLimits)
+            .row("no", "G", GlobalKeywords::no)
             .row("stats", "G", STATS::dispatch)
             .notImplemented("", NotImplemented.GLOBAL);
 
     static void maxconn(GlobalBuilder g, Args a) {
         g.maxconn = Values.positive(a);
+        g.maxconnSet = true;
         a.end();
+    }
+
+    /** {@code no KEYWORD}: only the keywords that can be negated ({@code strict-limits}). */
+    static void no(GlobalBuilder g, Args a) {
+        a.negate();
+        TABLE.dispatch(g, a);
+    }
+
+    /** {@code [no] strict-limits}: HAProxy's default since 2.3 is on. */
+    static void strictLimits(GlobalBuilder g, Args a) {
+        a.end();
+        g.strictLimits = !a.negated();
     }
 
     static void log(GlobalBuilder g, Args a) {

@@ -29,7 +29,7 @@ final class NotImplemented {
             "server-state-base", "server-state-file", "set-dumpable", "setenv", "spread-checks", "max-spread-checks",
             "ssl-default-bind-ciphers", "ssl-default-bind-ciphersuites", "ssl-default-bind-options",
             "ssl-default-server-ciphers", "ssl-default-server-ciphersuites", "ssl-default-server-options",
-            "ssl-dh-param-file", "ssl-engine", "ssl-mode-async", "ssl-server-verify", "strict-limits", "busy-polling",
+            "ssl-dh-param-file", "ssl-engine", "ssl-mode-async", "ssl-server-verify", "busy-polling",
             "ulimit-n", "unix-bind", "unsetenv", "expose-experimental-directives", "thread-groups", "grace",
             "tune.bufsize", "tune.maxrewrite", "tune.ssl.default-dh-param", "tune.ssl.cachesize",
             "tune.maxaccept", "tune.rcvbuf.client", "tune.rcvbuf.server", "tune.sndbuf.client",

@@ -29,6 +29,9 @@ class GlobalKeywordsTest {
     static Stream<Arguments> keywords() {
         return Stream.of(
                 arguments("maxconn 100", (Function<Global, Object>) Global::maxconn, 100),
+                arguments("maxconn 100", (Function<Global, Object>) Global::maxconnSet, true),
+                arguments("strict-limits", (Function<Global, Object>) Global::strictLimits, true),
+                arguments("no strict-limits", (Function<Global, Object>) Global::strictLimits, false),
                 arguments("nbthread 4", (Function<Global, Object>) Global::nbthread, 4),
                 arguments("pidfile /run/pointsman.pid", (Function<Global, Object>) Global::pidfile,
                         Optional.of("/run/pointsman.pid")),
@@ -56,6 +59,16 @@ class GlobalKeywordsTest {
         assertThat(global("daemon").global().nbthread()).isZero();
         assertThat(global("daemon").global().logTag()).isEmpty();
         assertThat(global("daemon").global().logSendHostname()).isEmpty();
+        assertThat(global("daemon").global().maxconnSet()).isFalse();
+        assertThat(global("daemon").global().strictLimits()).as("HAProxy's default since 2.3").isTrue();
+    }
+
+    @Test
+    void onlyStrictLimitsCanBeNegatedInTheGlobalSection() {
+        assertThat(Configs.failure("global\n    no maxconn\n").getMessage())
+                .contains("t.cfg:2", "'no maxconn' is not supported");
+        assertThat(Configs.failure("global\n    no strict-limits now\n").getMessage()).contains("t.cfg:2");
+        assertThat(Configs.failure("global\n    no\n").getMessage()).contains("t.cfg:2", "expects a keyword");
     }
 
     @Test

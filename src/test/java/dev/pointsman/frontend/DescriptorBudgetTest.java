@@ -1,0 +1,120 @@
+package dev.pointsman.frontend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.pointsman.config.Config;
+import dev.pointsman.config.Global;
+import dev.pointsman.config.parse.ConfigParser;
+import dev.pointsman.runtime.Pointsman;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** HAProxy's strict-limits: a maxconn the descriptor limit cannot carry is refused at start, with the numbers and the fix. */
+class DescriptorBudgetTest {
+
+    private static Config config(String global) throws Exception {
+        return config(global, "127.0.0.1:5000-5001");
+    }
+
+    private static Config config(String global, String bind) throws Exception {
+        return ConfigParser.system().parse("t.cfg", "global\n    nbthread 2\n" + global + """
+                defaults
+                    mode tcp
+                    timeout connect 2s
+                    timeout client 1m
+                    timeout server 1m
+                listen db
+                    bind %s
+                    server s1 127.0.0.1:5432 check
+                    server s2 127.0.0.1:5433
+                """.formatted(bind));
+    }
+
+    private static String freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return "127.0.0.1:" + s.getLocalPort();
+        }
+    }
+
+    @Test
+    void aMaxconnTheLimitCannotCarryIsNamedWithTheNumbersAndTheFix() throws Exception {
+        // Given maxconn 1000 under ulimit -n 200
+        DescriptorBudget budget = DescriptorBudget.of(config("    maxconn 1000\n"), 200);
+        // Then 2 per session plus listeners (2), servers (2 x 2), the event loops (2 x 3) and the JVM's reserve
+        long overhead = DescriptorBudget.JVM_RESERVE + 2 + 4 + 2 * DescriptorBudget.PER_THREAD;
+        assertThat(budget.needed()).isEqualTo(2000 + overhead);
+        assertThat(budget.shortfall()).hasValueSatisfying(m -> assertThat(m).contains(
+                "FD limit (200) too low for maxconn=1000/maxsock=" + (2000 + overhead),
+                "Raise 'ulimit -n' (systemd: LimitNOFILE=) to " + (2000 + overhead) + " or more",
+                "or lower maxconn to " + (200 - overhead) / 2 + " or less"));
+    }
+
+    @Test
+    void withStrictLimitsTheStartIsRefused() throws Exception {
+        DescriptorBudget budget = DescriptorBudget.of(config("    maxconn 1000\n"), 200);
+        assertThatThrownBy(budget::enforce).isInstanceOf(DescriptorLimitException.class)
+                .hasMessageContaining("FD limit (200) too low for maxconn=1000")
+                .hasMessageContaining("'no strict-limits'");
+    }
+
+    @Test
+    void withNoStrictLimitsTheStartGoesOn() throws Exception {
+        DescriptorBudget budget = DescriptorBudget.of(config("    maxconn 1000\n    no strict-limits\n"), 200);
+        assertThat(budget.shortfall()).isPresent();
+        assertThatCode(budget::enforce).doesNotThrowAnyException();
+        assertThat(budget.maxconn()).as("an explicit maxconn is kept").isEqualTo(1000);
+    }
+
+    @Test
+    void aLimitThatCarriesMaxconnIsNoShortfall() throws Exception {
+        DescriptorBudget budget = DescriptorBudget.of(config("    maxconn 1000\n"), 4096);
+        assertThat(budget.shortfall()).isEmpty();
+        assertThatCode(budget::enforce).doesNotThrowAnyException();
+    }
+
+    @Test
+    void withoutAGlobalMaxconnTheDefaultIsLoweredToWhatTheLimitCarriesAsHaproxyDerivesIt() throws Exception {
+        DescriptorBudget low = DescriptorBudget.of(config(""), 1024);
+        assertThat(low.maxconn()).isEqualTo((int) (1024 - (low.needed() - 2L * low.maxconn())) / 2);
+        assertThat(low.needed()).isLessThanOrEqualTo(1024);
+        assertThat(low.shortfall()).isEmpty();
+        assertThatCode(low::enforce).doesNotThrowAnyException();
+        assertThat(DescriptorBudget.of(config(""), 1_048_576).maxconn()).isEqualTo(Global.DEFAULT_MAXCONN);
+    }
+
+    @Test
+    void anUnknownLimitChecksNothing() throws Exception {
+        DescriptorBudget budget = DescriptorBudget.of(config("    maxconn 1000000\n"), -1);
+        assertThat(budget.shortfall()).isEmpty();
+        assertThat(budget.maxconn()).isEqualTo(1_000_000);
+    }
+
+    @Test
+    void theLimitReadIsTheProcessSoftLimit() throws Exception {
+        Path limits = Path.of("/proc/self/limits");
+        assumeTrue(Files.isReadable(limits), "Linux only");
+        String line = Files.readAllLines(limits).stream().filter(l -> l.startsWith("Max open files")).findFirst()
+                .orElseThrow();
+        long soft = Long.parseLong(line.substring("Max open files".length()).trim().split("\\s+")[0]);
+        assertThat(DescriptorBudget.processLimit()).isEqualTo(soft);
+    }
+
+    @Test
+    void aProcessWhoseLimitCannotCarryItsMaxconnRefusesToStartUnlessNoStrictLimits() throws Exception {
+        String bind = freePort();
+        Config strict = config("    maxconn 2000000000\n", bind);
+        assumeTrue(DescriptorBudget.of(strict).shortfall().isPresent(), "a process limit above 4e9 descriptors");
+        assertThatThrownBy(() -> Pointsman.start(strict)).isInstanceOf(DescriptorLimitException.class)
+                .hasMessageContaining("too low for maxconn=2000000000");
+
+        try (Pointsman started = Pointsman.start(config("    maxconn 2000000000\n    no strict-limits\n", bind))) {
+            assertThat(started.gate().maxconn()).isEqualTo(2_000_000_000);
+        }
+    }
+}
