@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -259,8 +260,28 @@ public final class Backend {
                 return false;
             }
             refresh();
+            if (server.ramping(now())) {
+                rampDrain(server);
+            }
             return true;
         });
+    }
+
+    /**
+     * While {@code slowstart} ramps a server's maxconn up, slots appear without any session ending:
+     * the queue is drained as they do, a step of the ramp at a time.
+     */
+    private void rampDrain(Server server) {
+        long step = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
+                server.config().slowstart().orElseThrow().toNanos() / server.config().maxconn());
+        owner.schedule(() -> {
+            if (server.opState() == Server.OpState.UP && server.usable()) {
+                queue.drain();
+                if (server.ramping(now())) {
+                    rampDrain(server);
+                }
+            }
+        }, step, TimeUnit.NANOSECONDS);
     }
 
     /** Sets a server's administrative state (admin API); the future says whether it changed. */

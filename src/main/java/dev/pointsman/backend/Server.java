@@ -192,6 +192,12 @@ public final class Server implements Candidate {
         return (int) Math.max(1, max * elapsed / window);
     }
 
+    /** Whether {@code slowstart} is still ramping this server's maxconn at {@code nowNanos}. */
+    boolean ramping(long nowNanos) {
+        int max = config.maxconn();
+        return max > 0 && effectiveMaxconn(nowNanos) < max;
+    }
+
     /** Takes a session slot if maxconn allows. */
     boolean tryAcquire(long nowNanos) {
         int limit = effectiveMaxconn(nowNanos);

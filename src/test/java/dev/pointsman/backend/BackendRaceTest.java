@@ -328,6 +328,40 @@ class BackendRaceTest {
         assertThat(later.granted.get()).isSameAs(s1);
     }
 
+    @Test
+    void slotsThatSlowstartOpensGoToTheQueueWithoutWaitingForASessionToEnd() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        try {
+            // Given a server with maxconn 10 and slowstart 1 s that has just come back up
+            var sb = server("s1", NOWHERE).maxconn(10).check();
+            sb.slowstart = java.util.Optional.of(Duration.ofSeconds(1));
+            Backend backend = new Backend(listen("db").server(sb).timeoutQueue(Duration.ofSeconds(60)).build(),
+                    now::get, ch.eventLoop());
+            Server s1 = backend.servers().get(0);
+            backend.setOpState(s1, Server.OpState.UP);
+            backend.setOpState(s1, Server.OpState.DOWN);
+            backend.setOpState(s1, Server.OpState.UP);
+            java.util.List<FakeWaiter> waiters = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                FakeWaiter w = new FakeWaiter(ch.eventLoop());
+                waiters.add(w);
+                backend.acquire(w);
+            }
+            ch.runPendingTasks();
+            assertThat(waiters.stream().filter(w -> w.granted.get() != null).count()).isEqualTo(1);
+            // When half the ramp has passed, no session having ended
+            for (int i = 0; i < 50; i++) {
+                advance(ch, now, 10);
+            }
+            // Then the queue got the slots the ramp opened
+            assertThat(waiters.stream().filter(w -> w.granted.get() != null).count()).isEqualTo(5);
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+    }
+
     private static void advance(EmbeddedChannel ch, AtomicLong now, long millis) {
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
         ch.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
