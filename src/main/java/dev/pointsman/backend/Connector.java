@@ -1,0 +1,161 @@
+package dev.pointsman.backend;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Takes a session from a granted slot to a connected server channel: opens the socket within
+ * {@code timeout connect}, retries and redispatches as configured ({@code retries},
+ * {@code option redispatch}), and sends the session back to the queue when its server is down
+ * (README, difference 3). Holds the session's slot: the server it was granted, or none while the
+ * session waits in the queue.
+ *
+ * <p>Owner: the session's event loop (the client channel's); server channels are registered on it.
+ */
+final class Connector {
+    /** How many times a session may be sent back to the queue because its server went down while connecting. */
+    static final int MAX_REQUEUES = 10;
+
+    private final Session session;
+    private final Backend backend;
+    private final SessionPolicy policy;
+    private final EventLoop loop;
+    private Server server;
+    private Server avoid;
+    private int retries;
+    private int requeues;
+
+    Connector(Session session, Backend backend, SessionPolicy policy, EventLoop loop) {
+        this.session = session;
+        this.backend = backend;
+        this.policy = policy;
+        this.loop = loop;
+    }
+
+    /** The server whose slot the session holds; null while it waits in the queue. */
+    Server server() {
+        return server;
+    }
+
+    /** The server to skip when another has room: the one the session just left. */
+    Server avoid() {
+        return avoid;
+    }
+
+    int retries() {
+        return retries;
+    }
+
+    /** A slot on {@code s} is the session's: connect to it. */
+    void granted(Server s) {
+        server = s;
+        connect();
+    }
+
+    /**
+     * Opens the server connection on the session's event loop. What a {@code Bootstrap} would do,
+     * without its per-connection option map and reflection: a socket is made per session. A
+     * channel the factory hands over already registered (a test's {@code EmbeddedChannel}) is
+     * connected as it is.
+     */
+    private void connect() {
+        if (session.finished()) {
+            return;
+        }
+        RelayHandlers.ServerSide side = new RelayHandlers.ServerSide(session);
+        Channel ch = SessionChannels.newServerChannel(policy, side);
+        if (ch.isRegistered()) {
+            connect(ch, side);
+            return;
+        }
+        loop.register(ch).addListener((ChannelFutureListener) registered -> {
+            if (registered.isSuccess()) {
+                connect(ch, side);
+            } else {
+                ch.unsafe().closeForcibly();
+                connected(registered, side);
+            }
+        });
+    }
+
+    private void connect(Channel ch, RelayHandlers.ServerSide side) {
+        ch.connect(server.config().address()).addListener((ChannelFutureListener) f -> connected(f, side));
+    }
+
+    private void connected(ChannelFuture f, RelayHandlers.ServerSide side) {
+        Channel ch = f.channel();
+        if (session.finished()) {
+            ch.close();
+            return;
+        }
+        if (!f.isSuccess()) {
+            side.detached = true; // its events are no longer this session's
+            ch.close();
+            failed(f.cause());
+            return;
+        }
+        server.register(session);
+        if (!server.usable() && requeues < MAX_REQUEUES) {
+            // The server went down while we connected; the client has sent nothing yet, so the
+            // session can safely go back to the queue for the next usable server.
+            requeues++;
+            server.unregister(session);
+            ch.close();
+            requeue();
+            return;
+        }
+        session.connected(ch, side);
+    }
+
+    private void failed(Throwable cause) {
+        backend.connectFailed(server, cause);
+        if (!server.usable() && requeues < MAX_REQUEUES) {
+            // The server is known to be down (or was just withdrawn because it refused us): the
+            // client has sent nothing yet, so the session goes back to the queue for the next
+            // usable server. This is not one of HAProxy's retries.
+            requeues++;
+            requeue();
+            return;
+        }
+        if (retries < policy.retries()) {
+            retries++;
+            backend.counters.retries.increment();
+            server.counters.retries.increment();
+            if (policy.redispatchOn(retries)) {
+                backend.counters.redispatches.increment();
+                server.counters.redispatches.increment();
+                requeue();
+            } else {
+                loop.schedule((Runnable) this::connect, policy.retryDelayMillis(), TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
+        backend.counters.connectErrors.increment();
+        server.counters.connectErrors.increment();
+        session.connectFailed(cause instanceof ConnectTimeoutException ? 's' : 'S');
+    }
+
+    /** Gives the slot back and asks the backend again, avoiding the server just left when another exists. */
+    void requeue() {
+        Server old = server;
+        server = null;
+        avoid = old;
+        session.requeued();
+        backend.release(old);
+        backend.acquire(session);
+    }
+
+    /** The session ended: its slot goes back to the backend, or it leaves the queue. */
+    void giveBack() {
+        if (server != null) {
+            server.unregister(session);
+            backend.release(server);
+        } else {
+            backend.cancel(session);
+        }
+    }
+}
