@@ -41,6 +41,8 @@ public final class Session implements Waiter {
     private char who = '-';
     private char phase = 'Q';
     private boolean finished;
+    /** Fixed by the backend when the session first queues; requeues and replays keep it (the whole wait is bounded). */
+    private long queueDeadlineNanos = Long.MIN_VALUE;
 
     Session(Channel client, Backend backend, SessionPolicy policy, SessionOrigin origin) {
         this.client = client;
@@ -78,6 +80,16 @@ public final class Session implements Waiter {
     @Override
     public Server avoid() {
         return connector.avoid();
+    }
+
+    @Override
+    public long queueDeadlineNanos() {
+        return queueDeadlineNanos;
+    }
+
+    @Override
+    public void queueDeadlineNanos(long deadline) {
+        queueDeadlineNanos = deadline;
     }
 
     boolean finished() {

@@ -13,6 +13,11 @@ interface Waiter {
         return null;
     }
 
+    /** When this waiter's whole wait for a server ends (System.nanoTime() scale), fixed by the backend the first time it queues; Long.MIN_VALUE until then. */
+    long queueDeadlineNanos();
+
+    void queueDeadlineNanos(long deadline);
+
     /** A slot on {@code server} is now held for this waiter. */
     void granted(Server server);
 
