@@ -89,6 +89,7 @@ final class Connector {
     private void connected(ChannelFuture f, RelayHandlers.ServerSide side) {
         Channel ch = f.channel();
         if (session.finished()) {
+            side.detached = true;
             ch.close();
             return;
         }
@@ -104,6 +105,7 @@ final class Connector {
             // session can safely go back to the queue for the next usable server.
             requeues++;
             server.unregister(session);
+            side.detached = true; // closing it is leaving this server, not the session's end
             ch.close();
             requeue();
             return;
