@@ -1,10 +1,12 @@
 package dev.pointsman.backend;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,30 +62,52 @@ final class Connector {
      * Opens the server connection on the session's event loop. What a {@code Bootstrap} would do,
      * without its per-connection option map and reflection: a socket is made per session. A
      * channel the factory hands over already registered (a test's {@code EmbeddedChannel}) is
-     * connected as it is.
+     * connected as it is. Whatever throws on the way (the socket cannot be made: EMFILE) is a
+     * failed attempt like a refused connect, never lost: this runs from a scheduled retry or a
+     * grant posted to the loop, where an exception would vanish with the slot still held.
      */
     private void connect() {
         if (session.finished()) {
             return;
         }
         RelayHandlers.ServerSide side = new RelayHandlers.ServerSide(session);
-        Channel ch = SessionChannels.newServerChannel(policy, side);
+        Channel ch;
+        try {
+            ch = SessionChannels.newServerChannel(policy, side);
+        } catch (Exception e) {
+            failed(e, true);
+            return;
+        }
         if (ch.isRegistered()) {
             connect(ch, side);
             return;
         }
-        loop.register(ch).addListener((ChannelFutureListener) registered -> {
-            if (registered.isSuccess()) {
-                connect(ch, side);
-            } else {
-                ch.unsafe().closeForcibly();
-                connected(registered, side);
-            }
-        });
+        try {
+            loop.register(ch).addListener((ChannelFutureListener) registered -> {
+                if (registered.isSuccess()) {
+                    connect(ch, side);
+                } else {
+                    localFailure(ch, side, registered.cause());
+                }
+            });
+        } catch (Exception e) {
+            localFailure(ch, side, e);
+        }
+    }
+
+    /** The channel could not be registered or connected at all: drop it, and count a failed attempt. */
+    private void localFailure(Channel ch, RelayHandlers.ServerSide side, Throwable cause) {
+        side.detached = true;
+        ch.unsafe().closeForcibly();
+        failed(cause, true);
     }
 
     private void connect(Channel ch, RelayHandlers.ServerSide side) {
-        ch.connect(server.config().address()).addListener((ChannelFutureListener) f -> connected(f, side));
+        try {
+            ch.connect(server.config().address()).addListener((ChannelFutureListener) f -> connected(f, side));
+        } catch (Exception e) {
+            localFailure(ch, side, e);
+        }
     }
 
     private void connected(ChannelFuture f, RelayHandlers.ServerSide side) {
@@ -96,7 +120,7 @@ final class Connector {
         if (!f.isSuccess()) {
             side.detached = true; // its events are no longer this session's
             ch.close();
-            failed(f.cause());
+            failed(f.cause(), false);
             return;
         }
         server.register(session);
@@ -113,8 +137,17 @@ final class Connector {
         session.connected(ch, side);
     }
 
-    private void failed(Throwable cause) {
-        backend.connectFailed(server, cause);
+    /**
+     * One attempt failed: back to the queue when the server is down, else retry (here or, with
+     * {@code option redispatch}, elsewhere), else the session ends. A {@code local} failure (the
+     * socket could not be made or registered) is the proxy's, not the server's: the backend is not
+     * told, so the server is not withdrawn, and the session ends {@code RC} (HAProxy's "a resource
+     * on the proxy has been exhausted") or {@code IC} for anything else.
+     */
+    private void failed(Throwable cause, boolean local) {
+        if (!local) {
+            backend.connectFailed(server, cause);
+        }
         if (!server.usable() && requeues < MAX_REQUEUES) {
             // The server is known to be down (or was just withdrawn because it refused us): the
             // client has sent nothing yet, so the session goes back to the queue for the next
@@ -138,7 +171,8 @@ final class Connector {
         }
         backend.counters.connectErrors.increment();
         server.counters.connectErrors.increment();
-        session.connectFailed(cause instanceof ConnectTimeoutException ? 's' : 'S');
+        session.connectFailed(local ? (cause instanceof ChannelException || cause instanceof IOException ? 'R' : 'I')
+                : cause instanceof ConnectTimeoutException ? 's' : 'S');
     }
 
     /** Gives the slot back and asks the backend again, avoiding the server just left when another exists. */

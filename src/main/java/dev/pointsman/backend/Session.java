@@ -18,8 +18,9 @@ import java.net.InetSocketAddress;
  *
  * <p>Termination state, HAProxy's two letters: who ended it ({@code -} normal, {@code C}/{@code S}
  * client/server abort or refusal, {@code c}/{@code s} timeouts, {@code D} server went down,
- * {@code U} backup cut, {@code K} admin, {@code P} proxy limit) and at which phase ({@code Q}
- * queue, {@code C} connect, {@code D} data).
+ * {@code U} backup cut, {@code K} admin, {@code P} proxy limit, {@code R} the proxy could not make
+ * a socket, {@code I} any other internal error) and at which phase ({@code Q} queue, {@code C}
+ * connect, {@code D} data).
  *
  * <p>Owner: the client channel's event loop; the server channel is registered on the same loop,
  * so no field needs synchronisation. Other threads reach a session only through {@link #kill} and
@@ -117,7 +118,7 @@ public final class Session implements Waiter {
         phase = 'Q';
     }
 
-    /** The connector gave up: {@code cause} is who failed ({@code S} refused, {@code s} timeout). */
+    /** The connector gave up: {@code cause} is who failed ({@code S} refused, {@code s} timeout, {@code R}/{@code I} the proxy). */
     void connectFailed(char cause) {
         terminate(cause, false);
     }
