@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
  * event loop (instead of an idle handler per channel). Relaying in either direction counts as
  * activity on both sides: data flowing to a side that does not take it stops the relay through
  * backpressure, and then the timer runs out. The side whose timeout runs out first ends the
- * session ({@code c} or {@code s}); after a FIN the side's {@code -fin} timeout replaces its own.
+ * session ({@code c} or {@code s}); after a FIN the side's {@code -fin} timeout replaces its own,
+ * counted from the FIN, and the timer is armed again for it (with {@code timeout client 30m} and
+ * {@code timeout client-fin 1s} the session ends a second after the client's FIN).
  *
  * <p>Time is the event loop's own clock ({@link EventLoop#ticker()}: {@code System.nanoTime} on a
  * real loop, the test's clock on an {@code EmbeddedChannel}'s). Owner: that event loop.
@@ -57,12 +59,14 @@ final class InactivityTimer {
     void clientFin(long finMillis) {
         if (finMillis > 0) {
             clientMillis = finMillis;
+            rearm();
         }
     }
 
     void serverFin(long finMillis) {
         if (finMillis > 0) {
             serverMillis = finMillis;
+            rearm();
         }
     }
 
@@ -80,6 +84,19 @@ final class InactivityTimer {
         if (timer != null) {
             timer.cancel(false);
         }
+    }
+
+    /** A timeout changed: the FIN counts as activity, and the timer runs for the new shortest timeout. */
+    private void rearm() {
+        lastActivityNanos = clock.nanoTime();
+        if (!started || stopped) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        arm(shortest());
     }
 
     private long shortest() {
