@@ -52,8 +52,9 @@ public final class Session implements Waiter {
         this.origin = origin;
         this.log = new SessionLog(backend.now(), System.currentTimeMillis());
         this.sourceHash = client.remoteAddress() instanceof InetSocketAddress remote ? remote.getAddress().hashCode() : 0;
+        // a timeout closes at once: a peer that does not read has had its time
         this.inactivity = new InactivityTimer(client.eventLoop(), policy.clientMillis(), policy.serverMillis(),
-                side -> terminate(side, false));
+                side -> terminate(side, true));
         this.connector = new Connector(this, backend, policy, client.eventLoop());
         this.relay = new Relay(client, backend.counters, inactivity);
         this.opening = new ReplayDriver(this, client.alloc());
@@ -329,9 +330,20 @@ public final class Session implements Waiter {
         finished = true;
         who = cause;
         inactivity.stop();
-        SessionChannels.close(client, immediately);
-        if (relay.server() != null) {
-            SessionChannels.close(relay.server(), immediately);
+        Channel server = relay.server();
+        if (immediately) {
+            client.close();
+            if (server != null) {
+                server.close();
+            }
+        } else {
+            // what can be flushed goes, each side waited for no longer than its inactivity timeout
+            long c = inactivity.clientMillis();
+            long s = inactivity.serverMillis();
+            SessionChannels.closeAfterFlush(client, c > 0 ? c : s);
+            if (server != null) {
+                SessionChannels.closeAfterFlush(server, s > 0 ? s : c);
+            }
         }
         finish();
     }
