@@ -62,7 +62,9 @@ final class ReplayDriver {
     void leave() {
         replays++;
         replaying = window != null && window.replayable();
-        if (!replaying && window != null) {
+        if (replaying) {
+            window.serverLeft();
+        } else if (window != null) {
             window.close();
             window = null;
         }
@@ -135,8 +137,7 @@ final class ReplayDriver {
                 return null;
             }
             case FORWARD_HELD -> {
-                buf.release();
-                ByteBuf all = window.takeHeld();
+                ByteBuf all = window.takeHeld(buf);
                 window = null;
                 return all;
             }
