@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client ↔ server session: the state machine that ties its parts together.
@@ -22,11 +23,21 @@ import java.net.InetSocketAddress;
  * a socket, {@code I} any other internal error) and at which phase ({@code Q} queue, {@code C}
  * connect, {@code D} data).
  *
+ * <p>A server that drops a session before anything was said either way is a postmaster stopping
+ * only right after the connect: then the session is replayed elsewhere (and the server withdrawn)
+ * like a 57P03 refusal. Later it is the server timing out a client that never spoke (PostgreSQL's
+ * {@code authentication_timeout}, 60 s by default and never under 1 s): the session ends, the
+ * client is closed, and the healthy server is neither withdrawn nor left. The line between the two
+ * is {@link #SILENT_DROP_WINDOW_NANOS} after the connect.
+ *
  * <p>Owner: the client channel's event loop; the server channel is registered on the same loop,
  * so no field needs synchronisation. Other threads reach a session only through {@link #kill} and
  * the backend's grants, both run on that loop.
  */
 public final class Session implements Waiter {
+    /** How soon after the connect a server dropping a silent client counts as stopping (below PostgreSQL's 1 s minimum authentication_timeout). */
+    static final long SILENT_DROP_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final Channel client;
     private final Backend backend;
     private final SessionPolicy policy;
@@ -198,18 +209,25 @@ public final class Session implements Waiter {
     }
 
     /**
-     * The client's opening can still go to another server: nothing was exchanged yet, or its
-     * StartupMessage is complete and it has received nothing but the one-byte answer to its SSLRequest.
+     * The client's opening can still go to another server: nothing was exchanged yet (when the
+     * server dropped the session: only within {@link #SILENT_DROP_WINDOW_NANOS} of the connect), or
+     * its StartupMessage is complete and it has received nothing but the one-byte answer to its
+     * SSLRequest.
      */
-    private boolean replayable() {
+    private boolean replayable(boolean serverDropped) {
         if (finished || phase != 'D' || relay.server() == null || !opening.mayReplayAgain() || relay.clientFin()) {
             // a client that has already sent its FIN has nothing more to say to another server
             return false;
         }
-        if (relay.fromClient() == 0 && relay.toClient() == 0) {
-            return true;
+        if (silent()) {
+            return !serverDropped || backend.now() - log.connectedNanos() < SILENT_DROP_WINDOW_NANOS;
         }
         return opening.replayableAfter(relay.toClient());
+    }
+
+    /** Nothing went either way on this session yet. */
+    private boolean silent() {
+        return relay.fromClient() == 0 && relay.toClient() == 0;
     }
 
     void fromClient(ByteBuf buf) {
@@ -267,9 +285,14 @@ public final class Session implements Waiter {
     }
 
     void serverFin() {
-        if (replayable()) {
+        if (replayable(true)) {
             // the server closed before answering the opening (a postmaster stopping): try the next one
             replayElsewhere(true);
+            return;
+        }
+        if (silent()) {
+            // the server timed out a client that never spoke: there is nothing to pass on
+            terminate('-', false);
             return;
         }
         relay.serverFinished();
@@ -286,7 +309,7 @@ public final class Session implements Waiter {
     }
 
     void serverInactive() {
-        if (replayable()) {
+        if (replayable(true)) {
             replayElsewhere(true);
             return;
         }
@@ -298,7 +321,7 @@ public final class Session implements Waiter {
     }
 
     void serverError(Throwable cause) {
-        if (replayable()) {
+        if (replayable(true)) {
             replayElsewhere(true);
             return;
         }
@@ -316,7 +339,7 @@ public final class Session implements Waiter {
 
     /** A server going down takes its sessions with it, except one whose opening can still go elsewhere. */
     private void killNow(char code) {
-        if (code == 'D' && replayable()) {
+        if (code == 'D' && replayable(false)) {
             replayElsewhere(false);
         } else {
             terminate(code, true);

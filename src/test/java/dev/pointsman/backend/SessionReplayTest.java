@@ -24,6 +24,36 @@ class SessionReplayTest {
     }
 
     @Test
+    void aServerClosingOnASilentClientLongAfterConnectEndsTheSessionWithoutReplayOrWithdrawal() {
+        // PostgreSQL's authentication_timeout (60 s by default) closing a client that sent nothing
+        EmbeddedSession t = new EmbeddedSession().start();
+
+        t.tick(60_000);
+        t.lastServer().close();
+        t.settle();
+
+        assertThat(t.client.isOpen()).isFalse();
+        assertThat(t.record().termination()).isEqualTo("--");
+        assertThat(t.servers).hasSize(1);
+        assertThat(t.connectFailures).isEmpty();
+        assertThat(t.backend.sessions()).isZero();
+    }
+
+    @Test
+    void aServerFinOnASilentClientLongAfterConnectEndsTheSessionWithoutReplayOrWithdrawal() {
+        EmbeddedSession t = new EmbeddedSession().start();
+
+        t.tick(60_000);
+        fin(t.lastServer());
+        t.settle();
+
+        assertThat(t.client.isOpen()).isFalse();
+        assertThat(t.record().termination()).isEqualTo("--");
+        assertThat(t.servers).hasSize(1);
+        assertThat(t.connectFailures).isEmpty();
+    }
+
+    @Test
     void aServerDroppingASilentClientRightAfterConnectIsLeftAndTheSessionGoesToTheNext() {
         // a postmaster stopping: the connection is dropped before the client's first byte
         EmbeddedSession t = new EmbeddedSession().start();
@@ -36,6 +66,34 @@ class SessionReplayTest {
         assertThat(t.servers).hasSize(2);
         assertThat(t.connectFailures).hasSize(1);
         assertThat(t.lastServer().connectedTo).isEqualTo(t.server("b").config().address());
+    }
+
+    @Test
+    void aSilentClientDroppedJustOutsideTheWindowIsNotReplayed() {
+        EmbeddedSession t = new EmbeddedSession().start();
+
+        t.tick(Session.SILENT_DROP_WINDOW_NANOS / 1_000_000);
+        t.lastServer().close();
+        t.settle();
+
+        assertThat(t.servers).hasSize(1);
+        assertThat(t.client.isOpen()).isFalse();
+    }
+
+    @Test
+    void aSilentSessionCutBecauseItsServerWentDownLongAfterConnectStillGoesToTheNextServer() {
+        // shutdown-sessions: the server is leaving, not timing the client out
+        EmbeddedSession t = new EmbeddedSession().start();
+        t.tick(60_000);
+
+        t.backend.setOpState(t.server("a"), Server.OpState.DOWN);
+        t.backend.shutdownSessions(t.server("a"), 'D');
+        t.settle();
+
+        assertThat(t.client.isOpen()).isTrue();
+        assertThat(t.servers).hasSize(2);
+        assertThat(t.lastServer().connectedTo).isEqualTo(t.server("b").config().address());
+        assertThat(t.connectFailures).isEmpty();
     }
 
     @Test
