@@ -28,6 +28,9 @@ final class Connector {
     private final EventLoop loop;
     private Server server;
     private Server avoid;
+    /** The server channel being connected, with its handler; null when no connect is in flight. */
+    private Channel connecting;
+    private RelayHandlers.ServerSide connectingSide;
     private int retries;
     private int requeues;
 
@@ -103,6 +106,8 @@ final class Connector {
     }
 
     private void connect(Channel ch, RelayHandlers.ServerSide side) {
+        connecting = ch;
+        connectingSide = side;
         try {
             ch.connect(server.config().address()).addListener((ChannelFutureListener) f -> connected(f, side));
         } catch (Exception e) {
@@ -112,6 +117,10 @@ final class Connector {
 
     private void connected(ChannelFuture f, RelayHandlers.ServerSide side) {
         Channel ch = f.channel();
+        if (connecting == ch) {
+            connecting = null;
+            connectingSide = null;
+        }
         if (session.finished()) {
             side.detached = true;
             ch.close();
@@ -183,6 +192,14 @@ final class Connector {
         session.requeued();
         backend.release(old);
         backend.acquire(session);
+    }
+
+    /** The session ended: a connect in flight is dropped at once (its completion finds the session finished). */
+    void abort() {
+        if (connecting != null) {
+            connectingSide.detached = true;
+            connecting.close();
+        }
     }
 
     /** The session ended: its slot goes back to the backend, or it leaves the queue. */

@@ -353,6 +353,7 @@ public final class Session implements Waiter {
         finished = true;
         who = cause;
         inactivity.stop();
+        connector.abort();
         Channel server = relay.server();
         if (immediately) {
             client.close();

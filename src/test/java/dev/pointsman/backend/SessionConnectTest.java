@@ -110,6 +110,19 @@ class SessionConnectTest {
     }
 
     @Test
+    void aClientLeavingWhileItsServerIsBeingConnectedDropsThatConnectAtOnce() {
+        EmbeddedSession t = new EmbeddedSession().plan(Connect.HOLD).start();
+        EmbeddedSession.Peer connecting = t.lastServer();
+
+        t.client.close();
+
+        assertThat(connecting.isOpen()).isFalse();
+        assertThat(t.records).hasSize(1);
+        assertThat(t.backend.sessions()).isZero();
+        assertThat(t.server("a").sessions()).isZero();
+    }
+
+    @Test
     void requeuesAndReplaysKeepTheDeadlineOfTheWholeWait() {
         EmbeddedSession t = new EmbeddedSession().plan(Connect.HOLD).start();
         Session session = t.session();
