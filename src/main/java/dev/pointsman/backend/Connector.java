@@ -106,6 +106,11 @@ final class Connector {
     }
 
     private void connect(Channel ch, RelayHandlers.ServerSide side) {
+        if (session.finished()) { // ended while the channel was being registered
+            side.detached = true;
+            ch.close();
+            return;
+        }
         connecting = ch;
         connectingSide = side;
         try {
