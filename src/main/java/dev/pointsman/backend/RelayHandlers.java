@@ -22,6 +22,11 @@ final class RelayHandlers {
             this.origin = origin;
         }
 
+        /** The session of this channel, once it is active (tests reach it here). */
+        Session session() {
+            return session;
+        }
+
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             session = new Session(ctx.channel(), backend, policy, origin);

@@ -1,73 +1,59 @@
 package dev.pointsman.backend;
 
-import dev.pointsman.log.TcpLogRecord;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.ChannelHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One client ↔ server relay. Lives on the client channel's event loop; the server channel is
- * registered on the same loop, so no field needs synchronisation.
+ * One client ↔ server session: the state machine that ties its parts together.
  *
- * <p>Flow: wait for a slot (queue) → connect within {@code timeout connect}, retrying and
- * redispatching as configured (a PostgreSQL opening refused by a stopping or starting server is
- * replayed on the next one, see {@link StartupReplay}) → relay, reading from one side only while
- * the other side's channel is writable (below its high watermark: backpressure without buffering
- * more than one read) → on close, give the slot back, count, and log one tcplog record. Socket
- * creation, FIN and close are in {@link SessionChannels}.
+ * <p>Flow: wait for a slot (queue) → connect ({@link Connector}: {@code timeout connect},
+ * retries, redispatch, back to the queue when the server is down) → relay ({@link Relay}:
+ * backpressure, counts) while {@link ReplayDriver} watches the PostgreSQL opening, which a server
+ * stopping or starting may refuse: then the opening is replayed on the next usable server → on
+ * the end, close both channels ({@link SessionChannels}), give the slot back, and log one tcplog
+ * record ({@link SessionLog}). Inactivity is one timer ({@link InactivityTimer}).
  *
  * <p>Termination state, HAProxy's two letters: who ended it ({@code -} normal, {@code C}/{@code S}
  * client/server abort or refusal, {@code c}/{@code s} timeouts, {@code D} server went down,
- * {@code U} backup cut, {@code K} admin, {@code P} proxy limit) and at which phase ({@code Q}
- * queue, {@code C} connect, {@code D} data).
+ * {@code U} backup cut, {@code K} admin, {@code P} proxy limit, {@code R} the proxy could not make
+ * a socket, {@code I} any other internal error) and at which phase ({@code Q} queue, {@code C}
+ * connect, {@code D} data).
+ *
+ * <p>A server that drops a session before anything was said either way is a postmaster stopping
+ * only right after the connect: then the session is replayed elsewhere (and the server withdrawn)
+ * like a 57P03 refusal. Later it is the server timing out a client that never spoke (PostgreSQL's
+ * {@code authentication_timeout}, 60 s by default and never under 1 s): the session ends, the
+ * client is closed, and the healthy server is neither withdrawn nor left. The line between the two
+ * is {@link #SILENT_DROP_WINDOW_NANOS} after the connect.
+ *
+ * <p>Owner: the client channel's event loop; the server channel is registered on the same loop,
+ * so no field needs synchronisation. Other threads reach a session only through {@link #kill} and
+ * the backend's grants, both run on that loop.
  */
 public final class Session implements Waiter {
-    /** How many times a session may be sent back to the queue because its server went down while connecting. */
-    private static final int MAX_REQUEUES = 10;
+    /** How soon after the connect a server dropping a silent client counts as stopping (below PostgreSQL's 1 s minimum authentication_timeout). */
+    static final long SILENT_DROP_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Channel client;
     private final Backend backend;
     private final SessionPolicy policy;
     private final SessionOrigin origin;
-    private final long acceptNanos;
-    private final long acceptEpochMillis;
     private final int sourceHash;
-    private long grantedNanos = -1;
-    private long connectedNanos = -1;
-    private Server server;
-    private Server avoid;
-    private Channel serverChannel;
-    private int retries;
-    private int requeues;
-    private long fromClient;
-    private long toClient;
+    private final InactivityTimer inactivity;
+    private final Connector connector;
+    private final Relay relay;
+    private final ReplayDriver opening;
+    private final SessionLog log;
+    /** The handler of the connected server channel; detached when the session leaves that server. */
+    private RelayHandlers.ServerSide serverSide;
     private char who = '-';
     private char phase = 'Q';
     private boolean finished;
-    private boolean clientFin;
-    private boolean serverFin;
-    /** Reads from the client wait until the server channel can take more (write buffer under its high watermark). */
-    private boolean clientReadPaused;
-    private boolean serverReadPaused;
-    private final InactivityTimer inactivity;
-    private StartupReplay replay;
-    private RelayHandlers.ServerSide serverSide;
-    private boolean replaying;
-    private boolean awaitingNegotiation;
-    private int replays;
-    /**
-     * Client bytes read while the session is between two servers (sent back to the queue to be
-     * replayed elsewhere, with a read of the client still pending): kept for the next server, and
-     * the client is not read again until it takes them.
-     */
-    private ByteBuf heldFromClient;
-    /** Written by the backend's owner only (see {@link Waiter#queueBudgetNanos()}). */
+    /** What is left of its time in the queue: the backend's owner alone reads and writes it (see {@link Waiter#queueBudgetNanos()}). */
     private long queueBudgetNanos = Long.MIN_VALUE;
 
     Session(Channel client, Backend backend, SessionPolicy policy, SessionOrigin origin) {
@@ -75,17 +61,18 @@ public final class Session implements Waiter {
         this.backend = backend;
         this.policy = policy;
         this.origin = origin;
-        this.acceptNanos = backend.now();
-        this.acceptEpochMillis = System.currentTimeMillis();
-        InetSocketAddress remote = (InetSocketAddress) client.remoteAddress();
-        this.sourceHash = remote == null ? 0 : remote.getAddress().hashCode();
+        this.log = new SessionLog(backend.now(), System.currentTimeMillis());
+        this.sourceHash = client.remoteAddress() instanceof InetSocketAddress remote ? remote.getAddress().hashCode() : 0;
+        // a timeout closes at once: a peer that does not read has had its time
         this.inactivity = new InactivityTimer(client.eventLoop(), policy.clientMillis(), policy.serverMillis(),
-                side -> terminate(side, false));
+                side -> terminate(side, true));
+        this.connector = new Connector(this, backend, policy, client.eventLoop());
+        this.relay = new Relay(client, backend.counters, inactivity);
+        this.opening = new ReplayDriver(this, client.alloc());
     }
 
     /** The handler a frontend installs on each accepted channel (AUTO_READ off, half-closure allowed). */
-    public static io.netty.channel.ChannelHandler clientHandler(Backend backend, SessionPolicy policy,
-                                                              SessionOrigin origin) {
+    public static ChannelHandler clientHandler(Backend backend, SessionPolicy policy, SessionOrigin origin) {
         return new RelayHandlers.ClientSide(backend, policy, origin);
     }
 
@@ -104,6 +91,11 @@ public final class Session implements Waiter {
     }
 
     @Override
+    public Server avoid() {
+        return connector.avoid();
+    }
+
+    @Override
     public long queueBudgetNanos() {
         return queueBudgetNanos;
     }
@@ -113,9 +105,8 @@ public final class Session implements Waiter {
         queueBudgetNanos = budget;
     }
 
-    @Override
-    public Server avoid() {
-        return avoid;
+    boolean finished() {
+        return finished;
     }
 
     @Override
@@ -124,10 +115,9 @@ public final class Session implements Waiter {
             backend.release(s);
             return;
         }
-        server = s;
-        grantedNanos = backend.now();
+        log.granted(backend.now());
         phase = 'C';
-        connect();
+        connector.granted(s);
     }
 
     @Override
@@ -135,194 +125,115 @@ public final class Session implements Waiter {
         terminate(queueFull ? 'P' : 's', false);
     }
 
-    /**
-     * Opens the server connection on the client's event loop. What a {@code Bootstrap} would do,
-     * without its per-connection option map and reflection: a socket is made per session.
-     */
-    private void connect() {
-        if (finished) {
-            return;
-        }
-        Channel ch = SessionChannels.newServerChannel(policy, serverSide = new RelayHandlers.ServerSide(this));
-        client.eventLoop().register(ch).addListener((ChannelFutureListener) registered -> {
-            if (registered.isSuccess()) {
-                ch.connect(server.config().address()).addListener((ChannelFutureListener) this::connected);
-            } else {
-                ch.unsafe().closeForcibly();
-                connected(registered);
-            }
-        });
+    /** The connector sent the session back to the queue. */
+    void requeued() {
+        phase = 'Q';
     }
 
-    private void connected(ChannelFuture f) {
-        Channel ch = f.channel();
-        if (finished) {
-            ch.close();
-            return;
-        }
-        if (!f.isSuccess()) {
-            serverSide.detached = true; // its events are no longer this session's
-            ch.close();
-            connectFailed(f.cause());
-            return;
-        }
-        serverChannel = ch;
-        server.register(this);
-        if (!server.usable() && requeues < MAX_REQUEUES) {
-            // The server went down while we connected; the client has sent nothing yet, so the
-            // session can safely go back to the queue for the next usable server.
-            requeues++;
-            server.unregister(this);
-            serverChannel = null;
-            ch.close();
-            redispatch();
-            return;
-        }
-        connectedNanos = backend.now();
+    /** The connector gave up: {@code cause} is who failed ({@code S} refused, {@code s} timeout, {@code R}/{@code I} the proxy). */
+    void connectFailed(char cause) {
+        terminate(cause, false);
+    }
+
+    /** The connector reached the server: relay from now on, replaying the opening first if it was refused elsewhere. */
+    void connected(Channel ch, RelayHandlers.ServerSide side) {
+        serverSide = side;
+        relay.attach(ch, connector.server());
+        log.connected(backend.now());
         phase = 'D';
         inactivity.start();
-        if (replaying) {
-            replaying = false;
-            ByteBuf negotiation = replay.negotiationBytes(ch.alloc());
-            if (negotiation != null) {
-                awaitingNegotiation = true;
-                ch.writeAndFlush(negotiation);
-            } else {
-                ch.writeAndFlush(replay.startupBytes());
-                releaseHeld();
+        if (opening.replaying()) {
+            ch.writeAndFlush(opening.replayOn(ch.alloc()));
+            if (!opening.awaitingNegotiation()) {
+                relayHeld();
             }
             ch.read();
             return;
         }
-        replay = new StartupReplay(client.alloc());
+        opening.open();
         ch.read();
-        if (!releaseHeld()) {
+        if (!relayHeld()) {
             client.read();
         }
     }
 
+    /** The new server said 'N' to the replayed SSLRequest: the StartupMessage follows. */
+    void negotiated(ByteBuf startup) {
+        relay.server().writeAndFlush(startup);
+        relay.readServer();
+        relayHeld();
+    }
+
+    void negotiationRefused() {
+        terminate('S', false);
+    }
+
+    void readServer() {
+        relay.readServer();
+    }
+
+    /** The server refused the opening with 57P03 (stopping or starting): replay it on the next server. */
+    void refusedAtStartup() {
+        replayElsewhere(true);
+    }
+
     /** Relays what the client sent while the session was between servers; false if there was nothing. */
-    private boolean releaseHeld() {
-        if (heldFromClient == null) {
+    private boolean relayHeld() {
+        ByteBuf held = opening.takeHeld();
+        if (held == null) {
             return false;
         }
-        ByteBuf held = heldFromClient;
-        heldFromClient = null;
         fromClient(held);
         return true;
     }
 
     /**
-     * The server refused the session while starting up or shutting down (57P03) before the client
-     * got anything but 'N': leave it, withdraw it until its checks confirm it, and replay the
-     * opening on the next usable server. See {@link StartupReplay} for what is safe to replay.
+     * Leaves the server, withdraws it until its checks confirm it ({@code withdraw}), and replays
+     * the opening on the next usable server. See {@link StartupReplay} for what is safe to replay.
      */
     private void replayElsewhere(boolean withdraw) {
-        if (replays >= MAX_REQUEUES) {
+        if (!opening.mayReplayAgain()) {
             terminate('S', false);
             return;
         }
-        replays++;
-        Server failed = server;
+        Server failed = connector.server();
         serverSide.detached = true;
-        serverChannel.close();
-        serverChannel = null;
+        relay.server().close();
+        relay.detach();
         failed.unregister(this);
-        replaying = replay != null && replay.replayable();
-        if (!replaying && replay != null) {
-            replay.close();
-            replay = null;
-        }
+        opening.leave();
         if (withdraw) {
             // requeued once the owner has withdrawn the server, so that the next pick cannot find it
             backend.connectFailed(this, failed, new RefusedAtStartup(), () -> {
                 if (!finished) {
-                    redispatch();
+                    connector.requeue();
                 }
             });
         } else {
-            redispatch();
+            connector.requeue();
         }
     }
 
     /**
-     * The client's opening can still go to another server: its StartupMessage is complete and it
-     * has received nothing but the one-byte answer to its SSLRequest.
+     * The client's opening can still go to another server: nothing was exchanged yet (when the
+     * server dropped the session: only within {@link #SILENT_DROP_WINDOW_NANOS} of the connect), or
+     * its StartupMessage is complete and it has received nothing but the one-byte answer to its
+     * SSLRequest.
      */
-    private boolean replayable() {
-        if (finished || phase != 'D' || serverChannel == null || replays >= MAX_REQUEUES || clientFin) {
+    private boolean replayable(boolean serverDropped) {
+        if (finished || phase != 'D' || relay.server() == null || !opening.mayReplayAgain() || relay.clientFin()) {
             // a client that has already sent its FIN has nothing more to say to another server
             return false;
         }
-        if (fromClient == 0 && toClient == 0) {
-            return true;
+        if (silent()) {
+            return !serverDropped || backend.now() - log.connectedNanos() < SILENT_DROP_WINDOW_NANOS;
         }
-        return replay != null && replay.replayable() && toClient <= (replay.negotiated() ? 1 : 0);
+        return opening.replayableAfter(relay.toClient());
     }
 
-
-    private void connectFailed(Throwable cause) {
-        backend.connectFailed(this, server, cause, () -> afterConnectFailed(cause));
-    }
-
-    private void afterConnectFailed(Throwable cause) {
-        if (finished) {
-            return;
-        }
-        if (!server.usable() && requeues < MAX_REQUEUES) {
-            // The server is known to be down (or was just withdrawn because it refused us): the
-            // client has sent nothing yet, so the session goes back to the queue for the next
-            // usable server. This is not one of HAProxy's retries.
-            requeues++;
-            redispatch();
-            return;
-        }
-        if (retries < policy.retries()) {
-            retries++;
-            backend.counters.retries.increment();
-            server.counters.retries.increment();
-            if (policy.redispatchOn(retries)) {
-                backend.counters.redispatches.increment();
-                server.counters.redispatches.increment();
-                redispatch();
-            } else {
-                client.eventLoop().schedule(this::connect, policy.retryDelayMillis(), TimeUnit.MILLISECONDS);
-            }
-            return;
-        }
-        backend.counters.connectErrors.increment();
-        server.counters.connectErrors.increment();
-        terminate(cause instanceof ConnectTimeoutException ? 's' : 'S', false);
-    }
-
-    /** Gives the slot back and asks the backend again, avoiding the server that failed when another exists. */
-    private void redispatch() {
-        Server old = server;
-        server = null;
-        avoid = old;
-        phase = 'Q';
-        backend.release(old);
-        backend.acquire(this);
-    }
-
-    /** The server channel can take more: resume reading the client. */
-    void serverWritable() {
-        if (clientReadPaused && !finished && serverChannel != null && serverChannel.isWritable()) {
-            clientReadPaused = false;
-            if (!clientFin) {
-                client.read();
-            }
-        }
-    }
-
-    /** The client channel can take more: resume reading the server. */
-    void clientWritable() {
-        if (serverReadPaused && !finished && serverChannel != null && client.isWritable()) {
-            serverReadPaused = false;
-            if (!serverFin) {
-                serverChannel.read();
-            }
-        }
+    /** Nothing went either way on this session yet. */
+    private boolean silent() {
+        return relay.fromClient() == 0 && relay.toClient() == 0;
     }
 
     void fromClient(ByteBuf buf) {
@@ -330,29 +241,13 @@ public final class Session implements Waiter {
             buf.release();
             return;
         }
-        if (serverChannel == null || awaitingNegotiation) {
+        if (relay.server() == null || opening.awaitingNegotiation()) {
             // between two servers, or replaying the opening: keep it for the server, read no more until then
-            heldFromClient = heldFromClient == null ? buf : Unpooled.wrappedBuffer(heldFromClient, buf);
+            opening.hold(buf);
             return;
         }
-        if (replay != null) {
-            replay.client(buf);
-            if (!replay.open()) {
-                replay = null;
-            }
-        }
-        int n = buf.readableBytes();
-        fromClient += n;
-        server.counters.bytesIn.add(n);
-        backend.counters.bytesIn.add(n);
-        inactivity.touch();
-        // a failed write fires exceptionCaught on the server channel (void promise), which ends the session
-        serverChannel.writeAndFlush(buf, serverChannel.voidPromise());
-        if (serverChannel.isWritable()) {
-            client.read();
-        } else {
-            clientReadPaused = true;
-        }
+        opening.fromClient(buf);
+        relay.toServer(buf);
     }
 
     void fromServer(ByteBuf buf) {
@@ -360,81 +255,54 @@ public final class Session implements Waiter {
             buf.release();
             return;
         }
-        if (awaitingNegotiation) {
-            awaitingNegotiation = false;
-            boolean no = buf.readableBytes() == 1 && buf.getByte(buf.readerIndex()) == 'N';
-            buf.release();
-            if (!no) {
-                terminate('S', false);
-                return;
-            }
-            serverChannel.writeAndFlush(replay.startupBytes());
-            serverChannel.read();
-            releaseHeld();
-            return;
+        ByteBuf out = opening.fromServer(buf);
+        if (out != null) {
+            relay.toClient(out);
         }
-        if (replay != null) {
-            switch (replay.server(buf)) {
-                case HOLD -> {
-                    buf.release();
-                    serverChannel.read();
-                    return;
-                }
-                case REPLAY -> {
-                    buf.release();
-                    replayElsewhere(true);
-                    return;
-                }
-                case FORWARD_HELD -> {
-                    buf.release();
-                    buf = replay.takeHeld();
-                    replay = null;
-                }
-                case FORWARD -> {
-                    if (!replay.open()) {
-                        replay = null;
-                    }
-                }
-            }
+    }
+
+    void serverWritable() {
+        if (!finished) {
+            relay.serverWritable();
         }
-        int n = buf.readableBytes();
-        toClient += n;
-        server.counters.bytesOut.add(n);
-        backend.counters.bytesOut.add(n);
-        inactivity.touch();
-        client.writeAndFlush(buf, client.voidPromise());
-        if (client.isWritable()) {
-            serverChannel.read();
-        } else {
-            serverReadPaused = true;
+    }
+
+    void clientWritable() {
+        if (!finished) {
+            relay.clientWritable();
         }
     }
 
     /** The client sent FIN: pass it on once everything before it has been written. */
     void clientFin() {
-        clientFin = true;
-        if (serverChannel == null) {
+        relay.clientFinished();
+        if (relay.server() == null) {
             terminate('C', false);
             return;
         }
-        if (serverFin) {
+        if (relay.serverFin()) {
             // both directions are done: closing (after the pending writes) sends the FIN; a
             // half-close towards a peer that has gone would only cost an exception
             terminate('-', false);
             return;
         }
         inactivity.clientFin(policy.clientFinMillis());
-        SessionChannels.afterPendingWrites(serverChannel);
+        SessionChannels.afterPendingWrites(relay.server());
     }
 
     void serverFin() {
-        if (replayable()) {
+        if (replayable(true)) {
             // the server closed before answering the opening (a postmaster stopping): try the next one
             replayElsewhere(true);
             return;
         }
-        serverFin = true;
-        if (clientFin) {
+        if (silent()) {
+            // the server timed out a client that never spoke: there is nothing to pass on
+            terminate('-', false);
+            return;
+        }
+        relay.serverFinished();
+        if (relay.clientFin()) {
             terminate('-', false);
             return;
         }
@@ -442,13 +310,12 @@ public final class Session implements Waiter {
         SessionChannels.afterPendingWrites(client);
     }
 
-
     void clientInactive() {
         terminate('-', false);
     }
 
     void serverInactive() {
-        if (replayable()) {
+        if (replayable(true)) {
             replayElsewhere(true);
             return;
         }
@@ -460,7 +327,7 @@ public final class Session implements Waiter {
     }
 
     void serverError(Throwable cause) {
-        if (replayable()) {
+        if (replayable(true)) {
             replayElsewhere(true);
             return;
         }
@@ -478,7 +345,7 @@ public final class Session implements Waiter {
 
     /** A server going down takes its sessions with it, except one whose opening can still go elsewhere. */
     private void killNow(char code) {
-        if (code == 'D' && replayable()) {
+        if (code == 'D' && replayable(false)) {
             replayElsewhere(false);
         } else {
             terminate(code, true);
@@ -492,61 +359,32 @@ public final class Session implements Waiter {
         finished = true;
         who = cause;
         inactivity.stop();
-        SessionChannels.close(client, immediately);
-        if (serverChannel != null) {
-            SessionChannels.close(serverChannel, immediately);
+        connector.abort();
+        Channel server = relay.server();
+        if (immediately) {
+            client.close();
+            if (server != null) {
+                server.close();
+            }
+        } else {
+            // what can be flushed goes, each side waited for no longer than its inactivity timeout
+            long c = inactivity.clientMillis();
+            long s = inactivity.serverMillis();
+            SessionChannels.closeAfterFlush(client, c > 0 ? c : s);
+            if (server != null) {
+                SessionChannels.closeAfterFlush(server, s > 0 ? s : c);
+            }
         }
         finish();
     }
 
     private void finish() {
-        if (heldFromClient != null) {
-            heldFromClient.release();
-            heldFromClient = null;
-        }
-        if (replay != null) {
-            replay.close();
-            replay = null;
-        }
-        origin.bytes(fromClient, toClient);
-        long now = backend.now();
-        String termination = who == '-' ? "--" : "" + who + phase;
-        // counted before the slot is given back, as HAProxy logs the connection counts including this one
-        TcpLogRecord record = new TcpLogRecord(
-                (InetSocketAddress) client.remoteAddress(),
-                acceptEpochMillis,
-                policy.frontend(),
-                backend.name(),
-                server == null ? "<NOSRV>" : server.name(),
-                grantedNanos < 0 ? -1 : millis(grantedNanos - acceptNanos),
-                connectedNanos < 0 ? -1 : millis(connectedNanos - grantedNanos),
-                millis(now - acceptNanos),
-                toClient,
-                fromClient,
-                termination,
-                origin.actconn(),
-                origin.feconn(),
-                backend.sessions(),
-                server == null ? 0 : server.sessions(),
-                retries,
-                0,
-                backend.queued());
-        if (server != null) {
-            if (connectedNanos >= 0) {
-                long q = record.queueMillis();
-                long c = record.connectMillis();
-                server.counters.times.record(q, c, record.totalMillis());
-                backend.counters.times.record(q, c, record.totalMillis());
-            }
-            server.unregister(this);
-            backend.release(server);
-        } else {
-            backend.cancel(this);
-        }
+        opening.close();
+        origin.bytes(relay.fromClient(), relay.toClient());
+        Server server = connector.server();
+        var record = log.record((InetSocketAddress) client.remoteAddress(), policy, backend, server, origin,
+                relay.toClient(), relay.fromClient(), SessionLog.termination(who, phase), connector.retries());
+        connector.giveBack();
         policy.accessLog().log(record);
-    }
-
-    private static long millis(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 }

@@ -6,13 +6,19 @@ import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.Socket;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
-/** How a session makes its server socket, passes a FIN on, and closes its channels. */
+/** How a session makes its server socket, passes a FIN on, and closes its channels without waiting unbounded on a peer. */
 final class SessionChannels {
+
+    /** How long an ending session waits for a peer that does not read when neither side has an inactivity timeout. */
+    static final long LINGER_WITHOUT_TIMEOUT_MILLIS = 10_000;
 
     private SessionChannels() {}
 
@@ -60,12 +66,22 @@ final class SessionChannels {
         ((DuplexChannel) ch).shutdownOutput();
     }
 
-    /** Closes at once, or once what is already written has gone out. */
-    static void close(Channel ch, boolean immediately) {
-        if (immediately || !ch.isActive()) {
+    /**
+     * Closes once what is already written has gone out, but waits on a peer that does not read no
+     * longer than {@code lingerMillis} (that side's inactivity timeout, as HAProxy keeps forwarding
+     * until {@code timeout client}; {@link #LINGER_WITHOUT_TIMEOUT_MILLIS} when there is none): a
+     * flush that never completes against a zero window must not keep the socket, its buffers and
+     * its maxconn slot forever.
+     */
+    static void closeAfterFlush(Channel ch, long lingerMillis) {
+        ChannelOutboundBuffer pending = ch.unsafe().outboundBuffer();
+        if (!ch.isActive() || pending == null || pending.totalPendingWriteBytes() == 0) {
             ch.close();
-        } else {
-            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
         }
+        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ScheduledFuture<?> bound = ch.eventLoop().schedule((Runnable) ch::close,
+                lingerMillis > 0 ? lingerMillis : LINGER_WITHOUT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        ch.closeFuture().addListener(f -> bound.cancel(false));
     }
 }

@@ -2,6 +2,7 @@ package dev.pointsman.backend;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -29,8 +30,9 @@ final class StartupReplay {
 
     /**
      * What to do with bytes the server sent while the window is open: FORWARD them as they are;
-     * FORWARD_HELD: forward {@link #takeHeld()} instead (it includes them); HOLD: keep waiting for
-     * the rest of a message; REPLAY: the server refused with 57P03 — send the session elsewhere.
+     * FORWARD_HELD: forward {@link #takeHeld(ByteBuf)} instead (it includes them); HOLD: keep
+     * waiting for the rest of a message; REPLAY: the server refused with 57P03 — send the session
+     * elsewhere.
      */
     enum Verdict { FORWARD, FORWARD_HELD, HOLD, REPLAY }
 
@@ -40,6 +42,7 @@ final class StartupReplay {
     private final ByteBufAllocator alloc;
     private ByteBuf clientBytes;        // what the client sent so far (allocated on first use)
     private ByteBuf serverBytes;        // what the server sent after the StartupMessage, not yet forwarded
+    private boolean heldIncludesLast;   // the buffer last judged was copied into serverBytes
     private boolean closed;
 
     StartupReplay(ByteBufAllocator alloc) {
@@ -94,7 +97,7 @@ final class StartupReplay {
     /**
      * Judges bytes from the server. FORWARD: pass them on (the window may have closed); HOLD: they
      * are kept here, a message is incomplete; REPLAY: the server refused with 57P03 and the held
-     * bytes are dropped — send the session elsewhere and call {@link #replayBytes}.
+     * bytes are dropped — send the session elsewhere and replay {@link #startupBytes}.
      */
     Verdict server(ByteBuf buf) {
         if (closed) {
@@ -112,9 +115,12 @@ final class StartupReplay {
             serverBytes = alloc.heapBuffer(Math.min(MAX_BYTES, Math.max(64, buf.readableBytes())), MAX_BYTES);
         }
         if (serverBytes.readableBytes() + buf.readableBytes() > MAX_BYTES) {
+            // more than the window holds: it is not a refusal; what is held goes first, then buf
+            heldIncludesLast = false;
             return serverBytes.readableBytes() == 0 ? closeAnd(Verdict.FORWARD) : Verdict.FORWARD_HELD;
         }
         serverBytes.writeBytes(buf, buf.readerIndex(), buf.readableBytes());
+        heldIncludesLast = true;
         if (serverBytes.readableBytes() < 5) {
             return Verdict.HOLD;
         }
@@ -139,11 +145,31 @@ final class StartupReplay {
         return v;
     }
 
-    /** After FORWARD_HELD: the held bytes (the caller forwards them); the window is closed. */
-    ByteBuf takeHeld() {
-        ByteBuf held = serverBytes.retainedDuplicate();
+    /**
+     * After FORWARD_HELD for {@code current} (which this takes over): everything the server sent
+     * since the StartupMessage, {@code current} included, for the caller to forward; the window is
+     * closed.
+     */
+    ByteBuf takeHeld(ByteBuf current) {
+        ByteBuf held = serverBytes;
+        serverBytes = null;
+        boolean alreadyIn = heldIncludesLast;
         close();
-        return held;
+        if (alreadyIn) {
+            current.release();
+            return held;
+        }
+        return Unpooled.wrappedBuffer(held, current);
+    }
+
+    /**
+     * The session leaves this server to replay the opening elsewhere: the next server's answer is
+     * judged on its own, not after bytes this one left unfinished.
+     */
+    void serverLeft() {
+        if (serverBytes != null) {
+            serverBytes.clear();
+        }
     }
 
     /** The SQLSTATE ('C' field) of the ErrorResponse fields between {@code from} and {@code to}. */
@@ -188,6 +214,7 @@ final class StartupReplay {
             }
             if (serverBytes != null) {
                 serverBytes.release();
+                serverBytes = null;
             }
             if (startup != null) {
                 startup.release();

@@ -9,13 +9,18 @@ import dev.pointsman.log.TcpLogRecord;
 import dev.pointsman.net.Transport;
 import dev.pointsman.testing.ProxyHarness;
 import dev.pointsman.testing.TestServer;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -106,10 +111,71 @@ class RelayTest {
     }
 
     @Test
+    void clientsThatStopReadingWhileTheirServerKeepsSendingAreClosedWithinTimeoutClient() throws Exception {
+        // the server writes until the proxy stops taking its bytes; the clients never read
+        Duration timeoutClient = Duration.ofSeconds(1);
+        int clients = 3;
+        try (TestServer firehose = TestServer.start(s -> {
+                 byte[] chunk = new byte[64 * 1024];
+                 OutputStream out = s.getOutputStream();
+                 for (int i = 0; i < 1024; i++) {
+                     out.write(chunk);
+                 }
+             });
+             ProxyHarness proxy = ProxyHarness.start(listen("db").server(server("s1", firehose.address()))
+                     .timeoutClient(timeoutClient).timeoutServer(Duration.ofSeconds(30)).build())) {
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < clients; i++) {
+                    Socket c = new Socket();
+                    c.setReceiveBufferSize(2048);
+                    c.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port()));
+                    sockets.add(c);
+                }
+                await().until(() -> firehose.accepted.get() == clients);
+
+                await().atMost(timeoutClient.plusSeconds(1)).untilAsserted(() -> assertThat(proxy.frontend.feconn()).isZero());
+
+                assertThat(proxy.records).hasSize(clients).allSatisfy(r -> assertThat(r.termination()).isEqualTo("cD"));
+                await().untilAsserted(() -> assertThat(firehose.openConnections()).isZero());
+                for (Socket c : sockets) {
+                    assertThat(endOfStream(c)).isTrue();
+                }
+            } finally {
+                for (Socket c : sockets) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    /** Reads what is left (bounded) and tells whether the proxy's side has gone: EOF or a reset. */
+    private static boolean endOfStream(Socket c) throws IOException {
+        c.setSoTimeout(5000);
+        byte[] buf = new byte[65536];
+        InputStream in = c.getInputStream();
+        try {
+            for (long total = 0; total < (256L << 20); ) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    return true;
+                }
+                total += n;
+            }
+            return false;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    @Test
     void aRefusedServerIsRetriedThenTheSessionIsRedispatchedToAnother() throws Exception {
         try (TestServer good = TestServer.echo();
+             RefusingPort refusing = new RefusingPort();
              ProxyHarness proxy = ProxyHarness.start(listen("db")
-                     .server(server("dead", TestServer.refusingAddress()))
+                     .server(server("dead", refusing.address()))
                      .server(server("good", good.address()))
                      .retries(2).redispatch(-1).timeoutConnect(Duration.ofMillis(200)).build());
              Socket client = proxy.connect()) {
@@ -130,8 +196,9 @@ class RelayTest {
 
     @Test
     void withoutRedispatchTheSessionFailsAfterItsRetriesWithSC() throws Exception {
-        try (ProxyHarness proxy = ProxyHarness.start(listen("db")
-                     .server(server("dead", TestServer.refusingAddress()))
+        try (RefusingPort refusing = new RefusingPort();
+             ProxyHarness proxy = ProxyHarness.start(listen("db")
+                     .server(server("dead", refusing.address()))
                      .retries(1).timeoutConnect(Duration.ofMillis(100)).build());
              Socket client = proxy.connect()) {
             assertThat(client.getInputStream().read()).isEqualTo(-1);
