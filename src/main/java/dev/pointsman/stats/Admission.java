@@ -1,5 +1,6 @@
 package dev.pointsman.stats;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -14,7 +15,8 @@ import java.util.Set;
  * database sessions.
  *
  * <p>Owner: the listener's event loop. Every connection of the listener is registered on that one
- * loop, so {@link #admit}, {@link #answering} and {@link #left} run there, one at a time.
+ * loop, so {@link #admit}, {@link #answering}, {@link #left} and {@link #closeAll} run there, one at a
+ * time.
  */
 final class Admission {
     private final ListenerCounters counters;
@@ -58,6 +60,13 @@ final class Admission {
         waiting.remove(connection);
         if (held.remove(connection)) {
             counters.current.set(held.size());
+        }
+    }
+
+    /** The listener closes: every held connection is closed now (its handlers release what they hold). */
+    void closeAll() {
+        for (RequestDeadline c : new ArrayList<>(held)) {
+            c.close();
         }
     }
 

@@ -57,6 +57,13 @@ final class RequestDeadline extends ChannelDuplexHandler {
         }, answerMillis, TimeUnit.MILLISECONDS);
     }
 
+    /** Closes the connection (the listener is closing). */
+    void close() {
+        if (ctx != null) {
+            ctx.close();
+        }
+    }
+
     /** True once this connection was answered 408 or 503 here: whatever the codec still makes of it is dropped. */
     boolean refused() {
         return refused;

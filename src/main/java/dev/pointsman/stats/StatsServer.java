@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 public final class StatsServer implements AutoCloseable {
     static final int MAX_REQUEST_BYTES = 8192;
     static final Duration MAX_DEADLINE = Duration.ofSeconds(10);
+    static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
 
     private final Proxy proxy;
     private final Stats stats;
@@ -45,11 +46,14 @@ public final class StatsServer implements AutoCloseable {
     private final Optional<String> node;
     private final Optional<String> version;
     private final List<Channel> listeners = new ArrayList<>();
+    private final Admission admission;
+    private EventLoop loop;
 
     private StatsServer(Proxy proxy, Stats stats) {
         this.proxy = proxy;
         this.stats = stats;
         this.counters = stats.listener(proxy.name(), limit(proxy, stats.config().global().maxconn()));
+        this.admission = new Admission(counters);
         this.renderer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(16), r -> {
             Thread t = new Thread(r, "pointsman-stats-" + proxy.name());
             t.setDaemon(true);
@@ -91,8 +95,7 @@ public final class StatsServer implements AutoCloseable {
         long request = Math.max(1, requestDeadline(proxy).toMillis());
         long answer = Math.max(1, answerDeadline(proxy).toMillis());
         // One loop accepts and serves every connection of this listener: it alone owns the admission.
-        EventLoop loop = group.next();
-        Admission admission = new Admission(counters);
+        loop = group.next();
         ServerBootstrap b = new ServerBootstrap().group(loop, loop).channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -160,10 +163,21 @@ public final class StatsServer implements AutoCloseable {
                 new HtmlPage.Header(proxy.stats().uri(), version, node, stats.uptimeSeconds(), every));
     }
 
+    /**
+     * Stops accepting and closes every held connection, on the listener's loop, waiting (at most
+     * {@link #CLOSE_BOUND}) until their handlers have run: their half-read requests are released here,
+     * not left to the event loops' shutdown, which lost some (Netty reported their buffers as leaks).
+     */
     @Override
     public void close() {
         counters.open = false;
         listeners.forEach(Channel::close);
+        if (loop != null && !loop.isShuttingDown()) {
+            long deadline = System.nanoTime() + CLOSE_BOUND.toNanos();
+            loop.submit(admission::closeAll).awaitUninterruptibly(CLOSE_BOUND.toMillis());
+            // Each close fires channelInactive in a task of its own, queued before this one.
+            loop.submit(() -> { }).awaitUninterruptibly(Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
+        }
         renderer.shutdownNow();
     }
 
