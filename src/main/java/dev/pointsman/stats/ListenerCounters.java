@@ -3,7 +3,10 @@ package dev.pointsman.stats;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The counters of one stats listener, shown as its proxy's FRONTEND row. */
+/**
+ * The counters of one stats listener, shown as its proxy's FRONTEND row. {@code current} and
+ * {@code max} are written by the listener's {@link Admission} only; the adders by its handlers.
+ */
 final class ListenerCounters {
     final AtomicInteger current = new AtomicInteger();
     final AtomicInteger max = new AtomicInteger();
@@ -19,22 +22,5 @@ final class ListenerCounters {
 
     ListenerCounters(int limit) {
         this.limit = limit;
-    }
-
-    /** Counts a new connection; false when the cap is reached (the connection is then refused). */
-    boolean enter() {
-        total.increment();
-        int n = current.incrementAndGet();
-        if (n > limit) {
-            current.decrementAndGet();
-            refused.increment();
-            return false;
-        }
-        max.accumulateAndGet(n, Math::max);
-        return true;
-    }
-
-    void leave() {
-        current.decrementAndGet();
     }
 }

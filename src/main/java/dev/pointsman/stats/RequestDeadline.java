@@ -1,38 +1,108 @@
 package dev.pointsman.stats;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * First handler of a stats connection: closes it when no complete answer went out within the
- * deadline from accept, however slowly bytes trickle in (a read-idle timeout alone lets a client
- * keep a connection with one byte every few seconds). Counts bytes for the listener's row.
+ * First handler of a stats connection: bounds the time a client may take. Until its request is
+ * complete, the request deadline (HAProxy's {@code timeout http-request}) runs from accept, however
+ * slowly bytes trickle in (a read-idle timeout alone lets a client keep a connection with one byte
+ * every few seconds); when it passes, the client gets 408 and the connection closes, as in HAProxy.
+ * Once the request is complete, the answer must be out within the answer deadline, else the
+ * connection closes (a client that does not read). Counts bytes for the listener's row.
+ *
+ * <p>Owner: the connection's event loop (the listener's one loop, see {@link Admission}).
  */
 final class RequestDeadline extends ChannelDuplexHandler {
-    private final long deadlineMillis;
+    private final long requestMillis;
+    private final long answerMillis;
     private final ListenerCounters counters;
+    private final Admission admission;
+    private ChannelHandlerContext ctx;
     private ScheduledFuture<?> timer;
+    private boolean requestComplete;
+    private boolean refused;
 
-    RequestDeadline(long deadlineMillis, ListenerCounters counters) {
-        this.deadlineMillis = deadlineMillis;
+    RequestDeadline(long requestMillis, long answerMillis, ListenerCounters counters, Admission admission) {
+        this.requestMillis = requestMillis;
+        this.answerMillis = answerMillis;
         this.counters = counters;
+        this.admission = admission;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        timer = ctx.executor().schedule(this::requestTimedOut, requestMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The whole request arrived (called by the handler that answers it): now the answer deadline runs. */
+    void requestComplete() {
+        if (requestComplete || refused) {
+            return;
+        }
+        requestComplete = true;
+        admission.answering(this);
+        timer.cancel(false);
         timer = ctx.executor().schedule(() -> {
             ctx.close();
-        }, deadlineMillis, TimeUnit.MILLISECONDS);
+        }, answerMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes the connection (the listener is closing). */
+    void close() {
+        if (ctx != null) {
+            ctx.close();
+        }
+    }
+
+    /** True once this connection was answered 408 or 503 here: whatever the codec still makes of it is dropped. */
+    boolean refused() {
+        return refused;
+    }
+
+    /** The listener is full and this is its oldest incomplete request: it gives way to a new connection. */
+    void evict() {
+        refuse("503 Service Unavailable", "the stats listener is full (maxconn " + counters.limit
+                + ") and this request was the oldest not yet complete");
+    }
+
+    private void requestTimedOut() {
+        if (requestComplete || refused) {
+            return;
+        }
+        counters.badRequests.increment();
+        refuse("408 Request Timeout", "the request was not complete within " + requestMillis + " ms (timeout http-request)");
+    }
+
+    /** A short answer written under the HTTP codec (whatever it has half-parsed), then close. */
+    private void refuse(String status, String why) {
+        refused = true;
+        timer.cancel(false);
+        String body = status + ": " + why + "\n";
+        ByteBuf raw = Unpooled.copiedBuffer("HTTP/1.1 " + status + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: " + body.length() + "\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n"
+                + body, StandardCharsets.US_ASCII);
+        counters.bytesOut.add(raw.readableBytes());
+        ctx.writeAndFlush(raw).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf b) {
             counters.bytesIn.add(b.readableBytes());
+        }
+        if (refused) {
+            ReferenceCountUtil.release(msg);
+            return;
         }
         ctx.fireChannelRead(msg);
     }
@@ -50,6 +120,7 @@ final class RequestDeadline extends ChannelDuplexHandler {
         if (timer != null) {
             timer.cancel(false);
         }
+        admission.left(this);
         ctx.fireChannelInactive();
     }
 

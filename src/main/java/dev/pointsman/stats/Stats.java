@@ -70,6 +70,11 @@ public final class Stats {
         return listeners.computeIfAbsent(proxy, p -> new ListenerCounters(limit));
     }
 
+    /** The counters of the stats listener of {@code proxy}, if it has one. */
+    Optional<ListenerCounters> listenerCounters(String proxy) {
+        return Optional.ofNullable(listeners.get(proxy));
+    }
+
     /** Connections a stats listener accepted since start (0 for a proxy without one). */
     public long listenerConnections(String proxy) {
         ListenerCounters c = listeners.get(proxy);

@@ -25,14 +25,20 @@ import java.util.concurrent.RejectedExecutionException;
 final class StatsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final StatsServer server;
     private final Executor renderer;
+    private final RequestDeadline deadline;
 
-    StatsHandler(StatsServer server, Executor renderer) {
+    StatsHandler(StatsServer server, Executor renderer, RequestDeadline deadline) {
         this.server = server;
         this.renderer = renderer;
+        this.deadline = deadline;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (deadline.refused()) {
+            return; // already answered 408 or 503 and counted; this is the codec's flush at close
+        }
+        deadline.requestComplete();
         ListenerCounters counters = server.counters();
         if (!req.decoderResult().isSuccess()) {
             counters.badRequests.increment();

@@ -9,6 +9,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -25,15 +26,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP listener of one {@code listen} section with {@code mode http} and {@code stats enable},
- * on the proxy's event loops. Bounded so that stats clients never slow proxying: at most
- * {@link #DEFAULT_MAX_CONNECTIONS} connections (or the section's {@code maxconn}), a small request
- * (8 kB of headers, no body), one request per connection, a deadline from accept to answer of
- * {@code timeout client} capped at 10 s, and rendering on one separate thread with a short queue.
+ * on one of the proxy's event loops. Bounded so that stats clients never slow proxying and slow
+ * clients never blind the page: a small request (8 kB of headers, no body), one request per
+ * connection, a request deadline ({@code timeout http-request}; unset: {@code timeout client} capped
+ * at {@link #MAX_DEADLINE}), an answer deadline ({@code timeout client} capped likewise), at most the
+ * section's {@code maxconn} or the global {@code maxconn}, whichever is larger, connections (when
+ * full, the oldest incomplete request gives way: {@link Admission}), and rendering on one separate
+ * thread with a short queue. Stats connections are not counted in the global maxconn.
  */
 public final class StatsServer implements AutoCloseable {
-    static final int DEFAULT_MAX_CONNECTIONS = 32;
     static final int MAX_REQUEST_BYTES = 8192;
     static final Duration MAX_DEADLINE = Duration.ofSeconds(10);
+    static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
 
     private final Proxy proxy;
     private final Stats stats;
@@ -42,11 +46,14 @@ public final class StatsServer implements AutoCloseable {
     private final Optional<String> node;
     private final Optional<String> version;
     private final List<Channel> listeners = new ArrayList<>();
+    private final Admission admission;
+    private EventLoop loop;
 
     private StatsServer(Proxy proxy, Stats stats) {
         this.proxy = proxy;
         this.stats = stats;
-        this.counters = stats.listener(proxy.name(), proxy.maxconn() > 0 ? proxy.maxconn() : DEFAULT_MAX_CONNECTIONS);
+        this.counters = stats.listener(proxy.name(), limit(proxy, stats.config().global().maxconn()));
+        this.admission = new Admission(counters);
         this.renderer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(16), r -> {
             Thread t = new Thread(r, "pointsman-stats-" + proxy.name());
             t.setDaemon(true);
@@ -69,24 +76,41 @@ public final class StatsServer implements AutoCloseable {
         return s;
     }
 
+    /** HAProxy's stats listener takes the global maxconn; a section's own maxconn may only raise it. */
+    static int limit(Proxy proxy, int globalMaxconn) {
+        return Math.max(proxy.maxconn(), globalMaxconn);
+    }
+
+    /** How long a client may take to send its whole request: {@code timeout http-request}, as set; unset: the answer deadline. */
+    static Duration requestDeadline(Proxy proxy) {
+        return proxy.timeouts().httpRequest().orElseGet(() -> answerDeadline(proxy));
+    }
+
+    /** How long the answer may take to go out once the request is complete: {@code timeout client}, capped. */
+    static Duration answerDeadline(Proxy proxy) {
+        return proxy.timeouts().client().filter(d -> d.compareTo(MAX_DEADLINE) < 0).orElse(MAX_DEADLINE);
+    }
+
     private void bind(Transport transport, EventLoopGroup group) throws BindFailedException {
-        long deadline = proxy.timeouts().client().filter(d -> d.compareTo(MAX_DEADLINE) < 0).orElse(MAX_DEADLINE)
-                .toMillis();
-        ServerBootstrap b = new ServerBootstrap().group(group).channel(transport.serverChannel())
+        long request = Math.max(1, requestDeadline(proxy).toMillis());
+        long answer = Math.max(1, answerDeadline(proxy).toMillis());
+        // One loop accepts and serves every connection of this listener: it alone owns the admission.
+        loop = group.next();
+        ServerBootstrap b = new ServerBootstrap().group(loop, loop).channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        if (!counters.enter()) {
+                        RequestDeadline deadline = new RequestDeadline(request, answer, counters, admission);
+                        if (!admission.admit(deadline)) {
                             ch.close();
                             return;
                         }
-                        ch.closeFuture().addListener(f -> counters.leave());
-                        ch.pipeline().addLast(new RequestDeadline(Math.max(1, deadline), counters),
+                        ch.pipeline().addLast(deadline,
                                 new HttpServerCodec(4096, MAX_REQUEST_BYTES, MAX_REQUEST_BYTES),
                                 new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                                new StatsHandler(StatsServer.this, renderer));
+                                new StatsHandler(StatsServer.this, renderer, deadline));
                     }
                 });
         for (Bind bind : proxy.binds()) {
@@ -139,10 +163,21 @@ public final class StatsServer implements AutoCloseable {
                 new HtmlPage.Header(proxy.stats().uri(), version, node, stats.uptimeSeconds(), every));
     }
 
+    /**
+     * Stops accepting and closes every held connection, on the listener's loop, waiting (at most
+     * {@link #CLOSE_BOUND}) until their handlers have run: their half-read requests are released here,
+     * not left to the event loops' shutdown, which lost some (Netty reported their buffers as leaks).
+     */
     @Override
     public void close() {
         counters.open = false;
         listeners.forEach(Channel::close);
+        if (loop != null && !loop.isShuttingDown()) {
+            long deadline = System.nanoTime() + CLOSE_BOUND.toNanos();
+            loop.submit(admission::closeAll).awaitUninterruptibly(CLOSE_BOUND.toMillis());
+            // Each close fires channelInactive in a task of its own, queued before this one.
+            loop.submit(() -> { }).awaitUninterruptibly(Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
+        }
         renderer.shutdownNow();
     }
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +27,10 @@ import java.util.stream.Stream;
  * run when a port of the configuration already accepts (it would test someone else's proxy) and
  * waits, bounded, until every TCP frontend port accepts (not the stats page's); {@link #close} sends SIGTERM to the process and
  * its descendants, then SIGKILL after {@link #STOP_BOUND}.
+ *
+ * <p>Pointsman runs with Netty's leak detection at {@code -De2e.leakDetection} (paranoid unless
+ * set; the launcher's other default JVM options are kept), and {@link #close} fails the test when
+ * its output holds Netty's {@code LEAK:} report.
  */
 final class ProxyProcess implements AutoCloseable {
     static final Duration START_BOUND = Duration.ofSeconds(60); // a JVM on a loaded 2-core machine took 15 s
@@ -33,9 +38,16 @@ final class ProxyProcess implements AutoCloseable {
     private static final Pattern BIND_PORT = Pattern.compile("^\\s*bind\\s+\\S*:(\\d+)\\b", Pattern.MULTILINE);
     private static final Pattern SECTION = Pattern.compile("^(?=(?:global|defaults|listen|frontend|backend)\\b)", Pattern.MULTILINE);
     private static final Pattern MODE_HTTP = Pattern.compile("^\\s*mode\\s+http\\b", Pattern.MULTILINE);
+    /** The launcher's default JVM options: {@code ${POINTSMAN_JAVA_OPTS:-...}} in bin/pointsman. */
+    private static final Pattern LAUNCHER_OPTS = Pattern.compile("\\$\\{POINTSMAN_JAVA_OPTS:-([^}]*)}");
+    private static final Pattern LEAK_LEVEL = Pattern.compile("-Dio\\.netty\\.leakDetection\\.level=\\S*");
+    /** How Netty starts a leak report (ResourceLeakDetector). */
+    static final String LEAK = "LEAK:";
 
     private final String name;
     private final List<String> command;
+    /** Environment added for the child; for Pointsman, POINTSMAN_JAVA_OPTS with the leak detection level. */
+    private final Map<String, String> environment;
     /** Every bound port: none may be in use before the start. */
     private final List<Integer> ports;
     /** The TCP frontends' ports: the start is complete when each accepts. */
@@ -44,9 +56,10 @@ final class ProxyProcess implements AutoCloseable {
     private Path log;
     private Thread reaper;
 
-    private ProxyProcess(String name, List<String> command, Path cfg) {
+    private ProxyProcess(String name, List<String> command, Map<String, String> environment, Path cfg) {
         this.name = name;
         this.command = command;
+        this.environment = environment;
         this.ports = bindPorts(cfg, false);
         this.frontendPorts = bindPorts(cfg, true);
     }
@@ -67,13 +80,16 @@ final class ProxyProcess implements AutoCloseable {
             throw new IllegalStateException(launcher + " not found or not executable: build with"
                     + " `mvn -DskipTests package`, or compare with HAProxy: -De2e.proxy=haproxy");
         }
-        return new ProxyProcess("pointsman", List.of(launcher.toString(), "-f", cfg.toString()), cfg);
+        String level = System.getProperty("e2e.leakDetection", "paranoid").trim();
+        return new ProxyProcess("pointsman", List.of(launcher.toString(), "-f", cfg.toString()),
+                Map.of("POINTSMAN_JAVA_OPTS", javaOpts(launcher, System.getenv("POINTSMAN_JAVA_OPTS"), level)),
+                cfg);
     }
 
     static ProxyProcess haproxy(Path cfg) {
         String haproxy = System.getProperty("e2e.haproxy",
                 Files.isExecutable(Path.of("/usr/sbin/haproxy")) ? "/usr/sbin/haproxy" : "haproxy");
-        return new ProxyProcess("haproxy", List.of(haproxy, "-db", "-f", cfg.toString()), cfg);
+        return new ProxyProcess("haproxy", List.of(haproxy, "-db", "-f", cfg.toString()), Map.of(), cfg);
     }
 
     String name() {
@@ -93,6 +109,7 @@ final class ProxyProcess implements AutoCloseable {
             Files.deleteIfExists(log);
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().put("POINTSMAN_ACCESS_LOG", "INFO"); // one line per session, for diagnosis
+            builder.environment().putAll(environment);
             process = builder.redirectErrorStream(true).redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         } catch (IOException e) {
@@ -107,13 +124,14 @@ final class ProxyProcess implements AutoCloseable {
                         + " before accepting on " + frontendPorts + "; its log (" + log + "):\n" + log());
             }
             if (System.nanoTime() > deadline) {
-                close();
+                stop();
                 throw new IllegalStateException(name + " did not accept on every port of " + frontendPorts + " within "
                         + START_BOUND + "; its log (" + log + "):\n" + log());
             }
             sleep(50);
         }
-        System.out.printf("%s started (pid %d), accepting on %s; log: %s%n", name, process.pid(), frontendPorts, log);
+        System.out.printf("%s started (pid %d, %s), accepting on %s; log: %s%n", name, process.pid(), environment,
+                frontendPorts, log);
         return this;
     }
 
@@ -126,9 +144,33 @@ final class ProxyProcess implements AutoCloseable {
         }
     }
 
-    /** SIGTERM to the process and its descendants; SIGKILL to whatever is left after {@link #STOP_BOUND}. */
+    /**
+     * SIGTERM to the process and its descendants; SIGKILL to whatever is left after {@link #STOP_BOUND}.
+     * Then fails (AssertionError) when Pointsman's output holds a Netty leak report.
+     */
     @Override
     public void close() {
+        if (process == null) {
+            return;
+        }
+        stop();
+        if (name.equals("pointsman")) {
+            assertNoLeak(log, log());
+        }
+    }
+
+    /** Fails with every line of Netty's leak reports (each with its records) found in the output. */
+    static void assertNoLeak(Path where, String output) {
+        int at = output.indexOf(LEAK);
+        if (at >= 0) {
+            int from = output.lastIndexOf('\n', at) + 1;
+            String report = output.substring(from, Math.min(output.length(), from + 20_000));
+            throw new AssertionError("Netty reported a leak in the Pointsman process under test (" + where
+                    + "); its output from the first report:\n" + report);
+        }
+    }
+
+    private void stop() {
         if (process == null) {
             return;
         }
@@ -168,6 +210,30 @@ final class ProxyProcess implements AutoCloseable {
             d.forEach(all::add);
         }
         return all;
+    }
+
+    /**
+     * POINTSMAN_JAVA_OPTS for the child: the caller's own if set, else the launcher's defaults, with
+     * Netty's leak detection at {@code level} (the launcher's default turns it off).
+     */
+    static String javaOpts(Path launcher, String callers, String level) {
+        String base = callers;
+        if (base == null || base.isBlank()) {
+            String script;
+            try {
+                script = Files.readString(launcher);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + launcher, e);
+            }
+            Matcher m = LAUNCHER_OPTS.matcher(script);
+            if (!m.find()) {
+                throw new IllegalStateException(launcher + ": no ${POINTSMAN_JAVA_OPTS:-...} default to keep");
+            }
+            base = m.group(1).trim();
+        }
+        String wanted = "-Dio.netty.leakDetection.level=" + level;
+        Matcher level0 = LEAK_LEVEL.matcher(base);
+        return level0.find() ? level0.replaceAll(wanted) : base + " " + wanted;
     }
 
     static boolean accepts(int port) {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class StatsAbuseTest {
     StatsFixture fx;
     final List<Socket> slow = new ArrayList<>();
+    final StringBuilder answers = new StringBuilder();
 
     @BeforeEach
     void start() throws Exception {
@@ -44,7 +45,9 @@ class StatsAbuseTest {
 
     @Test
     void hundredUnfinishedStatsRequestsDoNotSlowProxyingAndAreClosedByTheDeadline() throws Exception {
-        // Given 100 stats connections that send half a request and never finish it
+        // Given a proxy that has relayed once (the first session loads its classes: not what is measured)
+        roundTrip("warm-up");
+        // and 100 stats connections that send half a request and never finish it
         for (int i = 0; i < 100; i++) {
             Socket s = new Socket(InetAddress.getLoopbackAddress(), fx.statsPort);
             s.setSoTimeout(50);
@@ -59,12 +62,7 @@ class StatsAbuseTest {
         long start = System.nanoTime();
         for (int i = 0; i < 100; i++) {
             long t0 = System.nanoTime();
-            try (Socket c = new Socket(InetAddress.getLoopbackAddress(), fx.primaryPort)) {
-                c.setSoTimeout(2000);
-                byte[] msg = ("ping-" + i).getBytes(StandardCharsets.US_ASCII);
-                c.getOutputStream().write(msg);
-                assertThat(c.getInputStream().readNBytes(msg.length)).isEqualTo(msg);
-            }
+            roundTrip("ping-" + i);
             worst = Math.max(worst, System.nanoTime() - t0);
         }
         long total = System.nanoTime() - start;
@@ -72,16 +70,29 @@ class StatsAbuseTest {
         // Then proxying stays fast
         assertThat(Duration.ofNanos(worst)).as("slowest proxied round trip").isLessThan(Duration.ofMillis(500));
         assertThat(Duration.ofNanos(total)).as("100 proxied round trips").isLessThan(Duration.ofSeconds(5));
-        // and at most the cap of stats connections was kept; the others were closed at once
-        assertThat(openCount()).isLessThanOrEqualTo(StatsServer.DEFAULT_MAX_CONNECTIONS);
-        // and the kept ones are closed when the request deadline (timeout client 1s) passes
+        // and at most the listener's limit (the global maxconn, 200) of stats connections was kept
+        assertThat(openCount()).isLessThanOrEqualTo(200);
+        // and the kept ones are answered 408 and closed when the request deadline (timeout client 1s) passes
         Awaitility.await("every unfinished stats connection closed").atMost(Duration.ofSeconds(5))
                 .until(() -> openCount() == 0);
+        assertThat(answers.toString()).startsWith("HTTP/1.1 408 Request Timeout\r\n").doesNotContain("HTTP/1.1 200")
+                .doesNotContain("400 Bad Request");
+        // counted once each as request errors (ereq), not again when the codec flushes the half request at close
+        assertThat(fx.proxy.stats().listenerCounters("stats").orElseThrow().badRequests.sum()).isEqualTo(100);
         // and the page answers again
         assertThat(fx.get("/;csv")).contains("primary,pg-1");
     }
 
-    /** Sockets the server has not closed yet (a read that times out means still open). */
+    private void roundTrip(String text) throws IOException {
+        try (Socket c = new Socket(InetAddress.getLoopbackAddress(), fx.primaryPort)) {
+            c.setSoTimeout(2000);
+            byte[] msg = text.getBytes(StandardCharsets.US_ASCII);
+            c.getOutputStream().write(msg);
+            assertThat(c.getInputStream().readNBytes(msg.length)).isEqualTo(msg);
+        }
+    }
+
+    /** Sockets the server has not closed yet (a read that times out means still open); what closed ones got. */
     private int openCount() {
         int open = 0;
         for (Socket s : slow) {
@@ -90,12 +101,12 @@ class StatsAbuseTest {
             }
             try {
                 InputStream in = s.getInputStream();
-                int b = in.read();
-                if (b < 0) {
-                    s.close();
-                } else {
-                    open++;
+                byte[] buf = new byte[512];
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    answers.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
                 }
+                s.close();
             } catch (SocketTimeoutException e) {
                 open++;
             } catch (IOException e) {

@@ -203,7 +203,7 @@ final class Linker {
 
     private static Timeouts timeouts(ProxyBuilder p) {
         return new Timeouts(t(p, "client"), t(p, "server"), t(p, "connect"), t(p, "queue"), t(p, "check"),
-                t(p, "client-fin"), t(p, "server-fin"), t(p, "tunnel"));
+                t(p, "client-fin"), t(p, "server-fin"), t(p, "tunnel"), t(p, "http-request"));
     }
 
     /** Zero is HAProxy's "no timeout": recorded as not set. */

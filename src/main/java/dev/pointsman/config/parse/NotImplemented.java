@@ -62,7 +62,7 @@ final class NotImplemented {
             "idle-close-on-response", "ldap-check", "mysql-check", "redis-check", "smtpchk", "ssl-hello-chk",
             "spop-check", "external-check", "clf"};
 
-    static final String[] TIMEOUTS = {"http-request", "http-keep-alive", "tarpit", "client-hs"};
+    static final String[] TIMEOUTS = {"http-keep-alive", "tarpit", "client-hs"};
 
     static final String[] SERVER = {"agent-check", "agent-port", "agent-inter", "agent-addr", "agent-send",
             "no-agent-check", "observe", "error-limit", "on-error", "ssl", "no-ssl", "verify", "verifyhost", "crt",

@@ -16,6 +16,7 @@ final class TimeoutKeywords {
             .row("client-fin", "DFL-", TimeoutKeywords::set)
             .row("server-fin", "D-LB", TimeoutKeywords::set)
             .row("tunnel", "D-LB", TimeoutKeywords::set)
+            .row("http-request", "DFLB", TimeoutKeywords::set)
             .notImplemented("", NotImplemented.TIMEOUTS);
 
     static void set(ProxyBuilder p, Args a) {
