@@ -234,29 +234,56 @@ class BackendRaceTest {
 
     @Test
     void aRequeuedSessionWaitsNoLongerThanTimeoutQueueInAll() {
+        // Given timeout queue 1 s and no usable server; a session queues and gets a server after 600 ms
+        requeuedAfterConnecting(600, 0, (ch, now, waiter) -> {
+            // Then its wait ends 1 s after it first queued, not 1 s after it queued again
+            advance(ch, now, 450);
+            assertThat(waiter.timedOut).as("timed out 1.05 s after it first queued").isTrue();
+        });
+    }
+
+    @Test
+    void timeSpentConnectingIsNotChargedToTheQueue() {
+        // Given a session that waited 100 ms for its server, whose connect then took 3 s
+        requeuedAfterConnecting(100, 3000, (ch, now, waiter) -> {
+            // Then it still has the 900 ms it did not spend in the queue
+            advance(ch, now, 850);
+            assertThat(waiter.timedOut).as("still waiting 850 ms into its second visit").isFalse();
+            advance(ch, now, 100);
+            assertThat(waiter.timedOut).as("out once its 1 s in the queue is spent").isTrue();
+        });
+    }
+
+    interface Then {
+        void check(EmbeddedChannel ch, AtomicLong now, FakeWaiter waiter);
+    }
+
+    /**
+     * Timeout queue 1 s, one checked server (down): a session queues, gets the server after
+     * {@code queuedMillis}, connects for {@code connectingMillis}, the server goes down and the
+     * session queues again; {@code then} judges its second wait.
+     */
+    private static void requeuedAfterConnecting(long queuedMillis, long connectingMillis, Then then) {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
         AtomicLong now = new AtomicLong(1_000_000_000L);
         try {
-            // Given timeout queue 1 s and no usable server
             Backend backend = new Backend(listen("db").server(server("s1", NOWHERE).check())
                     .timeoutQueue(Duration.ofSeconds(1)).build(), now::get, ch.eventLoop());
             Server s1 = backend.servers().get(0);
             FakeWaiter waiter = new FakeWaiter(ch.eventLoop());
             backend.acquire(waiter);
             ch.runPendingTasks();
-            // When it gets a server after 600 ms, the server goes down as it connects, and it queues again
-            advance(ch, now, 600);
+            advance(ch, now, queuedMillis);
             backend.setOpState(s1, Server.OpState.UP);
             ch.runPendingTasks();
             assertThat(waiter.granted.get()).isSameAs(s1);
+            advance(ch, now, connectingMillis);
             backend.setOpState(s1, Server.OpState.DOWN);
             backend.release(s1);
             backend.acquire(waiter);
             ch.runPendingTasks();
-            // Then its wait ends 1 s after it first queued, not 1 s after it queued again
-            advance(ch, now, 450);
-            assertThat(waiter.timedOut).as("timed out 1.05 s after it first queued").isTrue();
+            then.check(ch, now, waiter);
         } finally {
             ch.finishAndReleaseAll();
         }
@@ -266,39 +293,6 @@ class BackendRaceTest {
     static void spin(int n) {
         for (int k = 0; k < n; k++) {
             Thread.onSpinWait();
-        }
-    }
-
-    @Test
-    void timeSpentConnectingIsNotChargedToTheQueue() {
-        EmbeddedChannel ch = new EmbeddedChannel();
-        ch.freezeTime();
-        AtomicLong now = new AtomicLong(1_000_000_000L);
-        try {
-            // Given timeout queue 1 s and a session that waited 100 ms for its server
-            Backend backend = new Backend(listen("db").server(server("s1", NOWHERE).check())
-                    .timeoutQueue(Duration.ofSeconds(1)).build(), now::get, ch.eventLoop());
-            Server s1 = backend.servers().get(0);
-            FakeWaiter waiter = new FakeWaiter(ch.eventLoop());
-            backend.acquire(waiter);
-            ch.runPendingTasks();
-            advance(ch, now, 100);
-            backend.setOpState(s1, Server.OpState.UP);
-            ch.runPendingTasks();
-            assertThat(waiter.granted.get()).isSameAs(s1);
-            // When its connect takes 3 s before the server is found down, and it queues again
-            advance(ch, now, 3000);
-            backend.setOpState(s1, Server.OpState.DOWN);
-            backend.release(s1);
-            backend.acquire(waiter);
-            ch.runPendingTasks();
-            // Then it still has the 900 ms it did not spend in the queue
-            advance(ch, now, 850);
-            assertThat(waiter.timedOut).as("still waiting 850 ms into its second visit").isFalse();
-            advance(ch, now, 100);
-            assertThat(waiter.timedOut).as("out once its 1 s in the queue is spent").isTrue();
-        } finally {
-            ch.finishAndReleaseAll();
         }
     }
 

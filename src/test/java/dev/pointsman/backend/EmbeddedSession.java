@@ -36,6 +36,33 @@ import java.util.concurrent.TimeUnit;
  * with {@link #plan}; the test advances time with {@link #tick}.
  */
 final class EmbeddedSession {
+    /** Every fixture made by the running test, closed by {@link #closeAll()} after it. */
+    private static final List<EmbeddedSession> OPEN = new java.util.ArrayList<>();
+
+    {
+        OPEN.add(this);
+    }
+
+    /**
+     * Ends what a test left open: the client is closed (so its session ends and releases what it
+     * holds, as a real client's close does) and every channel's leftovers are released.
+     */
+    static void closeAll() {
+        for (EmbeddedSession t : OPEN) {
+            if (t.client != null) {
+                t.client.close();
+                t.settle();
+                t.client.finishAndReleaseAll();
+            }
+            for (Peer s : t.servers) {
+                s.finishAndReleaseAll();
+            }
+            if (t.owner != null) {
+                t.owner.finishAndReleaseAll();
+            }
+        }
+        OPEN.clear();
+    }
     /** What the next server channel's connect does. */
     enum Connect { SUCCEED, HOLD, REFUSE, TIME_OUT, SOCKET_FAILS }
 

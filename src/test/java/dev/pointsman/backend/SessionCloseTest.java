@@ -13,6 +13,11 @@ import org.junit.jupiter.api.Test;
 
 /** How a session ends: timeouts close at once, a normal end flushes but never waits unbounded on a peer that does not read. */
 class SessionCloseTest {
+    @org.junit.jupiter.api.AfterEach
+    void closeWhatTheTestLeftOpen() {
+        EmbeddedSession.closeAll();
+    }
+
     private static final long MINUTE = 60_000;
 
     /** Sends {@code n} chunks of 16 KiB from the server; returns them (the test keeps track of their refCnt). */

@@ -10,6 +10,11 @@ import org.junit.jupiter.api.Test;
 
 /** From a granted slot to a connected server: retries, redispatch, back to the queue, sockets that cannot be made. */
 class SessionConnectTest {
+    @org.junit.jupiter.api.AfterEach
+    void closeWhatTheTestLeftOpen() {
+        EmbeddedSession.closeAll();
+    }
+
 
     @Test
     void aServerGoingDownWhileBeingConnectedSendsTheSessionBackToTheQueueForTheNext() {

@@ -10,6 +10,11 @@ import org.junit.jupiter.api.Test;
 
 /** The PostgreSQL opening across servers: when it is replayed, what is kept meanwhile, what is never lost. */
 class SessionReplayTest {
+    @org.junit.jupiter.api.AfterEach
+    void closeWhatTheTestLeftOpen() {
+        EmbeddedSession.closeAll();
+    }
+
 
     private static ByteBuf buf(byte[] bytes) {
         return Unpooled.wrappedBuffer(bytes);

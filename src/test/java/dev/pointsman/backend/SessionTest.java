@@ -11,6 +11,11 @@ import org.junit.jupiter.api.Test;
 
 /** The session's state machine on EmbeddedChannels: connect, relay, FINs, the end and its record. */
 class SessionTest {
+    @org.junit.jupiter.api.AfterEach
+    void closeWhatTheTestLeftOpen() {
+        EmbeddedSession.closeAll();
+    }
+
 
     @Test
     void bytesGoBothWaysAndEachBufferIsHandedOverWhole() {
