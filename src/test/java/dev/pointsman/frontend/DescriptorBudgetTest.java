@@ -9,8 +9,8 @@ import dev.pointsman.config.Config;
 import dev.pointsman.config.Global;
 import dev.pointsman.config.parse.ConfigParser;
 import dev.pointsman.runtime.Pointsman;
+import dev.pointsman.testing.EphemeralPorts;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -34,12 +34,6 @@ class DescriptorBudgetTest {
                     server s1 127.0.0.1:5432 check
                     server s2 127.0.0.1:5433
                 """.formatted(bind));
-    }
-
-    private static String freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return "127.0.0.1:" + s.getLocalPort();
-        }
     }
 
     @Test
@@ -107,13 +101,14 @@ class DescriptorBudgetTest {
 
     @Test
     void aProcessWhoseLimitCannotCarryItsMaxconnRefusesToStartUnlessNoStrictLimits() throws Exception {
-        String bind = freePort();
+        String bind = "127.0.0.1:1";
         Config strict = config("    maxconn 2000000000\n", bind);
         assumeTrue(DescriptorBudget.of(strict).shortfall().isPresent(), "a process limit above 4e9 descriptors");
         assertThatThrownBy(() -> Pointsman.start(strict)).isInstanceOf(DescriptorLimitException.class)
                 .hasMessageContaining("too low for maxconn=2000000000");
 
-        try (Pointsman started = Pointsman.start(config("    maxconn 2000000000\n    no strict-limits\n", bind))) {
+        try (Pointsman started = Pointsman.start(EphemeralPorts.of(config("    maxconn 2000000000\n    no strict-limits\n",
+                bind)))) {
             assertThat(started.gate().maxconn()).isEqualTo(2_000_000_000);
         }
     }

@@ -3,11 +3,11 @@ package dev.pointsman.stats;
 import dev.pointsman.config.Config;
 import dev.pointsman.config.parse.ConfigParser;
 import dev.pointsman.runtime.Pointsman;
+import dev.pointsman.testing.EphemeralPorts;
 import dev.pointsman.testing.FakePatroni;
 import dev.pointsman.testing.TestServer;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,20 +37,20 @@ final class StatsFixture implements AutoCloseable {
         echo = TestServer.echo();
         pg1 = new FakePatroni().everyPath(200, primaryJson(5000));
         pg2 = new FakePatroni().everyPath(503, replicaJson(4000));
-        statsPort = freePort();
-        primaryPort = freePort();
         String cfg = "global\n    maxconn 200\n" + global
                 + "defaults\n    mode tcp\n    timeout connect 1s\n    timeout client 30s\n    timeout server 30s\n"
                 + "    timeout check 1s\n" + defaults
-                + "listen stats\n    mode http\n    bind 127.0.0.1:" + statsPort + "\n    stats enable\n    stats uri /\n"
+                + "listen stats\n    mode http\n    bind 127.0.0.1:1\n    stats enable\n    stats uri /\n"
                 + "    stats auth admin:secret\n    stats refresh 5s\n    stats show-node\n" + statsExtra
-                + "listen primary\n    bind 127.0.0.1:" + primaryPort + "\n    option httpchk GET /primary\n"
+                + "listen primary\n    bind 127.0.0.1:2\n    option httpchk GET /primary\n"
                 + "    http-check expect status 200\n"
                 + "    default-server inter 100ms fall 1 rise 1\n"
                 + "    server pg-1 127.0.0.1:" + echo.address().getPort() + " check port " + pg1.port() + "\n"
                 + "    server pg-2 127.0.0.1:" + echo.address().getPort() + " check port " + pg2.port() + "\n";
         Config config = ConfigParser.system().parse("stats-test.cfg", cfg);
-        proxy = Pointsman.start(config);
+        proxy = Pointsman.start(EphemeralPorts.of(config));
+        statsPort = proxy.statsAddresses("stats").get(0).getPort();
+        primaryPort = proxy.frontend("primary").orElseThrow().boundAddresses().get(0).getPort();
     }
 
     static String primaryJson(long location) {
@@ -61,12 +61,6 @@ final class StatsFixture implements AutoCloseable {
     static String replicaJson(long replayed) {
         return "{\"state\":\"running\",\"role\":\"replica\",\"timeline\":3,\"pending_restart\":true,"
                 + "\"xlog\":{\"received_location\":" + replayed + ",\"replayed_location\":" + replayed + "}}";
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     HttpResponse<String> get(String path, String user, String password) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pointsman.config.Config;
 import dev.pointsman.config.Proxy;
 import dev.pointsman.config.parse.ConfigParser;
+import dev.pointsman.testing.EphemeralPorts;
 import dev.pointsman.net.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
@@ -46,13 +47,13 @@ class StatsServerCloseTest {
     @Test
     void closingTheListenerClosesItsHeldConnectionsAtOnceNotAtTheirDeadline() throws Exception {
         // Given a stats listener (timeout client 30s) holding five half-sent requests
-        int port = StatsFixture.freePort();
-        Config config = ConfigParser.system().parse("close-test.cfg", "global\n    maxconn 50\n"
+        Config config = EphemeralPorts.of(ConfigParser.system().parse("close-test.cfg", "global\n    maxconn 50\n"
                 + "defaults\n    timeout client 30s\n"
-                + "listen stats\n    mode http\n    bind 127.0.0.1:" + port + "\n    stats enable\n    stats uri /\n");
+                + "listen stats\n    mode http\n    bind 127.0.0.1:1\n    stats enable\n    stats uri /\n"));
         Proxy proxy = config.proxies().get(0);
         Stats stats = new Stats(config, Map.of(), List.of(), PatroniView.NONE, System::nanoTime);
         server = StatsServer.start(proxy, stats, transport, group);
+        int port = server.boundAddresses().get(0).getPort();
         for (int i = 0; i < 5; i++) {
             Socket s = new Socket();
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
