@@ -33,10 +33,18 @@
       each burst the probe runs for at most 15 s (a burst passes when the port serves again
       within 5 s). With STATS_PORT, the listener's scur is read from ;csv after a failure
   hostile.py hold SECONDS HOST:PORT:KIND:COUNT...
-      part of bench/soak's hostile side: keeps COUNT clients of each KIND open against HOST:PORT
-      for SECONDS (or until its parent dies), reopening any the proxy closed (at most once per
-      client per second). KIND: halfhttp (half an HTTP request, then silence) or idle (connects
-      and says nothing). The non-reading clients of bench/soak are psql processes, in the script
+      bench/soak's hostile side: keeps COUNT clients of each KIND open against HOST:PORT for
+      SECONDS (or until its parent dies), each reopened when the proxy closed it or its lifetime
+      is over (at most once a second). KIND: halfhttp (half an HTTP request, then silence; lives
+      10-40 s), idle (connects and says nothing; 10-40 s) or psql (psql -c "COPY 50 MB TO STDOUT"
+      with its output a pipe nobody reads, so it stops reading its socket; killed after 25 s;
+      PGUSER/PGPASSWORD from the environment)
+  hostile.py scur STATS_PORT PROXY...
+      print the scur of each PROXY's FRONTEND row in the stats CSV ("-" when unavailable)
+  hostile.py soak-summary SAMPLES_TSV
+      bench/soak's verdict: RSS, descriptors and sessions, median of the last sixth of the run
+      against the median of its second sixth (minutes 25-30 against 5-10 for 30 minutes); flat
+      means a growth of at most 10 % (and at least 16 MB, 10 descriptors, 5 sessions of slack)
   hostile.py table RESULTS_TSV
       print the results table
 
@@ -463,41 +471,131 @@ def scenario_d(port, rounds, stats_port=None, burst=300, bound=15.0):
 # ------------------------------------------------------------------------------------------
 # bench/soak's hostile side
 
+LARGE_COPY = "COPY (SELECT repeat('x', 1000000) FROM generate_series(1, 50)) TO STDOUT"
+
+
+class Hostile:
+    """One hostile client of bench/soak, reopened whenever it is gone or its lifetime is over."""
+
+    def __init__(self, host, port, kind, rnd):
+        self.host, self.port, self.kind, self.rnd = host, port, kind, rnd
+        self.conn, self.born, self.lifetime, self.opened = None, 0.0, 0.0, 0
+
+    def alive(self):
+        if self.conn is None:
+            return False
+        if self.kind == "psql":
+            return self.conn.poll() is None
+        try:  # closed by the proxy: EOF, or a reset
+            return self.conn.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) != b""
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+
+    def close(self):
+        if self.kind == "psql" and self.conn is not None:
+            self.conn.kill()
+            self.conn.wait(5)
+        elif self.conn is not None:
+            self.conn.close()
+        self.conn = None
+
+    def tick(self, now):
+        if self.conn is not None and (not self.alive() or now - self.born >= self.lifetime):
+            self.close()
+        if self.conn is None and now - self.born >= 1.0:  # at most one opening per second
+            self.born, self.opened = now, self.opened + 1
+            self.lifetime = 25.0 if self.kind == "psql" else self.rnd.uniform(10, 40)
+            if self.kind == "psql":  # stdout: a pipe nobody reads, so psql stops reading its socket
+                self.conn = subprocess.Popen(["psql", "-X", "-q", "-w", "-h", self.host, "-p", str(self.port),
+                                              "-d", "postgres", "-c", LARGE_COPY], stdin=subprocess.DEVNULL,
+                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                return
+            s = socket.socket()
+            try:
+                s.settimeout(2)
+                s.connect((self.host, self.port))
+                s.sendall(HALF_HTTP if self.kind == "halfhttp" else b"")
+                self.conn = s
+            except OSError:
+                s.close()
+
+
 def hold(seconds, *specs):
-    seconds, clients = float(seconds), []
+    import signal
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    rnd, clients = random.Random(7), []
     for spec in specs:
         host, port, kind, count = spec.rsplit(":", 3)
-        if kind not in ("halfhttp", "idle"):
-            raise SystemExit(f"hostile.py hold: kind '{kind}' (expected: halfhttp or idle)")
-        clients += [(host, int(port), kind)] * int(count)
-    socks, opened = [None] * len(clients), [0.0] * len(clients)
-    parent, end, count = os.getppid(), time.monotonic() + seconds, 0
-    while time.monotonic() < end and os.getppid() == parent:
-        for i, (host, port, kind) in enumerate(clients):
-            s = socks[i]
-            if s is not None:
-                try:  # closed by the proxy: EOF, or a reset
-                    if s.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b"":
-                        raise ConnectionResetError()
-                except BlockingIOError:
-                    pass
-                except OSError:
-                    s.close()
-                    socks[i] = None
-            if socks[i] is None and time.monotonic() - opened[i] >= 1.0:
-                opened[i] = time.monotonic()
-                s = socket.socket()
-                try:
-                    s.settimeout(2)
-                    s.connect((host, port))
-                    s.sendall(HALF_HTTP if kind == "halfhttp" else b"")
-                    socks[i], count = s, count + 1
-                except OSError:
-                    s.close()
-        time.sleep(0.5)
-    close_all([s for s in socks if s is not None])
-    print(f"hold: {len(clients)} hostile clients, {count} connections opened in {seconds:.0f} s")
+        if kind not in ("halfhttp", "idle", "psql"):
+            raise SystemExit(f"hostile.py hold: kind '{kind}' (expected: halfhttp, idle or psql)")
+        clients += [Hostile(host, int(port), kind, rnd) for _ in range(int(count))]
+    parent, end = os.getppid(), time.monotonic() + float(seconds)
+    try:
+        while time.monotonic() < end and os.getppid() == parent:
+            for c in clients:
+                c.tick(time.monotonic())
+            time.sleep(0.5)
+    finally:
+        for c in clients:
+            c.close()
+        kinds = sorted({c.kind for c in clients})
+        print("hold: " + ", ".join(f"{k}: {sum(c.kind == k for c in clients)} clients,"
+                                   f" {sum(c.opened for c in clients if c.kind == k)} openings" for k in kinds),
+              flush=True)
     return 0
+
+
+def scur(stats_port, *proxies):
+    """The current sessions (scur) of each named proxy's FRONTEND row in the stats CSV, or '-'."""
+    try:
+        with urllib.request.urlopen(f"http://{HOST}:{stats_port}/;csv", timeout=3) as r:
+            rows = {tuple(l.split(",")[:2]): l.split(",") for l in r.read().decode().splitlines()}
+    except Exception:
+        rows = {}
+    print(" ".join(rows[(p, "FRONTEND")][4] if (p, "FRONTEND") in rows else "-" for p in proxies))
+    return 0
+
+
+def soak_summary(path):
+    """Compares the samples of the last sixth of the run with those of its second sixth."""
+    import statistics
+    rows = [l.rstrip("\n").split("\t") for l in open(path)][1:]
+    rows = [r for r in rows if len(r) >= 6]
+    if len(rows) < 6:
+        print(f"soak: only {len(rows)} samples: too few to compare")
+        return 1
+    total = float(rows[-1][0])
+    a = [r for r in rows if total / 6 <= float(r[0]) <= total / 3]
+    b = [r for r in rows if float(r[0]) >= total - total / 6]
+    print(f"soak: {len(rows)} samples over {total / 60:.1f} min; window A = minutes {total / 360:.1f}-{total / 180:.1f}"
+          f" ({len(a)} samples), window B = the last {total / 360:.1f} min ({len(b)} samples)")
+    verdicts = []
+    for col, name, unit, allow in ((1, "RSS", "MB", lambda m: max(0.10 * m, 16)),
+                                   (2, "descriptors", "", lambda m: max(0.10 * m, 10)),
+                                   (3, "sessions (scur primary+standby)", "", lambda m: max(0.10 * m, 5))):
+        def values(rs):
+            out = []
+            for r in rs:
+                try:
+                    v = sum(float(x) for x in r[col].split("+"))
+                except ValueError:
+                    continue
+                out.append(v / 1024 if col == 1 else v)
+            return out
+        va, vb = values(a), values(b)
+        if not va or not vb:
+            print(f"  {name}: no samples in a window")
+            verdicts.append(False)
+            continue
+        ma, mb = statistics.median(va), statistics.median(vb)
+        ok = mb - ma <= allow(ma)
+        verdicts.append(ok)
+        print(f"  {name:30} median A {ma:8.1f}{unit}  median B {mb:8.1f}{unit}  max B {max(vb):8.1f}{unit}"
+              f"  growth {mb - ma:+8.1f}{unit} (flat: <= {allow(ma):.1f})  {'flat' if ok else 'GROWING'}")
+    print("soak: " + ("FLAT" if all(verdicts) else "NOT FLAT"))
+    return 0 if all(verdicts) else 1
 
 
 # ------------------------------------------------------------------------------------------
@@ -519,7 +617,7 @@ def table(path):
 
 
 COMMANDS = {"config": config, "backend": backend, "wait": wait, "a": scenario_a, "b": scenario_b, "c": scenario_c,
-            "d": scenario_d, "hold": hold, "table": table}
+            "d": scenario_d, "hold": hold, "scur": scur, "soak-summary": soak_summary, "table": table}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
