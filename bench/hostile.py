@@ -29,7 +29,8 @@
       backend counted (STATUS_FILE) over 3 s
   hostile.py d PORT ROUNDS [STATS_PORT]
       scenario (d): ROUNDS bursts of 300 clients against PORT (maxconn 5, to GREET): all connect
-      at once, send PostgreSQL's SSLRequest and leave at once, half of them with a reset; after
+      at once (those not connected within 2 s are given up), send PostgreSQL's SSLRequest and
+      leave at once, half of them with a reset; after
       each burst the probe runs for at most 15 s (a burst passes when the port serves again
       within 5 s). With STATS_PORT, the listener's scur is read from ;csv after a failure
   hostile.py hold SECONDS HOST:PORT:KIND:COUNT...
@@ -448,7 +449,7 @@ def scenario_d(port, rounds, stats_port=None, burst=300, bound=15.0):
         if probe_until_served(port, bound) is None:
             notes.append(f"burst {r}: the port does not serve before the burst")
             break
-        socks = open_many(port, burst, payload=SSL_REQUEST, wait=5)
+        socks = open_many(port, burst, payload=SSL_REQUEST, wait=2)
         for s in socks:  # all leave at once, half of them with a reset
             close_all([s], reset=rnd.random() < 0.5)
         took = probe_until_served(port, bound)
@@ -464,8 +465,9 @@ def scenario_d(port, rounds, stats_port=None, burst=300, bound=15.0):
             if took is None:
                 notes.append(f"bursts {r + 1}-{rounds} not run: the port is dead")
                 break
-    return emit("d", f"recovered {recovered}/{rounds} bursts (worst {worst:.2f} s)", recovered == rounds,
-                "; ".join(notes))
+    figure = (f"recovered {recovered}/{rounds} bursts (worst {worst:.2f} s)" if recovered == rounds
+              else f"port dead after burst {recovered + 1} of {rounds} ({recovered} recovered)")
+    return emit("d", figure, recovered == rounds, "; ".join(notes))
 
 
 # ------------------------------------------------------------------------------------------
