@@ -28,9 +28,9 @@
       every 200 ms until the port serves again, for at most 30 s; then the health checks the
       backend counted (STATUS_FILE) over 3 s
   hostile.py d PORT ROUNDS [STATS_PORT]
-      scenario (d): ROUNDS bursts of 300 clients against PORT (maxconn 5, to GREET): all connect
-      at once (those not connected within 2 s are given up), send PostgreSQL's SSLRequest and
-      leave at once, half of them with a reset; after
+      scenario (d): ROUNDS bursts against PORT (maxconn 5, to GREET), each of 5 waves of 300
+      clients: all connect at once (those not connected within 0.2 s are given up), send
+      PostgreSQL's SSLRequest and leave at once, half of them with a reset; after
       each burst the probe runs for at most 15 s (a burst passes when the port serves again
       within 5 s). With STATS_PORT, the listener's scur is read from ;csv after a failure
   hostile.py hold SECONDS HOST:PORT:KIND:COUNT...
@@ -441,7 +441,7 @@ def stats_scur(stats_port, proxy="capped"):
     return "?"
 
 
-def scenario_d(port, rounds, stats_port=None, burst=300, bound=15.0):
+def scenario_d(port, rounds, stats_port=None, burst=300, waves=5, bound=15.0):
     port, rounds = int(port), int(rounds)
     rnd = random.Random(12)
     recovered, worst, notes = 0, 0.0, []
@@ -449,17 +449,21 @@ def scenario_d(port, rounds, stats_port=None, burst=300, bound=15.0):
         if probe_until_served(port, bound) is None:
             notes.append(f"burst {r}: the port does not serve before the burst")
             break
-        socks = open_many(port, burst, payload=SSL_REQUEST, wait=2)
-        for s in socks:  # all leave at once, half of them with a reset
-            close_all([s], reset=rnd.random() < 0.5)
+        connected = []
+        for _ in range(waves):
+            socks = open_many(port, burst, payload=SSL_REQUEST, wait=0.2)
+            for s in socks:  # all leave at once, half of them with a reset
+                close_all([s], reset=rnd.random() < 0.5)
+            connected.append(str(len(socks)))
+        socks = "+".join(connected)  # clients connected in each wave, for the notes
         took = probe_until_served(port, bound)
         if took is not None and took <= 5:
             recovered += 1
             worst = max(worst, took)
-            notes.append(f"burst {r}: {len(socks)} clients, served again after {took:.2f} s")
+            notes.append(f"burst {r}: {socks} clients, served again after {took:.2f} s")
         else:
             scur = stats_scur(stats_port) if stats_port else "?"
-            notes.append(f"burst {r}: {len(socks)} clients, "
+            notes.append(f"burst {r}: {socks} clients, "
                          + (f"served again only after {took:.1f} s" if took else f"DEAD for {bound:.0f} s")
                          + f" (frontend scur {scur})")
             if took is None:

@@ -21,7 +21,7 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 final class Bursts {
     static final byte[] SSL_REQUEST = {0, 0, 0, 8, 4, (byte) 0xd2, 0x16, 0x2f};
-    static final Duration CONNECT_BOUND = Duration.ofSeconds(2);
+    static final Duration CONNECT_BOUND = Duration.ofMillis(200);
 
     private Bursts() {}
 
