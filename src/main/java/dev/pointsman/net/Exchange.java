@@ -105,13 +105,31 @@ public final class Exchange<T> extends ChannelInboundHandlerAdapter {
                 .handler(this)
                 .connect(address);
         channel = connect.channel();
+        // a socket that cannot be made (EMFILE) fails on Netty's global executor, not on this loop
         connect.addListener((ChannelFuture f) -> {
-            if (f.isSuccess()) {
-                connected(f.channel());
+            if (loop.inEventLoop()) {
+                connectDone(f);
             } else {
-                fail(Stage.CONNECT, f.cause());
+                loop.execute(() -> connectDone(f));
             }
         });
+    }
+
+    private void connectDone(ChannelFuture f) {
+        if (f.isSuccess()) {
+            connected(f.channel());
+        } else {
+            fail(Stage.CONNECT, unwrapped(f.cause()));
+        }
+    }
+
+    /** The cause under Netty's "Unable to create Channel" wrappers: "Too many open files" says what happened. */
+    private static Throwable unwrapped(Throwable t) {
+        while ((t instanceof io.netty.channel.ChannelException
+                || t instanceof java.lang.reflect.InvocationTargetException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private void connected(Channel ch) {
@@ -213,8 +231,8 @@ public final class Exchange<T> extends ChannelInboundHandlerAdapter {
         if (answerTimer != null) {
             answerTimer.cancel(false);
         }
-        if (channel != null) {
-            channel.close();
+        if (channel != null && channel.isRegistered()) {
+            channel.close(); // one that never got a loop (no socket could be made) has nothing to close
         }
         buf = null;
     }

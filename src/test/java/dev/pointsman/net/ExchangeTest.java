@@ -130,4 +130,34 @@ class ExchangeTest {
 
         assertThat(outcomes).containsExactly("cannot resolve pg-1");
     }
+
+    /** A socket the kernel will not give (EMFILE): its constructor fails, as Netty's would. */
+    public static final class NoSocket extends NioSocketChannel {
+        public NoSocket() {
+            throw new io.netty.channel.ChannelException(new IOException("Too many open files"));
+        }
+    }
+
+    @Test
+    void aSocketThatCannotBeMadeEndsTheExchangeWithAConnectFailureOnItsLoop() throws Exception {
+        // Given descriptors have run out: no socket can be made
+        io.netty.channel.EventLoop loop = new io.netty.channel.DefaultEventLoop();
+        try {
+            List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean onLoop = new java.util.concurrent.atomic.AtomicBoolean();
+            Exchange<String> failing = new Exchange<>(loop, NoSocket.class, new Deadlines(), new Lines(), o -> {
+                onLoop.set(loop.inEventLoop());
+                seen.add(o);
+            });
+            // When the exchange connects
+            loop.submit(() -> failing.connect(new InetSocketAddress("127.0.0.1", 9))).sync();
+            // Then it ends with the connect failure, told on its own loop (a check goes on to its next round)
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
+            assertThat(seen).hasSize(1);
+            assertThat(seen.get(0)).startsWith("CONNECT").contains("Too many open files");
+            assertThat(onLoop).isTrue();
+        } finally {
+            loop.shutdownGracefully(0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
 }
