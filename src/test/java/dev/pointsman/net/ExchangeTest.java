@@ -131,13 +131,6 @@ class ExchangeTest {
         assertThat(outcomes).containsExactly("cannot resolve pg-1");
     }
 
-    /** A socket the kernel will not give (EMFILE): its constructor fails, as Netty's would. */
-    public static final class NoSocket extends NioSocketChannel {
-        public NoSocket() {
-            throw new io.netty.channel.ChannelException(new IOException("Too many open files"));
-        }
-    }
-
     @Test
     void aSocketThatCannotBeMadeEndsTheExchangeWithAConnectFailureOnItsLoop() throws Exception {
         // Given descriptors have run out: no socket can be made
@@ -145,7 +138,7 @@ class ExchangeTest {
         try {
             List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
             java.util.concurrent.atomic.AtomicBoolean onLoop = new java.util.concurrent.atomic.AtomicBoolean();
-            Exchange<String> failing = new Exchange<>(loop, NoSocket.class, new Deadlines(), new Lines(), o -> {
+            Exchange<String> failing = new Exchange<>(loop, dev.pointsman.testing.NoSocket.class, new Deadlines(), new Lines(), o -> {
                 onLoop.set(loop.inEventLoop());
                 seen.add(o);
             });

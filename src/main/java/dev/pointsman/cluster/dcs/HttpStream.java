@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -85,11 +86,21 @@ final class HttpStream extends SimpleChannelInboundHandler<HttpObject> {
         ChannelFuture connect = b.connect(address);
         stream.channel = connect.channel();
         connect.addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
-                stream.finish("connect to " + host + ": " + describe(f.cause()));
-                return;
+            // a socket that cannot be made (EMFILE) fails on Netty's global executor: back to the loop
+            Runnable then = () -> {
+                if (!f.isSuccess()) {
+                    Throwable cause = f.cause() instanceof ChannelException && f.cause().getCause() != null
+                            ? rootCause(f.cause()) : f.cause();
+                    stream.finish("connect to " + host + ": " + describe(cause));
+                    return;
+                }
+                stream.request(host, path, body, requireLeader);
+            };
+            if (loop.inEventLoop()) {
+                then.run();
+            } else {
+                loop.execute(then);
             }
-            stream.request(host, path, body, requireLeader);
         });
         return stream;
     }
@@ -113,7 +124,21 @@ final class HttpStream extends SimpleChannelInboundHandler<HttpObject> {
     /** Closes the connection; the sink hears nothing more. */
     void close() {
         finished = true;
-        channel.close();
+        closeChannel();
+    }
+
+    /** A channel that never got a loop (no socket could be made) has nothing to close, and would throw. */
+    private void closeChannel() {
+        if (channel.isRegistered()) {
+            channel.close();
+        }
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     @Override
@@ -188,7 +213,7 @@ final class HttpStream extends SimpleChannelInboundHandler<HttpObject> {
             return;
         }
         finished = true;
-        channel.close();
+        closeChannel();
         sink.failed(reason);
     }
 
