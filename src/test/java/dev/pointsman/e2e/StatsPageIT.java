@@ -39,8 +39,12 @@ import org.junit.jupiter.api.Test;
 class StatsPageIT extends ClusterScenario {
     static final URI PAGE = URI.create("http://" + LocalCluster.PROXY_HOST + ":" + LocalCluster.STATS_PORT + "/");
     static final URI CSV = URI.create(PAGE + ";csv");
-    /** After routing is steady, or after a switchover returned: checks every 3 s, rise 2, fall 3. */
-    static final Duration PAGE_SETTLES = Duration.ofSeconds(30);
+    /**
+     * After routing is steady, or after a switchover returned: checks every 3 s, rise 2, fall 3; a
+     * replica's new timeline reaches the other members' /cluster only through Patroni's loops
+     * (loop_wait 10 s here: its own, then theirs), and each backend's view may read another member.
+     */
+    static final Duration PAGE_SETTLES = Duration.ofSeconds(60);
     static final List<String> PROXIES = List.of("primary", "standby");
 
     private static HeadlessChromium chromium;
