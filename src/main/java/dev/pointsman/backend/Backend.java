@@ -353,7 +353,7 @@ public final class Backend {
     public int shutdownSessions(Server server, char code) {
         int n = 0;
         for (Session s : server.liveSessions()) {
-            s.kill(code);
+            s.kill(code, server);
             n++;
         }
         server.counters.killed.add(n);

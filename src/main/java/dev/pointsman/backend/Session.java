@@ -334,17 +334,25 @@ public final class Session implements Waiter {
         terminate('S', false);
     }
 
-    /** Cuts the session at once (shutdown-sessions, admin); safe from any thread. */
-    void kill(char code) {
+    /**
+     * Cuts the session at once if it is still relaying through {@code from} (shutdown-sessions,
+     * admin); safe from any thread. The order comes from a snapshot of {@code from}'s sessions
+     * taken on another thread: by the time it runs here, the session may have left {@code from}
+     * (replayed elsewhere, or back in the queue), and then it is not {@code from}'s to cut.
+     */
+    void kill(char code, Server from) {
         if (client.eventLoop().inEventLoop()) {
-            killNow(code);
+            killNow(code, from);
         } else {
-            client.eventLoop().execute(() -> killNow(code));
+            client.eventLoop().execute(() -> killNow(code, from));
         }
     }
 
     /** A server going down takes its sessions with it, except one whose opening can still go elsewhere. */
-    private void killNow(char code) {
+    private void killNow(char code, Server from) {
+        if (finished || relay.server() == null || connector.server() != from) {
+            return;
+        }
         if (code == 'D' && replayable(false)) {
             replayElsewhere(false);
         } else {

@@ -102,6 +102,28 @@ class SessionReplayTest {
     }
 
     @Test
+    void aCutOrderedForAServerTheSessionHasAlreadyLeftDoesNotTouchItOnItsNextServer() {
+        // shutdown-sessions takes a snapshot of a's sessions; by the time the cut runs on the
+        // session's loop, the session has been dropped by a and replayed onto b
+        EmbeddedSession t = new EmbeddedSession().start();
+        Server a = t.server("a");
+        java.util.Set<Session> stale = a.liveSessions();
+        assertThat(stale).hasSize(1);
+        t.tick(20);
+        t.lastServer().close(); // a drops the silent client: the opening goes to b
+        t.settle();
+        assertThat(t.lastServer().connectedTo).isEqualTo(t.server("b").config().address());
+
+        stale.forEach(s -> s.kill('D', a));
+        t.settle();
+
+        assertThat(t.client.isOpen()).isTrue();
+        assertThat(t.servers).hasSize(2);
+        assertThat(t.lastServer().isOpen()).isTrue();
+        assertThat(t.server("b").sessions()).isEqualTo(1);
+    }
+
+    @Test
     void clientBytesReadWhileTheSessionWaitsForTheNextServerReachThatServer() throws Exception {
         EmbeddedSession t = new EmbeddedSession().start();
         withdrawOnRefusal(t);
