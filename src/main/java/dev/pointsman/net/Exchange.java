@@ -137,14 +137,20 @@ public final class Exchange<T> extends ChannelInboundHandlerAdapter {
             ch.close();
             return;
         }
-        T early = dialogue.connected(elapsed());
+        T early = judged(() -> dialogue.connected(elapsed()));
         if (early != null) {
             finish(early);
             return;
         }
         answerTimer = loop.schedule(() -> fail(Stage.ANSWER_TIMEOUT, null),
                 deadlines.answerAfter(elapsed()).toNanos(), TimeUnit.NANOSECONDS);
-        byte[] request = dialogue.request();
+        byte[] request;
+        try {
+            request = dialogue.request();
+        } catch (RuntimeException bug) {
+            fail(Stage.WRITE, bug);
+            return;
+        }
         if (request != null) {
             ch.writeAndFlush(Unpooled.wrappedBuffer(request)).addListener(w -> {
                 if (!w.isSuccess()) {
@@ -170,7 +176,7 @@ public final class Exchange<T> extends ChannelInboundHandlerAdapter {
             }
             in.readBytes(buf, len, n);
             len += n;
-            T outcome = dialogue.answer(buf, len, false, elapsed());
+            T outcome = judged(() -> dialogue.answer(buf, len, false, elapsed()));
             if (outcome != null) {
                 finish(outcome);
             }
@@ -182,14 +188,14 @@ public final class Exchange<T> extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!finished) {
-            finish(dialogue.answer(buf, len, true, elapsed()));
+            finish(judged(() -> dialogue.answer(buf, len, true, elapsed())));
         }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (!finished) {
-            finish(dialogue.readFailed(cause, buf, len, elapsed()));
+            finish(judged(() -> dialogue.readFailed(cause, buf, len, elapsed())));
         }
     }
 
@@ -219,6 +225,19 @@ public final class Exchange<T> extends ChannelInboundHandlerAdapter {
     /** The time since the exchange was created. */
     public Duration elapsed() {
         return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /**
+     * What the dialogue decides; a dialogue that throws (a bug meeting an answer it did not
+     * expect) ends the exchange as a {@link Stage#READ} failure naming the error, so that a check
+     * reports and goes on instead of stopping for good.
+     */
+    private T judged(java.util.function.Supplier<T> decision) {
+        try {
+            return decision.get();
+        } catch (RuntimeException bug) {
+            return dialogue.failed(Stage.READ, bug, elapsed());
+        }
     }
 
     private void fail(Stage stage, Throwable cause) {

@@ -101,6 +101,62 @@ class ExchangeTest {
         assertThat(outcomes).containsExactly("eof after 'half'");
     }
 
+    /** A dialogue with a bug: judging what came throws, and so does judging a read error. */
+    private static final class Broken implements Exchange.Dialogue<String> {
+        @Override
+        public byte[] request() {
+            return null;
+        }
+
+        @Override
+        public int maxBytes() {
+            return 16;
+        }
+
+        @Override
+        public String answer(byte[] buf, int len, boolean eof, Duration elapsed) {
+            throw new IllegalStateException("parser bug at byte " + len);
+        }
+
+        @Override
+        public String failed(Exchange.Stage stage, Throwable cause, Duration elapsed) {
+            return stage + (cause == null ? "" : " " + cause.getMessage());
+        }
+
+        @Override
+        public String readFailed(Throwable cause, byte[] buf, int len, Duration elapsed) {
+            return answer(buf, len, true, elapsed);
+        }
+    }
+
+    @Test
+    void aDialogueThatThrowsStillEndsTheExchangeOnceAsAReadFailureNamingTheError() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        List<String> ends = new ArrayList<>();
+        ch.pipeline().addLast(new Exchange<>(ch.eventLoop(), NioSocketChannel.class, new Deadlines(), new Broken(),
+                ends::add));
+        ByteBuf in = bytes("HTTP/1.1 2");
+
+        ch.writeInbound(in);
+        ch.close();
+
+        assertThat(ends).containsExactly("READ parser bug at byte 10");
+        assertThat(in.refCnt()).isZero();
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void aDialogueThatThrowsOnEofStillEndsTheExchangeOnce() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        List<String> ends = new ArrayList<>();
+        ch.pipeline().addLast(new Exchange<>(ch.eventLoop(), NioSocketChannel.class, new Deadlines(), new Broken(),
+                ends::add));
+
+        ch.close();
+
+        assertThat(ends).containsExactly("READ parser bug at byte 0");
+    }
+
     @Test
     void aReadErrorIsAFailureUnlessTheDialogueJudgesWhatCame() {
         channel.writeInbound(bytes("half"));
