@@ -48,6 +48,7 @@ public final class HealthChecker implements AutoCloseable {
     private boolean hurrying;
     private Cancellable inFlight = Cancellable.NONE;
     private Cancellable timer = Cancellable.NONE;
+    private volatile java.util.function.BooleanSupplier urgent = () -> false;
 
     HealthChecker(String backend, ServerConfig server, Probe probe, Scheduler scheduler, HealthListener listener,
                   Duration firstDelay) {
@@ -125,6 +126,17 @@ public final class HealthChecker implements AutoCloseable {
             hurrying = true;
             now();
         });
+    }
+
+    /**
+     * Checks at the hurried pace whenever {@code condition} holds when the next check is scheduled
+     * (read on the checker's loop; it must be cheap and thread-safe). The runtime passes "the
+     * backend has no usable server": while a primary pool has no primary, the next one is found
+     * within a hurried interval however long the outage lasted, not up to {@code rise} ×
+     * {@code downinter} after it answers again. Set before {@link #start()}.
+     */
+    public void hurryWhile(java.util.function.BooleanSupplier condition) {
+        urgent = Objects.requireNonNull(condition, "condition");
     }
 
     /** Stops the loop and cancels the probe in flight; no report follows. */
@@ -211,7 +223,7 @@ public final class HealthChecker implements AutoCloseable {
         if (hurrying && scheduler.nanoTime() - hurryUntil >= 0) {
             hurrying = false;
         }
-        return hurrying;
+        return hurrying || urgent.getAsBoolean();
     }
 
     private void onLoop(Runnable task) {

@@ -81,12 +81,24 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
                 Server s = checked.get(i);
                 int index = i;
                 HealthChecker.forServer(b.config(), s.config(), index, checked.size(), wiring.env, wiring)
-                        .ifPresent(c -> wiring.add(new Member(b, s, c, pool)));
+                        .ifPresent(c -> {
+                            c.hurryWhile(() -> waitingForAServer(b, pool));
+                            wiring.add(new Member(b, s, c, pool));
+                        });
             }
             b.onConnectFailure(wiring);
         }
         wiring.members.values().forEach(m -> m.checker().start());
         return wiring;
+    }
+
+    /**
+     * Whether the backend's checks run at the hurried pace for now: a primary pool without a usable
+     * server (new clients wait for the next primary), or any pool with clients in its queue and no
+     * usable server. Costs a few checks a second per server, only while nothing can serve.
+     */
+    private static boolean waitingForAServer(Backend b, PoolKind pool) {
+        return b.activeUsable() + b.backupUsable() == 0 && (pool == PoolKind.PRIMARY || b.queued() > 0);
     }
 
     private void add(Member m) {

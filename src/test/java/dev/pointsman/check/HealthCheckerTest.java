@@ -186,6 +186,34 @@ class HealthCheckerTest {
     }
 
     @Test
+    void whileItsBackendHasNoUsableServerAServerIsCheckedAtTheHurriedPaceHoweverLongThatLasts() {
+        // Given a fully DOWN server whose backend has nothing usable (a primary pool without a
+        // primary, e.g. while etcd is down and Patroni demoted the leader)
+        java.util.concurrent.atomic.AtomicBoolean empty = new java.util.concurrent.atomic.AtomicBoolean(true);
+        ScriptedProbe probe = new ScriptedProbe(scheduler);
+        HealthChecker checker = checker("pg-1", probe, 0, 1);
+        checker.hurryWhile(empty::get);
+        checker.start();
+        scheduler.runPending();
+
+        // When it keeps failing for a minute, far past any reaction window
+        int checks = 0;
+        long start = scheduler.nanoTime();
+        while (scheduler.nanoTime() - start < Duration.ofMinutes(1).toNanos() && checks < 1000) {
+            probe.complete(CheckStatus.L7STS);
+            scheduler.advance(scheduler.nextDelay());
+            checks++;
+        }
+
+        // Then every check followed the previous one after the hurried interval
+        assertThat(checks).isEqualTo((int) (Duration.ofMinutes(1).toMillis() / CheckIntervals.HURRY.toMillis()));
+        // and once the backend has a usable server again, downinter applies
+        empty.set(false);
+        probe.complete(CheckStatus.L7STS);
+        assertThat(scheduler.nextDelay()).isEqualTo(DOWNINTER);
+    }
+
+    @Test
     void closeCancelsTheProbeInFlightAndStopsTheLoop() {
         ScriptedProbe probe = new ScriptedProbe(scheduler);
         HealthChecker checker = checker("pg-1", probe, 0, 1);

@@ -94,4 +94,30 @@ class SwitchoverReactionTest {
             }
         }
     }
+
+    @Test
+    void aPrimaryPoolWithoutAPrimaryFindsTheNextOneWithinAHurriedIntervalHoweverLongItWaited() throws Exception {
+        // no primary at all from the start (etcd down, the leader demoted): no state change ever
+        // hurried the checks, and rise 2 x inter 3s would take 3 to 6 s once a node is promoted
+        try (TestServer a = TestServer.echo();
+             TestServer b = TestServer.echo();
+             FakePatroni pa = new FakePatroni(Role.REPLICA);
+             FakePatroni pb = new FakePatroni(Role.REPLICA)) {
+            Config config = ConfigParser.system().parse("t.cfg", config(1, 2, a, pa, b, pb));
+            try (Pointsman p = Pointsman.start(EphemeralPorts.of(config))) {
+                Backend primary = p.backends().get("primary");
+                Server pb1 = primary.server("b").orElseThrow();
+                Backend standby = p.backends().get("standby");
+                await().atMost(Duration.ofSeconds(10)).until(() -> standby.activeUsable() == 2);
+                await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
+                assertThat(primary.activeUsable()).isZero();
+
+                pb.role(Role.PRIMARY);
+                long promotedAt = System.nanoTime();
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(pb1::usable);
+
+                assertThat(Duration.ofNanos(System.nanoTime() - promotedAt)).isLessThan(Duration.ofMillis(1500));
+            }
+        }
+    }
 }
