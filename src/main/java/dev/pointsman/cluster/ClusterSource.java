@@ -33,6 +33,8 @@ public final class ClusterSource implements AutoCloseable {
     /** The default poll interval's ceiling: min(inter, this). */
     static final Duration MAX_DEFAULT_INTERVAL = Duration.ofSeconds(1);
     static final int STALE_INTERVALS = 3;
+    /** The least time a REST request of the view may take, whatever the interval. */
+    static final Duration MIN_REQUEST_CAP = Duration.ofMillis(500);
     private static final Executor RESOLVER = resolver();
 
     private final Proxy backend;
@@ -215,9 +217,23 @@ public final class ClusterSource implements AutoCloseable {
         });
     }
 
-    /** The checks' rules: connect min(timeout connect, inter) when timeout check is set; answer timeout check or inter. */
+    /**
+     * The checks' rules (connect min(timeout connect, inter) when timeout check is set; answer
+     * timeout check or inter), each part capped at a quarter of the stale limit (3/4 of the
+     * interval), but at least {@link #MIN_REQUEST_CAP}. A round asks members one after the other,
+     * and a member that accepts and never answers (a frozen leader) must not hold a round past the
+     * stale limit: under the reference config's {@code timeout check 5s} its {@code /patroni}
+     * alone did, and the view went stale every round while the other members answered. With the
+     * cap, a round that meets one hanging {@code /cluster} target and a hanging leader ends within
+     * interval + 2 caps (2.5 s of the 3 s limit). Patroni answers these in milliseconds.
+     */
     static ProbeTimeouts timeouts(Proxy backend) {
-        return ProbeTimeouts.of(backend.timeouts(), minInter(backend));
+        ProbeTimeouts checks = ProbeTimeouts.of(backend.timeouts(), minInter(backend));
+        Duration quarter = interval(backend).multipliedBy(STALE_INTERVALS).dividedBy(4);
+        Duration cap = quarter.compareTo(MIN_REQUEST_CAP) > 0 ? quarter : MIN_REQUEST_CAP;
+        Duration connect = checks.connect().compareTo(cap) < 0 ? checks.connect() : cap;
+        Duration answer = checks.answer().filter(a -> a.compareTo(cap) < 0).orElse(cap);
+        return new ProbeTimeouts(connect, java.util.Optional.of(answer), checks.inter());
     }
 
     private static Duration minInter(Proxy backend) {

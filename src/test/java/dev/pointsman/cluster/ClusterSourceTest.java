@@ -68,6 +68,55 @@ class ClusterSourceTest {
     }
 
     @Test
+    void aFrozenLeaderDoesNotTurnTheViewStaleUnderTheReferenceTimeouts() throws Exception {
+        try (FakePatroni p1 = new FakePatroni(); FakePatroni p2 = new FakePatroni(); FakePatroni p3 = new FakePatroni()) {
+            // Given the reference config's timings (inter 3s, timeout check 5s: view every 1 s, stale after 3 s)
+            String c = cluster(null,
+                    member("pg-1", "leader", "running", "127.0.0.1", 15432, p1.port(), 8, null),
+                    member("pg-2", "replica", "running", "127.0.0.1", 15433, p2.port(), 8, "0"),
+                    member("pg-3", "replica", "running", "127.0.0.1", 15434, p3.port(), 8, "0"));
+            p1.json("/patroni", patroni("master", "running", "pointsman", 8, 5)).json("/cluster", c)
+                    .json("/history", Fixtures.history());
+            for (FakePatroni p : List.of(p2, p3)) {
+                p.json("/patroni", patroni("replica", "running", "pointsman", 8, 5)).json("/cluster", c)
+                        .json("/history", Fixtures.history());
+            }
+            String cfg = """
+                    defaults
+                        mode tcp
+                        timeout connect 4s
+                        timeout check 5s
+                    listen primary
+                        bind 127.0.0.1:1
+                        option httpchk
+                        http-check expect status 200
+                        default-server inter 3s fall 3 rise 2
+                        server pg-1 127.0.0.1:15432 check port %d
+                        server pg-2 127.0.0.1:15433 check port %d
+                        server pg-3 127.0.0.1:15434 check port %d
+                    """.formatted(p1.port(), p2.port(), p3.port());
+            Proxy backend = dev.pointsman.config.parse.ConfigParser.system().parse("t.cfg", cfg).proxy("primary")
+                    .orElseThrow();
+            try (ClusterSource source = ClusterSource.start(backend, GROUP, NioSocketChannel.class,
+                    (v, ch) -> views.add(v)).orElseThrow()) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> source.current().isPresent());
+                assertThat(source.current().get().leaderStatus().confirmed()).isTrue();
+
+                // When the leader freezes whole (its REST API accepts and never answers)
+                p1.hang("/cluster").hang("/patroni").hang("/history");
+                views.clear();
+                await().pollDelay(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(8)).until(() -> true);
+
+                // Then the other members keep the view fresh: it never went stale, and it says that
+                // the leader's own /patroni is unanswered (checks decide for it)
+                assertThat(views).noneMatch(ClusterView::stale);
+                assertThat(source.current().get().stale()).isFalse();
+                assertThat(source.current().get().leaderStatus().error()).isNotNull();
+            }
+        }
+    }
+
+    @Test
     void garbageFromEveryMemberTurnsTheViewStaleAndChecksDecide() throws Exception {
         try (FakePatroni p1 = new FakePatroni()) {
             String c = cluster(null, member("pg-1", "leader", "running", "127.0.0.1", 15432, p1.port(), 8, null));
