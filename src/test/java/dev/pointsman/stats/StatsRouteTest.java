@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 
 class StatsRouteTest {
     static final StatsConfig OPEN = new StatsConfig(true, "/haproxy?stats", Optional.of(Duration.ofSeconds(10)),
-            List.of(), "HAProxy Statistics", false, Optional.empty());
+            List.of(), "HAProxy Statistics", false, Optional.empty(), StatsConfig.Admin.NOBODY);
     static final StatsConfig LOCKED = new StatsConfig(true, "/", Optional.empty(),
             List.of(new StatsConfig.Account("admin", "secret"), new StatsConfig.Account("ops", "pw")),
-            "Cluster", false, Optional.empty());
+            "Cluster", false, Optional.empty(), StatsConfig.Admin.NOBODY);
 
     private static Optional<String> basic(String userPass) {
         return Optional.of("Basic " + Base64.getEncoder().encodeToString(userPass.getBytes(StandardCharsets.UTF_8)));
