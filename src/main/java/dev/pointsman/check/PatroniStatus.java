@@ -19,10 +19,12 @@ import java.util.OptionalLong;
  * @param pendingRestart   {@code pending_restart}: a setting waits for a restart
  * @param patroni          {@code patroni{version, scope, name}}
  * @param replicationState {@code replication_state} of a replica ({@code streaming}, ...)
+ * @param systemId         {@code database_system_identifier}: the same on every member of one cluster,
+ *                         new when a cluster is created again (initdb or a restore under a new identity)
  */
 public record PatroniStatus(Optional<String> role, Optional<String> state, OptionalLong timeline, Optional<Xlog> xlog,
                             boolean pendingRestart, Optional<Identity> patroni, Optional<String> replicationState,
-                            OptionalLong serverVersion) {
+                            OptionalLong serverVersion, Optional<String> systemId) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -68,7 +70,8 @@ public record PatroniStatus(Optional<String> role, Optional<String> state, Optio
                 pending != null && pending.asBoolean(false),
                 identity,
                 text(root, "replication_state"),
-                number(root, "server_version")));
+                number(root, "server_version"),
+                text(root, "database_system_identifier")));
     }
 
     private static Optional<String> text(JsonNode node, String field) {

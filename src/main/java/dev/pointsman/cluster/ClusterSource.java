@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -22,11 +24,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cluster view of one backend: discovery (for {@code patroni-view auto}), then a {@link Poller}
- * on one event loop of the given group. The runtime's whole API to this package, with
+ * on one event loop of the given group, and the {@link SplitBrainDetector} fed with every view it
+ * builds and every move of the etcd leader key. The runtime's whole API to this package, with
  * {@link RoutingRules} and {@link ClusterTable}.
  *
  * <p>Threading: every method may be called from any thread; the listener is called on the
- * source's event loop and must not block it.
+ * source's event loop and must not block it. The detector belongs to that loop; its alert counts
+ * are published as an immutable {@link SplitBrainAlerts}.
  */
 public final class ClusterSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("cluster");
@@ -43,7 +47,9 @@ public final class ClusterSource implements AutoCloseable {
     private final ClusterListener listener;
     private final ViewBuilder.Context context;
     private final Duration interval;
+    private final SplitBrainDetector detector; // on the scheduler's thread
     private volatile ClusterView current;
+    private volatile SplitBrainAlerts alerts = SplitBrainAlerts.NONE;
     private volatile String scope;
     private volatile boolean closed;
     private Discovery discovery; // on the scheduler's thread
@@ -60,6 +66,13 @@ public final class ClusterSource implements AutoCloseable {
                 cfg.maxLagBytes().isPresent() ? cfg.maxLagBytes().getAsLong() : null,
                 cfg.maxLagTime().map(Duration::toMillis).orElse(null), cfg.lagGrace().toMillis());
         this.context = new ViewBuilder.Context(backend.name(), backend.servers(), limits, null, List.of());
+        this.detector = new SplitBrainDetector(backend.name(), server -> {
+            try {
+                return listener.traffic(server);
+            } catch (RuntimeException e) {
+                return null; // no count rather than no detection
+            }
+        });
     }
 
     /**
@@ -120,6 +133,44 @@ public final class ClusterSource implements AutoCloseable {
     /** The Patroni scope, once discovered or first seen. */
     public Optional<String> scope() {
         return Optional.ofNullable(scope);
+    }
+
+    /** The split-brain alerts so far: counts and the last one. */
+    public SplitBrainAlerts alerts() {
+        return alerts;
+    }
+
+    /**
+     * Marks every split-brain alert of this backend seen; completes with how many were not yet
+     * (on the source's event loop; exceptionally when it is gone).
+     */
+    public CompletionStage<Integer> acknowledge() {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        try {
+            scheduler.execute(() -> {
+                int n = detector.acknowledge();
+                alerts = detector.alerts();
+                if (n > 0) {
+                    LOG.info("backend '{}': {} split-brain alert(s) acknowledged", backend.name(), n);
+                }
+                done.complete(n);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    /**
+     * The etcd watch read {@code member} in the leader key (empty: released), for split-brain
+     * detection: a reign seen there starts earlier than the next poll would show it.
+     */
+    public void leaderKey(Optional<String> member) {
+        try {
+            scheduler.execute(() -> detector.leaderKey(member, scheduler.epochMillis()));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the event loop is gone, and with it the detector's use
+        }
     }
 
     /** The poll interval when not hurried. */
@@ -189,8 +240,33 @@ public final class ClusterSource implements AutoCloseable {
         ViewBuilder.Context ctx = scope == null ? context : new ViewBuilder.Context(context.backend(),
                 context.servers(), context.limits(), scope, context.problems());
         poller = new Poller(scheduler, client, ctx, targets, interval, backend.patroniView().maxLagTime().isPresent(),
-                this::publish);
+                new Poller.Publisher() {
+                    @Override
+                    public void publish(ClusterView view, ViewChange change) {
+                        ClusterSource.this.publish(view, change);
+                    }
+
+                    @Override
+                    public void polled(ClusterView view) {
+                        judge(view);
+                    }
+                });
         poller.start();
+    }
+
+    private void judge(ClusterView view) {
+        Optional<SplitBrain> alert;
+        try {
+            alert = detector.observe(view, scheduler.epochMillis());
+        } catch (RuntimeException e) {
+            LOG.warn("split-brain detection failed on backend '{}'", backend.name(), e);
+            return;
+        }
+        alert.ifPresent(a -> {
+            alerts = detector.alerts();
+            LOG.error("backend '{}': ALERT: {}", backend.name(), a.message());
+            safely(() -> listener.onSplitBrain(a));
+        });
     }
 
     private void publish(ClusterView view, ViewChange change) {

@@ -48,9 +48,10 @@ public record ClusterView(String backend, String scope, String source, long poll
      * @param scope     the scope the node answered for
      * @param confirmed role master/primary and state running, from this member, for this scope
      * @param error     why there is no answer (timeout, refused, garbage); null when it answered
+     * @param systemId  PostgreSQL's {@code database_system_identifier}; null when not given
      */
     public record LeaderStatus(String member, String role, String state, Long timeline, Long location, String scope,
-                               boolean confirmed, String error) {}
+                               boolean confirmed, String error, String systemId) {}
 
     /** One line of {@code GET /history}: the timeline that ended at {@code lsn}, why, when and (4.x/3.x) for whom. */
     public record HistoryEntry(long timeline, long lsn, String reason, String at, String newLeader) {}

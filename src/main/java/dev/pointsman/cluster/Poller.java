@@ -32,7 +32,11 @@ final class Poller {
 
     /** Where views go; called on the scheduler's thread. */
     interface Publisher {
+        /** A view that changed something (or the first one). */
         void publish(ClusterView view, ViewChange change);
+
+        /** Every view a successful poll built, changed or not, before {@link #publish}. */
+        default void polled(ClusterView view) {}
     }
 
     private final Scheduler scheduler;
@@ -250,6 +254,7 @@ final class Poller {
         current = view;
         lastSuccessNanos = scheduler.nanoTime();
         log.polled(view);
+        publisher.polled(view);
         staleTimer.cancel();
         staleTimer = scheduler.schedule(this::markStaleIfDue, Duration.ofMillis(view.limits().staleAfterMillis()));
         if (first || change.any()) {

@@ -93,7 +93,7 @@ final class ViewBuilder {
         PatroniStatus s = poll.leaderStatus();
         if (s == null) {
             return new ClusterView.LeaderStatus(leader, null, null, null, null, null, false,
-                    poll.leaderError() == null ? "not asked" : poll.leaderError());
+                    poll.leaderError() == null ? "not asked" : poll.leaderError(), null);
         }
         String ownScope = s.patroni().flatMap(PatroniStatus.Identity::scope).orElse(null);
         String ownName = s.patroni().flatMap(PatroniStatus.Identity::name).orElse(null);
@@ -109,7 +109,7 @@ final class ViewBuilder {
                 : java.util.Optional.empty()).orElse(null);
         return new ClusterView.LeaderStatus(leader, s.role().orElse(null), s.state().orElse(null),
                 s.timeline().isPresent() ? s.timeline().getAsLong() : null, location, ownScope,
-                s.isPrimary() && s.isRunning() && sameScope && sameName, null);
+                s.isPrimary() && s.isRunning() && sameScope && sameName, null, s.systemId().orElse(null));
     }
 
     /**

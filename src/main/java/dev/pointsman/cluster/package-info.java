@@ -12,6 +12,13 @@
  * veto; checks stay the authority for UP. {@link dev.pointsman.cluster.ClusterTable} prints a view
  * as {@code patronictl list} does.
  *
+ * <p>Split brain (issue 13): the source feeds every view, and every move of the etcd leader key, to
+ * the pure {@code SplitBrainDetector}; a leader back on a lower timeline than one already promoted,
+ * or two listed leaders, is logged at level error, handed to
+ * {@link dev.pointsman.cluster.ClusterListener#onSplitBrain} as a {@link dev.pointsman.cluster.SplitBrain}
+ * (nodes, timelines, window, Pointsman's own counts for the losing server) and counted in
+ * {@link dev.pointsman.cluster.SplitBrainAlerts} until acknowledged. Routing does not change for it.
+ *
  * <p>Depends on {@code config}, {@code net} and {@code check} (PatroniStatus, PoolKind, ProbeTimeouts); never
  * on backend, frontend or runtime.
  */

@@ -9,7 +9,12 @@ import dev.pointsman.cluster.ClusterView;
 import dev.pointsman.cluster.Member;
 import dev.pointsman.cluster.Pool;
 import dev.pointsman.cluster.RoutingRules;
+import dev.pointsman.cluster.SplitBrain;
+import dev.pointsman.cluster.SplitBrainAlerts;
 import dev.pointsman.cluster.ViewChange;
+import dev.pointsman.config.LogTarget.Level;
+import dev.pointsman.log.ProxyLog;
+import dev.pointsman.stats.AlertBoard;
 import dev.pointsman.stats.PatroniFacts;
 import dev.pointsman.stats.PatroniView;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -21,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +40,13 @@ import org.slf4j.LoggerFactory;
  * demoted primary on a primary pool, a promoted node on a replica pool — has them cut at once
  * when {@code on-marked-down shutdown-sessions} is set. A role change hurries the backend's checks;
  * a check state change hurries the view.
+ *
+ * <p>Split brains the source detects (issue 13) are logged to the backend's {@code log} targets at
+ * level alert, besides the source's own error line, and shown by stats until acknowledged
+ * ({@link AlertBoard}). Routing does not change for them: the leader key stays the authority (see
+ * the README). The detector reads each server's session and byte totals here.
  */
-final class ClusterWiring implements AutoCloseable, PatroniView {
+final class ClusterWiring implements AutoCloseable, PatroniView, AlertBoard {
     private static final Logger LOG = LoggerFactory.getLogger("cluster");
     static final Duration HURRY = Duration.ofSeconds(5);
 
@@ -49,6 +61,7 @@ final class ClusterWiring implements AutoCloseable, PatroniView {
     static ClusterWiring start(Pointsman p, HealthWiring health) {
         ClusterWiring wiring = new ClusterWiring(health);
         for (Backend b : p.backends().values()) {
+            ProxyLog log = p.logs().of(b.config());
             ClusterSource.start(b.config(), p.group(), p.transport().socketChannel(), new ClusterListener() {
                 @Override
                 public void onView(ClusterView view, ViewChange change) {
@@ -58,6 +71,17 @@ final class ClusterWiring implements AutoCloseable, PatroniView {
                 @Override
                 public void onDiscovered(String scope) {
                     LOG.info("backend '{}' follows Patroni cluster '{}'", b.name(), scope);
+                }
+
+                @Override
+                public void onSplitBrain(SplitBrain alert) {
+                    log.log(Level.ALERT, "backend '" + b.name() + "': ALERT: " + alert.message());
+                }
+
+                @Override
+                public SplitBrain.Traffic traffic(String server) {
+                    return b.server(server).map(s -> new SplitBrain.Traffic(s.counters().total.sum(),
+                            s.counters().bytesIn.sum())).orElse(null);
                 }
             }).ifPresent(source -> {
                 wiring.sources.put(b, source);
@@ -113,6 +137,31 @@ final class ClusterWiring implements AutoCloseable, PatroniView {
                 backend.allow(server, Veto.VIEW, "allowed again by the cluster view");
             }
         }
+    }
+
+    /** Stats: a Patroni-backed backend's split-brain alerts. */
+    @Override
+    public Optional<AlertBoard.Alerts> of(String backend) {
+        return sources.entrySet().stream().filter(e -> e.getKey().name().equals(backend)).findFirst()
+                .map(e -> alerts(e.getValue().alerts()));
+    }
+
+    private static AlertBoard.Alerts alerts(SplitBrainAlerts a) {
+        Optional<SplitBrain> last = Optional.ofNullable(a.last());
+        return new AlertBoard.Alerts(a.total(), a.unacknowledged(), last.map(SplitBrain::message),
+                last.map(l -> Instant.ofEpochMilli(l.atMillis())));
+    }
+
+    /** Stats: acknowledges on each source's loop; completes once every one has. */
+    @Override
+    public CompletionStage<Integer> acknowledge(Optional<String> backend) {
+        CompletableFuture<Integer> total = CompletableFuture.completedFuture(0);
+        for (Map.Entry<Backend, ClusterSource> e : sources.entrySet()) {
+            if (backend.isEmpty() || backend.get().equals(e.getKey().name())) {
+                total = total.thenCombine(e.getValue().acknowledge(), Integer::sum);
+            }
+        }
+        return total;
     }
 
     /** The current view of every Patroni-backed backend, by backend name. */

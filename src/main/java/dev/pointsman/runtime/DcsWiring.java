@@ -59,8 +59,9 @@ final class DcsWiring implements AutoCloseable {
                     cluster.hurry(b);
                 }, member -> cluster.source(b).flatMap(s -> s.current()).flatMap(v -> v.member(member))
                         .map(Member::server), loop, Clock.systemUTC());
-                wiring.watches.add(EtcdKeyWatch.start(dcs, dcs.leaderKey(), follower.leaderKey(), loop,
-                        p.transport().socketChannel()));
+                wiring.watches.add(EtcdKeyWatch.start(dcs, dcs.leaderKey(),
+                        toldToo(follower.leaderKey(), member -> cluster.source(b).ifPresent(s -> s.leaderKey(member))),
+                        loop, p.transport().socketChannel()));
                 wiring.watches.add(EtcdKeyWatch.start(dcs, dcs.failoverKey(), follower.failoverKey(), loop,
                         p.transport().socketChannel()));
                 LOG.info("backend '{}' watches {} and {} in etcd {}", b.name(), dcs.leaderKey(), dcs.failoverKey(),
@@ -68,6 +69,27 @@ final class DcsWiring implements AutoCloseable {
             });
         }
         return wiring;
+    }
+
+    /** {@code listener}, and each value it hears told to {@code also} (the cluster view's split-brain detector) first. */
+    static KeyListener toldToo(KeyListener listener, java.util.function.Consumer<Optional<String>> also) {
+        return new KeyListener() {
+            @Override
+            public void onValue(Optional<String> value, long revision) {
+                also.accept(value);
+                listener.onValue(value, revision);
+            }
+
+            @Override
+            public void onUnavailable(String reason) {
+                listener.onUnavailable(reason);
+            }
+
+            @Override
+            public void onAvailable() {
+                listener.onAvailable();
+            }
+        };
     }
 
     /** One backend's view of both keys; every call comes on one event loop. */

@@ -89,6 +89,7 @@ public final class Pointsman implements AutoCloseable {
         services.add(DcsWiring.start(this, health, cluster));
         stats = Services.stats(this, cluster);
         stats.clusters(cluster::views);
+        stats.alerts(cluster);
         services.addAll(Services.start(this));
         for (Frontend f : frontends) {
             f.bind(transport, group);

@@ -125,7 +125,14 @@ enum Field {
     PATRONI_LAG("patroni_lag", "patroni_lag_bytes", Kind.GAUGE, "S", "Replication lag behind the primary, in bytes"),
     PATRONI_PENDING_RESTART("patroni_pending_restart", "patroni_pending_restart", Kind.GAUGE, "S",
             "1 when a setting waits for a PostgreSQL restart"),
-    PATRONI_SOURCE("patroni_source", null, Kind.TEXT, "S", "Where the Patroni fields come from (check, cluster)");
+    PATRONI_SOURCE("patroni_source", null, Kind.TEXT, "S", "Where the Patroni fields come from (check, cluster)"),
+    SPLIT_BRAIN("split_brain", "split_brain_total", Kind.COUNTER, "B",
+            "Split brains seen in the Patroni cluster behind the backend: a leader running on a lower timeline than"
+                    + " one already promoted, or two running leaders at once"),
+    SPLIT_BRAIN_UNACKED("split_brain_unacked", "split_brain_unacknowledged", Kind.GAUGE, "B",
+            "Split-brain alerts not acknowledged yet (POST <stats uri>;ack-alerts, with stats admin)"),
+    SPLIT_BRAIN_LAST("split_brain_last", null, Kind.TEXT, "B", "The last split-brain alert"),
+    SPLIT_BRAIN_LAST_AT("split_brain_last_at", null, Kind.TEXT, "B", "When the last split-brain alert was raised (UTC)");
 
     /** How a value is typed and exported. */
     enum Kind {

@@ -10,7 +10,9 @@ import java.util.Optional;
  * <p>Hooks for browser tests: {@code table#px-NAME}, rows {@code tr#fe-NAME}, {@code tr#be-NAME},
  * {@code tr#srv-PROXY-SERVER} with {@code data-status} (HAProxy's status) and
  * {@code data-standing} (UP, DOWN, STANDBY, MAINT, DRAIN, INIT), a {@code td.status} cell with
- * the text shown, and classes {@code tone-*} / {@code role-*} for the colour.
+ * the text shown, and classes {@code tone-*} / {@code role-*} for the colour. A backend with
+ * unacknowledged split-brain alerts gets a {@code div.alert#alert-NAME} above its table with the
+ * last alert, and, for a client {@code stats admin} allows, a button that acknowledges them.
  */
 final class HtmlPage {
     /** One column: its group header, its own header, the field it shows. */
@@ -39,9 +41,13 @@ final class HtmlPage {
             new Column("Server", "Bck", Field.BCK), new Column("Server", "Chk", Field.CHKFAIL),
             new Column("Server", "Dwn", Field.CHKDOWN), new Column("Server", "Dwntme", Field.DOWNTIME));
 
-    /** What the page says about itself. */
+    /**
+     * What the page says about itself.
+     *
+     * @param admin the client may acknowledge alerts ({@code stats admin})
+     */
     record Header(String uri, Optional<String> version, Optional<String> node, long uptimeSeconds,
-                  Optional<Long> refreshSeconds) {}
+                  Optional<Long> refreshSeconds, boolean admin) {}
 
     private HtmlPage() {}
 
@@ -66,6 +72,7 @@ final class HtmlPage {
                 .append(";json\">JSON</a> · <a href=\"/metrics\">Prometheus</a></p>\n");
         legend(sb);
         for (ProxyBlock b : blocks) {
+            alert(sb, b, h);
             block(sb, b);
         }
         return sb.append("</body></html>\n").toString();
@@ -80,6 +87,30 @@ final class HtmlPage {
                 .append("<span class=\"tone-maint\">MAINT</span> <span class=\"tone-drain\">DRAIN</span> ")
                 .append("<span class=\"tone-init\">not checked yet</span> <span class=\"tone-nocheck\">no check</span>")
                 .append("</p>\n");
+    }
+
+    /** The backend's last split-brain alert, while some are unacknowledged. */
+    private static void alert(StringBuilder sb, ProxyBlock b, Header h) {
+        Row be = b.rows().stream().filter(r -> r.scope() == Scope.BACKEND).findFirst().orElse(null);
+        long unacked = be == null ? 0 : be.number(Field.SPLIT_BRAIN_UNACKED).orElse(0L);
+        if (unacked == 0) {
+            return;
+        }
+        String name = esc(b.name());
+        sb.append("<div class=\"alert\" role=\"alert\" id=\"alert-").append(name).append("\"><b>Split brain</b> behind backend ")
+                .append(name).append(" · ").append(unacked).append(" unacknowledged of ")
+                .append(be.number(Field.SPLIT_BRAIN).orElse(unacked)).append(" · last at ")
+                .append(esc(be.text(Field.SPLIT_BRAIN_LAST_AT))).append("<p class=\"alert-text\">")
+                .append(esc(be.text(Field.SPLIT_BRAIN_LAST))).append("</p>");
+        String action = esc(h.uri() + ";" + StatsRoute.ACK_ALERTS + "=" + b.name());
+        if (h.admin()) {
+            sb.append("<form method=\"post\" action=\"").append(action)
+                    .append("\"><button type=\"submit\">Acknowledge</button></form>");
+        } else {
+            sb.append("<p class=\"alert-how\">Acknowledge with <code>POST ").append(action)
+                    .append("</code>, allowed by <code>stats admin if LOCALHOST</code> or <code>if TRUE</code>.</p>");
+        }
+        sb.append("</div>\n");
     }
 
     private static void block(StringBuilder sb, ProxyBlock b) {
@@ -224,5 +255,7 @@ final class HtmlPage {
             ".tone-up{background:#c8f0c8}.tone-going-down{background:#f4f0a0}.tone-going-up{background:#ffd8a8}",
             ".tone-down{background:#ff9c9c}.tone-standby.role-replica{background:#d6e6f5}",
             ".tone-standby.role-primary{background:#e2dcf5}.tone-maint{background:#d8c0a0}",
-            ".tone-drain{background:#f3e3b5}.tone-init{background:#e4e4e4}.tone-nocheck{background:#e6f2e6}");
+            ".tone-drain{background:#f3e3b5}.tone-init{background:#e4e4e4}.tone-nocheck{background:#e6f2e6}",
+            ".alert{margin:12px 0;padding:6px 10px;border:2px solid #b00;background:#fde0e0;max-width:80em}",
+            ".alert p{margin:4px 0;white-space:normal}.alert form{margin:4px 0}");
 }

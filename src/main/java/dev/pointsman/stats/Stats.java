@@ -38,6 +38,7 @@ public final class Stats {
     private final long startNanos;
     private final Map<String, ListenerCounters> listeners = new ConcurrentHashMap<>();
     private volatile java.util.function.Supplier<Map<String, ?>> clusters = Map::of;
+    private volatile AlertBoard alerts = AlertBoard.NONE;
 
     public Stats(Config config, Map<String, Backend> backends, List<Frontend> frontends, PatroniView patroni,
                  LongSupplier nanoClock) {
@@ -60,6 +61,15 @@ public final class Stats {
 
     Map<String, ?> clusters() {
         return clusters.get();
+    }
+
+    /** The split-brain alerts of each backend, shown on its BACKEND row and acknowledged from the page. */
+    public void alerts(AlertBoard board) {
+        this.alerts = board;
+    }
+
+    AlertBoard alerts() {
+        return alerts;
     }
 
     long uptimeSeconds() {
@@ -266,7 +276,12 @@ public final class Stats {
             lbtot += s.counters().lbTotal.sum();
         }
         long uweight = b.servers().stream().filter(s -> !s.config().backup()).mapToLong(s -> s.config().weight()).sum();
-        return traffic(new Row(Scope.BACKEND, b.name(), "BACKEND", null), k, now)
+        Row row = new Row(Scope.BACKEND, b.name(), "BACKEND", null);
+        alerts.of(b.name()).ifPresent(al -> row.set(Field.SPLIT_BRAIN, al.total())
+                .set(Field.SPLIT_BRAIN_UNACKED, (long) al.unacknowledged())
+                .set(Field.SPLIT_BRAIN_LAST, al.last().orElse(null))
+                .set(Field.SPLIT_BRAIN_LAST_AT, al.lastAt().map(Object::toString).orElse(null)));
+        return traffic(row, k, now)
                 .set(Field.QCUR, (long) b.queued())
                 .set(Field.QMAX, (long) b.maxQueued())
                 .set(Field.SCUR, (long) b.sessions())

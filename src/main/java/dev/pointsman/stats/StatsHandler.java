@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -21,6 +22,8 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Answers one request per connection (then closes it): routing and authentication on the event
  * loop, rendering on the stats renderer thread, so no page is ever built on a proxying thread.
+ * The one action, acknowledging alerts ({@code POST <uri>;ack-alerts}), is handed to the
+ * {@link AlertBoard}; the answer (303 back to the page) goes out when it has been applied.
  */
 final class StatsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final StatsServer server;
@@ -46,11 +49,21 @@ final class StatsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         boolean head = req.method().equals(HttpMethod.HEAD);
+        boolean loopback = ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                && a.getAddress().isLoopbackAddress();
         StatsRoute route = StatsRoute.of(req.method().name(), req.uri(),
-                Optional.ofNullable(req.headers().get(HttpHeaderNames.AUTHORIZATION)), server.config());
+                Optional.ofNullable(req.headers().get(HttpHeaderNames.AUTHORIZATION)), server.config(), loopback);
         switch (route.kind()) {
             case METHOD_NOT_ALLOWED -> respond(ctx, false, HttpResponseStatus.METHOD_NOT_ALLOWED,
-                    "text/plain; charset=utf-8", "405 Method Not Allowed: the stats page is read-only\n");
+                    "text/plain; charset=utf-8", "405 Method Not Allowed: the stats page is read-only but for POST "
+                            + server.config().uri() + ";" + StatsRoute.ACK_ALERTS + "\n");
+            case FORBIDDEN -> {
+                counters.denied.increment();
+                respond(ctx, false, HttpResponseStatus.FORBIDDEN, "text/plain; charset=utf-8",
+                        "403 Forbidden: acknowledging alerts needs 'stats admin if TRUE', or 'stats admin if LOCALHOST'"
+                                + " and a client on a loopback address, in this section\n");
+            }
+            case ACK -> acknowledge(ctx, route);
             case UNAUTHORIZED -> {
                 counters.denied.increment();
                 FullHttpResponse r = response(HttpResponseStatus.UNAUTHORIZED, "text/html; charset=utf-8",
@@ -61,11 +74,27 @@ final class StatsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             case NOT_FOUND -> respond(ctx, head, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
                     "404 Not Found: the stats page is at " + server.config().uri() + "\n");
-            default -> render(ctx, route, head);
+            default -> render(ctx, route, head, server.config().admin().allows(loopback));
         }
     }
 
-    private void render(ChannelHandlerContext ctx, StatsRoute route, boolean head) {
+    private void acknowledge(ChannelHandlerContext ctx, StatsRoute route) {
+        server.acknowledge(route.ackBackend()).whenComplete((n, failure) -> {
+            if (failure != null) {
+                respond(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
+                        "503 Service Unavailable: the alerts could not be acknowledged: " + failure + "\n");
+                return;
+            }
+            server.counters().intercepted.increment();
+            FullHttpResponse r = response(HttpResponseStatus.SEE_OTHER, "text/plain; charset=utf-8",
+                    n + (n == 1 ? " alert" : " alerts") + " acknowledged"
+                            + route.ackBackend().map(b -> " in backend '" + b + "'").orElse("") + "\n", false);
+            r.headers().set(HttpHeaderNames.LOCATION, server.config().uri());
+            send(ctx, r);
+        });
+    }
+
+    private void render(ChannelHandlerContext ctx, StatsRoute route, boolean head, boolean admin) {
         try {
             renderer.execute(() -> {
                 String type;
@@ -86,7 +115,7 @@ final class StatsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                         }
                         default -> {
                             type = "text/html; charset=utf-8";
-                            body = server.html(route.refresh());
+                            body = server.html(route.refresh(), admin);
                         }
                     }
                 } catch (RuntimeException e) {

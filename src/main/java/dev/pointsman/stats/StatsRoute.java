@@ -11,35 +11,63 @@ import java.util.Optional;
  * What a request to a stats listener asks for, decided before any rendering: pure, so it is
  * tested without a socket. {@code /metrics} is Prometheus; a target starting with the stats URI
  * is the page, with options after {@code ;} ({@code csv}, {@code json}, {@code norefresh}).
+ *
+ * <p>The page's one action is a {@code POST} to {@code <uri>;ack-alerts} (every backend) or
+ * {@code <uri>;ack-alerts=BACKEND}: it acknowledges split-brain alerts, for a client that passed
+ * {@code stats auth} and that {@code stats admin} allows (403 otherwise). Any other POST is 405;
+ * a GET never acts.
+ *
+ * @param ackBackend for {@link Kind#ACK}: the backend whose alerts are acknowledged; empty for all
  */
-record StatsRoute(Kind kind, boolean refresh) {
+record StatsRoute(Kind kind, boolean refresh, Optional<String> ackBackend) {
+    static final String ACK_ALERTS = "ack-alerts";
 
-    enum Kind { HTML, CSV, JSON, METRICS, NOT_FOUND, METHOD_NOT_ALLOWED, UNAUTHORIZED }
+    enum Kind { HTML, CSV, JSON, METRICS, ACK, NOT_FOUND, METHOD_NOT_ALLOWED, UNAUTHORIZED, FORBIDDEN }
 
-    static StatsRoute of(String method, String target, Optional<String> authorization, StatsConfig config) {
-        if (!method.equals("GET") && !method.equals("HEAD")) {
+    StatsRoute(Kind kind, boolean refresh) {
+        this(kind, refresh, Optional.empty());
+    }
+
+    /** @param loopbackClient the client connects from a loopback address (HAProxy's {@code LOCALHOST}) */
+    static StatsRoute of(String method, String target, Optional<String> authorization, StatsConfig config,
+                         boolean loopbackClient) {
+        boolean post = method.equals("POST");
+        if (!post && !method.equals("GET") && !method.equals("HEAD")) {
             return new StatsRoute(Kind.METHOD_NOT_ALLOWED, false);
         }
         if (!authorized(authorization, config.auth())) {
             return new StatsRoute(Kind.UNAUTHORIZED, false);
         }
         if (target.equals("/metrics")) {
-            return new StatsRoute(Kind.METRICS, false);
+            return new StatsRoute(post ? Kind.METHOD_NOT_ALLOWED : Kind.METRICS, false);
         }
         if (!target.startsWith(config.uri())) {
             return new StatsRoute(Kind.NOT_FOUND, false);
         }
         Kind kind = Kind.HTML;
         boolean refresh = config.refresh().isPresent();
+        Optional<String> ack = null;
         for (String option : target.substring(config.uri().length()).split(";")) {
             switch (option) {
                 case "csv" -> kind = Kind.CSV;
                 case "json" -> kind = Kind.JSON;
                 case "norefresh" -> refresh = false;
-                default -> { }
+                case ACK_ALERTS -> ack = Optional.empty();
+                default -> {
+                    if (option.startsWith(ACK_ALERTS + "=") && option.length() > ACK_ALERTS.length() + 1) {
+                        ack = Optional.of(option.substring(ACK_ALERTS.length() + 1));
+                    }
+                }
             }
         }
-        return new StatsRoute(kind, refresh);
+        if (!post) {
+            return new StatsRoute(kind, refresh);
+        }
+        if (ack == null) {
+            return new StatsRoute(Kind.METHOD_NOT_ALLOWED, false);
+        }
+        return config.admin().allows(loopbackClient) ? new StatsRoute(Kind.ACK, false, ack)
+                : new StatsRoute(Kind.FORBIDDEN, false);
     }
 
     /** HTTP Basic against the {@code stats auth} accounts; no account configured means open. */

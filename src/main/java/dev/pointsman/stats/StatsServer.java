@@ -157,10 +157,16 @@ public final class StatsServer implements AutoCloseable {
         return PromOutput.render(stats.collect());
     }
 
-    String html(boolean refresh) {
+    /** @param admin the client may acknowledge alerts (the page offers the button) */
+    String html(boolean refresh, boolean admin) {
         Optional<Long> every = refresh ? proxy.stats().refresh().map(d -> Math.max(1, d.toSeconds())) : Optional.empty();
         return HtmlPage.render(stats.collect(),
-                new HtmlPage.Header(proxy.stats().uri(), version, node, stats.uptimeSeconds(), every));
+                new HtmlPage.Header(proxy.stats().uri(), version, node, stats.uptimeSeconds(), every, admin));
+    }
+
+    /** Acknowledges the split-brain alerts of {@code backend} (all when empty); see {@link AlertBoard}. */
+    java.util.concurrent.CompletionStage<Integer> acknowledge(Optional<String> backend) {
+        return stats.alerts().acknowledge(backend);
     }
 
     /**

@@ -66,6 +66,37 @@ class DcsFollowerTest {
     }
 
     @Test
+    void theLeaderKeysValuesAreToldToTheSplitBrainDetectorBeforeTheFollowerActsOnThem() {
+        java.util.List<String> heard = new java.util.ArrayList<>();
+        dev.pointsman.cluster.dcs.KeyListener follower = new dev.pointsman.cluster.dcs.KeyListener() {
+            @Override
+            public void onValue(Optional<String> value, long revision) {
+                heard.add("follower " + value.orElse("released") + "@" + revision);
+            }
+
+            @Override
+            public void onUnavailable(String reason) {
+                heard.add("follower down: " + reason);
+            }
+
+            @Override
+            public void onAvailable() {
+                heard.add("follower up");
+            }
+        };
+        dev.pointsman.cluster.dcs.KeyListener both = DcsWiring.toldToo(follower,
+                member -> heard.add("detector " + member.orElse("released")));
+
+        both.onValue(Optional.of("pg-3"), 7);
+        both.onUnavailable("refused");
+        both.onAvailable();
+        both.onValue(Optional.empty(), 9);
+
+        assertThat(heard).containsExactly("detector pg-3", "follower pg-3@7", "follower down: refused", "follower up",
+                "detector released", "follower released@9");
+    }
+
+    @Test
     void aSwitchoverRequestKeepsNewSessionsFromTheLeaderUntilTheKeyMoves() throws Exception {
         // Given pg-1 holds the leader key
         Backend b = backend("primary");

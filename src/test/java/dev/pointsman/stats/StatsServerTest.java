@@ -54,7 +54,8 @@ class StatsServerTest {
         assertThat(header).startsWith("# " + HAPROXY_26_HEADER + ",");
         List<String> names = Arrays.asList(header.substring(2).split(","));
         assertThat(names.subList(101, names.size())).containsExactly("standing", "standing_desc", "patroni_role",
-                "patroni_state", "patroni_timeline", "patroni_lag", "patroni_pending_restart", "patroni_source");
+                "patroni_state", "patroni_timeline", "patroni_lag", "patroni_pending_restart", "patroni_source",
+                "split_brain", "split_brain_unacked", "split_brain_last", "split_brain_last_at");
     }
 
     @Test

@@ -18,6 +18,7 @@ final class StatsBuilder {
     String realm = StatsConfig.DISABLED.realm();
     boolean hideVersion;
     String showNode;
+    StatsConfig.Admin admin = StatsConfig.Admin.NOBODY;
 
     /** Marks the page enabled, remembering the first line that did it. */
     void enable(Args a) {
@@ -37,11 +38,12 @@ final class StatsBuilder {
         c.realm = realm;
         c.hideVersion = hideVersion;
         c.showNode = showNode;
+        c.admin = admin;
         return c;
     }
 
     StatsConfig build() {
         return new StatsConfig(enabled, uri, Optional.ofNullable(refresh), auth, realm, hideVersion,
-                Optional.ofNullable(showNode));
+                Optional.ofNullable(showNode), admin);
     }
 }

@@ -4,8 +4,9 @@ import dev.pointsman.config.StatsConfig;
 
 /**
  * The stats page of a {@code mode http} proxy. As in HAProxy, every keyword but
- * {@code stats admin} enables the page. {@code stats admin} is accepted with a notice: Pointsman's
- * stats page is read-only (administration goes through the runtime API).
+ * {@code stats admin} enables the page. {@code stats admin if TRUE} and {@code stats admin if
+ * LOCALHOST} allow the page's one action, acknowledging split-brain alerts; any other condition is
+ * accepted with a notice and allows nothing (server administration goes through the runtime API).
  */
 final class StatsKeywords {
     private StatsKeywords() {}
@@ -80,10 +81,20 @@ final class StatsKeywords {
         if (!cond.equals("if") && !cond.equals("unless")) {
             throw a.fail("'stats admin' expects 'if <condition>' or 'unless <condition>', got '" + cond + "'");
         }
-        a.next("a condition after '" + cond + "'");
+        StringBuilder condition = new StringBuilder(a.next("a condition after '" + cond + "'"));
         while (a.has()) {
-            a.next("");
+            condition.append(' ').append(a.next(""));
         }
-        a.notice("'stats admin' accepted without effect: Pointsman's stats page is read-only");
+        StatsConfig.Admin admin = !cond.equals("if") ? null : switch (condition.toString()) {
+            case "TRUE" -> StatsConfig.Admin.ANYONE;
+            case "LOCALHOST" -> StatsConfig.Admin.LOCALHOST;
+            default -> null;
+        };
+        if (admin == null) {
+            a.notice("'stats admin " + cond + " " + condition + "' accepted without effect: Pointsman evaluates only"
+                    + " 'if TRUE' and 'if LOCALHOST'; the page's one action (acknowledging alerts) stays refused");
+            return;
+        }
+        p.stats.admin = admin;
     }
 }

@@ -64,13 +64,30 @@ class StatsKeywordsTest {
                 .containsExactly(new StatsConfig.Account("admin", "changeme"));
     }
 
-    @Test
-    void statsAdminIsAcceptedWithANoticeThatThePageIsReadOnly() throws ConfigException {
-        Config c = stats("stats enable", "stats admin if TRUE");
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"stats admin if TRUE | ANYONE", "stats admin if LOCALHOST | LOCALHOST"})
+    void statsAdminIfTrueOrLocalhostAllowsThePagesAction(String line, StatsConfig.Admin expected)
+            throws ConfigException {
+        Config c = stats("stats enable", line);
+        assertThat(c.proxy("stats").orElseThrow().stats().admin()).isEqualTo(expected);
+        assertThat(c.notices()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"stats admin if { src 10.0.0.0/8 }", "stats admin unless FALSE",
+            "stats admin if LOCALHOST or TRUE", "stats admin if local_net"})
+    void otherStatsAdminConditionsAreAcceptedWithANoticeAndAllowNothing(String line) throws ConfigException {
+        Config c = stats("stats enable", line);
+        assertThat(c.proxy("stats").orElseThrow().stats().admin()).isEqualTo(StatsConfig.Admin.NOBODY);
         assertThat(c.notices()).singleElement().satisfies(n -> {
             assertThat(n.source().line()).isEqualTo(9);
-            assertThat(n.message()).contains("read-only");
+            assertThat(n.message()).startsWith("'" + line + "' accepted without effect").contains("'if LOCALHOST'");
         });
+    }
+
+    @Test
+    void withoutStatsAdminNobodyMayAct() throws ConfigException {
+        assertThat(stats("stats enable").proxy("stats").orElseThrow().stats().admin()).isEqualTo(StatsConfig.Admin.NOBODY);
     }
 
     @Test
