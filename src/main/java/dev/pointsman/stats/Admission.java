@@ -7,22 +7,30 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * Which connections one stats listener holds: at most {@link ListenerCounters#limit} at once. When
- * it is full, a new connection takes the place of the oldest one that has not yet sent a complete
- * request (an idle or slow client, answered 503 and closed), so half-sent requests can never lock a
- * real one out; only when every held connection has sent its request and is being answered is the
+ * Which connections one stats listener holds: at most {@link ListenerCounters#limit} places at once.
+ * When it is full, a new connection takes the place of the oldest one that has not yet sent a
+ * complete request (an idle or slow client, answered 503 and closed at once), so half-sent requests
+ * can never lock a real one out; only when every place is taken by a request being answered is the
  * new one refused. Stats connections are counted here only, never in the global maxconn kept for
  * database sessions.
  *
+ * <p>A connection is held from its admission until its channel is inactive, so that
+ * {@link #closeAll} reaches every connection still registered. One that was refused or evicted here
+ * is closed there and then (its descriptor is released), so it takes no place while its
+ * channelInactive is still to run.
+ *
  * <p>Owner: the listener's event loop. Every connection of the listener is registered on that one
- * loop, so {@link #admit}, {@link #answering}, {@link #left} and {@link #closeAll} run there, one at a
- * time.
+ * loop, so {@link #admit}, {@link #answering}, {@link #closing}, {@link #left} and {@link #closeAll}
+ * run there, one at a time.
  */
 final class Admission {
     private final ListenerCounters counters;
+    /** Admitted, channelInactive not run yet. */
     private final Set<RequestDeadline> held = new HashSet<>();
     /** Held connections whose request is not complete yet, oldest first. */
     private final Set<RequestDeadline> waiting = new LinkedHashSet<>();
+    /** Held connections closed by their refusal, channelInactive not run yet: they take no place. */
+    private final Set<RequestDeadline> closing = new HashSet<>();
 
     Admission(ListenerCounters counters) {
         this.counters = counters;
@@ -31,22 +39,21 @@ final class Admission {
     /** A new connection: true when it is held (evicting the oldest waiting one if need be), false when refused. */
     boolean admit(RequestDeadline connection) {
         counters.total.increment();
-        if (held.size() >= counters.limit) {
+        if (places() >= counters.limit) {
             Iterator<RequestDeadline> oldest = waiting.iterator();
             if (!oldest.hasNext()) {
                 counters.refused.increment();
                 return false;
             }
             RequestDeadline evicted = oldest.next();
-            oldest.remove();
-            held.remove(evicted);
+            closing(evicted);
             counters.badRequests.increment();
             evicted.evict();
         }
         held.add(connection);
         waiting.add(connection);
-        counters.current.set(held.size());
-        counters.max.accumulateAndGet(held.size(), Math::max);
+        count();
+        counters.max.accumulateAndGet(places(), Math::max);
         return true;
     }
 
@@ -55,12 +62,21 @@ final class Admission {
         waiting.remove(connection);
     }
 
-    /** The connection closed (idempotent; an evicted one was already let go). */
+    /** The connection was refused and closed: it gives up its place now, and stays held until it is inactive. */
+    void closing(RequestDeadline connection) {
+        waiting.remove(connection);
+        if (held.contains(connection)) {
+            closing.add(connection);
+        }
+        count();
+    }
+
+    /** The connection's channel is inactive (idempotent). */
     void left(RequestDeadline connection) {
         waiting.remove(connection);
-        if (held.remove(connection)) {
-            counters.current.set(held.size());
-        }
+        closing.remove(connection);
+        held.remove(connection);
+        count();
     }
 
     /** The listener closes: every held connection is closed now (its handlers release what they hold). */
@@ -70,11 +86,21 @@ final class Admission {
         }
     }
 
+    /** Connections held, those closing included. */
     int held() {
         return held.size();
     }
 
     int waiting() {
         return waiting.size();
+    }
+
+    /** Places taken: held connections not closing. */
+    private int places() {
+        return held.size() - closing.size();
+    }
+
+    private void count() {
+        counters.current.set(places());
     }
 }

@@ -7,10 +7,12 @@ import dev.pointsman.frontend.BindFailedException;
 import dev.pointsman.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
@@ -28,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * The HTTP listener of one {@code listen} section with {@code mode http} and {@code stats enable},
  * on one of the proxy's event loops. Bounded so that stats clients never slow proxying and slow
  * clients never blind the page: a small request (8 kB of headers, no body), one request per
- * connection, a request deadline ({@code timeout http-request}; unset: {@code timeout client} capped
+ * connection (what is pipelined after it is dropped unread, and reading stops once it is complete),
+ * refusals that close at once (a client that does not read cannot keep its connection), a request deadline ({@code timeout http-request}; unset: {@code timeout client} capped
  * at {@link #MAX_DEADLINE}), an answer deadline ({@code timeout client} capped likewise), at most the
  * section's {@code maxconn} or the global {@code maxconn}, whichever is larger, connections (when
  * full, the oldest incomplete request gives way: {@link Admission}), and rendering on one separate
@@ -109,7 +112,15 @@ public final class StatsServer implements AutoCloseable {
                         }
                         ch.pipeline().addLast(deadline,
                                 new HttpServerCodec(4096, MAX_REQUEST_BYTES, MAX_REQUEST_BYTES),
-                                new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                                new FirstRequestOnly(),
+                                // closes after a failed expectation (417, or 413 to a 100-continue); a body
+                                // announced too large is refused (413) and closed by the deadline
+                                new HttpObjectAggregator(MAX_REQUEST_BYTES, true) {
+                                    @Override
+                                    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage m) {
+                                        deadline.tooLarge();
+                                    }
+                                },
                                 new StatsHandler(StatsServer.this, renderer, deadline));
                     }
                 });

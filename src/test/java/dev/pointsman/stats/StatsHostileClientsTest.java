@@ -1,0 +1,162 @@
+package dev.pointsman.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pointsman.config.Config;
+import dev.pointsman.config.parse.ConfigParser;
+import dev.pointsman.net.Transport;
+import dev.pointsman.testing.EphemeralPorts;
+import io.netty.channel.EventLoopGroup;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Clients that pipeline requests the stats listener does not serve, and do not read what it
+ * answers: each gets one answer and its connection is let go at once, long before the request
+ * and answer deadlines (10 s here), and nothing after its first request is read or rendered.
+ */
+class StatsHostileClientsTest {
+    static final Duration PROMPTLY = Duration.ofSeconds(3);
+
+    final Transport transport = Transport.best();
+    final EventLoopGroup group = transport.newGroup(1, "stats-hostile-test");
+    final List<Socket> clients = new ArrayList<>();
+    StatsServer server;
+    ListenerCounters counters;
+    int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        // timeout client 30s: both deadlines are capped at 10 s, well past what the tests wait
+        Config config = EphemeralPorts.of(ConfigParser.system().parse("hostile-test.cfg", "global\n    maxconn 50\n"
+                + "defaults\n    timeout client 30s\n"
+                + "listen stats\n    mode http\n    bind 127.0.0.1:1\n    stats enable\n    stats uri /\n"));
+        Stats stats = new Stats(config, Map.of(), List.of(), PatroniView.NONE, System::nanoTime);
+        server = StatsServer.start(config.proxies().get(0), stats, transport, group);
+        port = server.boundAddresses().get(0).getPort();
+        counters = stats.listenerCounters("stats").orElseThrow();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        for (Socket s : clients) {
+            s.close();
+        }
+        server.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Test
+    void pipelinedRequestsWithAnUnsupportedExpectationGetOne417AndTheConnectionIsLetGoAtOnce() throws Exception {
+        // Given a client that sends 2000 pipelined requests each expecting what no server supports
+        Socket s = connect();
+
+        // When it sends them all and reads nothing
+        send(s, "GET /;csv HTTP/1.1\r\nHost: x\r\nExpect: x\r\n\r\n".repeat(2000));
+
+        // Then the listener lets the connection go at once, not at the request deadline
+        Awaitility.await("the connection let go").atMost(PROMPTLY).until(() -> counters.current.get() == 0);
+        // and it got one answer, the 417 for its first request, counted as a request error
+        String answers = readUntilClosed(s);
+        assertThat(answers).startsWith("HTTP/1.1 417 Expectation Failed\r\n");
+        assertThat(count(answers, "HTTP/1.1 ")).isEqualTo(1);
+        assertThat(counters.badRequests.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void oversizedBodyAnnouncedWithExpect100ContinueGetsOne413AndTheConnectionIsLetGoAtOnce() throws Exception {
+        // Given a client that announces a body of 100 kB, expecting 100-continue, three times over
+        Socket s = connect();
+        String request = "POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n\r\n";
+
+        // When it sends the bodies anyway and reads nothing
+        send(s, (request + "a".repeat(100_000)).repeat(3));
+
+        // Then the listener lets the connection go at once, with one 413
+        Awaitility.await("the connection let go").atMost(PROMPTLY).until(() -> counters.current.get() == 0);
+        String answers = readUntilClosed(s);
+        assertThat(answers).startsWith("HTTP/1.1 413 ");
+        assertThat(count(answers, "HTTP/1.1 ")).isEqualTo(1);
+    }
+
+    @Test
+    void requestsPipelinedAfterTheFirstAreNeitherAnsweredNorRendered() throws Exception {
+        // Given a client that pipelines 500 requests for the CSV
+        Socket s = connect();
+
+        // When it sends them at once
+        send(s, "GET /;csv HTTP/1.1\r\nHost: x\r\n\r\n".repeat(500));
+
+        // Then it gets one answer and the connection closes
+        String answers = readUntilClosed(s);
+        assertThat(answers).startsWith("HTTP/1.1 200 OK\r\n");
+        assertThat(count(answers, "HTTP/1.1 ")).isEqualTo(1);
+        // and only that request was rendered: a request on a new connection, rendered after whatever
+        // was queued on the one renderer thread, is the second rendering
+        Socket next = connect();
+        send(next, "GET /;csv HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(readUntilClosed(next)).startsWith("HTTP/1.1 200 OK\r\n");
+        assertThat(counters.intercepted.sum()).isEqualTo(2);
+    }
+
+    private Socket connect() throws IOException {
+        Socket s = new Socket();
+        clients.add(s);
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+        return s;
+    }
+
+    /** Writes everything it can; the server closing the connection meanwhile is what some tests want. */
+    private static void send(Socket s, String text) {
+        try {
+            s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+        } catch (IOException closedByTheServer) {
+            // the server let the connection go before it had read everything
+        }
+    }
+
+    /** What the server sent until it closed (or reset) the connection; fails when it is still open after 2 s. */
+    private static String readUntilClosed(Socket s) throws IOException {
+        s.setSoTimeout(2000);
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        InputStream in = s.getInputStream();
+        byte[] buf = new byte[8192];
+        try {
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                got.write(buf, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("still open after 2 s; got " + got.size() + " bytes", e);
+        } catch (IOException reset) {
+            // closed with unread input: the server's RST ends the stream
+        }
+        return got.toString(StandardCharsets.US_ASCII);
+    }
+
+    private static int count(String text, String what) {
+        Matcher m = Pattern.compile(Pattern.quote(what)).matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+}
