@@ -10,9 +10,10 @@ import java.util.Set;
  * Which connections one stats listener holds: at most {@link ListenerCounters#limit} places at once.
  * When it is full, a new connection takes the place of the oldest one that has not yet sent a
  * complete request (an idle or slow client, answered 503 and closed at once), so half-sent requests
- * can never lock a real one out; only when every place is taken by a request being answered is the
- * new one refused. Stats connections are counted here only, never in the global maxconn kept for
- * database sessions.
+ * can never lock a real one out; failing that, of the oldest one whose answer is still being written
+ * (a client that does not read it: closed at once). Only when every place is taken by a request
+ * being rendered (at most the renderer's queue and its one thread) is the new one refused. Stats
+ * connections are counted here only, never in the global maxconn kept for database sessions.
  *
  * <p>A connection is held from its admission until its channel is inactive, so that
  * {@link #closeAll} reaches every connection still registered. One that was refused or evicted here
@@ -20,8 +21,8 @@ import java.util.Set;
  * channelInactive is still to run.
  *
  * <p>Owner: the listener's event loop. Every connection of the listener is registered on that one
- * loop, so {@link #admit}, {@link #answering}, {@link #closing}, {@link #left} and {@link #closeAll}
- * run there, one at a time.
+ * loop, so {@link #admit}, {@link #answering}, {@link #sending}, {@link #closing}, {@link #left} and
+ * {@link #closeAll} run there, one at a time.
  */
 final class Admission {
     private final ListenerCounters counters;
@@ -29,6 +30,8 @@ final class Admission {
     private final Set<RequestDeadline> held = new HashSet<>();
     /** Held connections whose request is not complete yet, oldest first. */
     private final Set<RequestDeadline> waiting = new LinkedHashSet<>();
+    /** Held connections whose answer is being written, oldest first (it closes once written). */
+    private final Set<RequestDeadline> sending = new LinkedHashSet<>();
     /** Held connections closed by their refusal, channelInactive not run yet: they take no place. */
     private final Set<RequestDeadline> closing = new HashSet<>();
 
@@ -36,19 +39,28 @@ final class Admission {
         this.counters = counters;
     }
 
-    /** A new connection: true when it is held (evicting the oldest waiting one if need be), false when refused. */
+    /**
+     * A new connection: true when it is held (evicting the oldest waiting one, else the oldest sending
+     * one, if need be), false when refused.
+     */
     boolean admit(RequestDeadline connection) {
         counters.total.increment();
         if (places() >= counters.limit) {
-            Iterator<RequestDeadline> oldest = waiting.iterator();
-            if (!oldest.hasNext()) {
+            Iterator<RequestDeadline> incomplete = waiting.iterator();
+            Iterator<RequestDeadline> unread = sending.iterator();
+            if (incomplete.hasNext()) {
+                RequestDeadline evicted = incomplete.next();
+                closing(evicted);
+                counters.badRequests.increment();
+                evicted.evict();
+            } else if (unread.hasNext()) {
+                RequestDeadline cut = unread.next();
+                closing(cut);
+                cut.cut();
+            } else {
                 counters.refused.increment();
                 return false;
             }
-            RequestDeadline evicted = oldest.next();
-            closing(evicted);
-            counters.badRequests.increment();
-            evicted.evict();
         }
         held.add(connection);
         waiting.add(connection);
@@ -57,14 +69,22 @@ final class Admission {
         return true;
     }
 
-    /** The connection sent a complete request: from now on it is never evicted. */
+    /** The connection sent a complete request: it is not evicted while its answer is rendered. */
     void answering(RequestDeadline connection) {
         waiting.remove(connection);
+    }
+
+    /** The connection's answer is being written: until it closes, it gives way when the listener is full. */
+    void sending(RequestDeadline connection) {
+        if (held.contains(connection) && !closing.contains(connection)) {
+            sending.add(connection);
+        }
     }
 
     /** The connection was refused and closed: it gives up its place now, and stays held until it is inactive. */
     void closing(RequestDeadline connection) {
         waiting.remove(connection);
+        sending.remove(connection);
         if (held.contains(connection)) {
             closing.add(connection);
         }
@@ -74,6 +94,7 @@ final class Admission {
     /** The connection's channel is inactive (idempotent). */
     void left(RequestDeadline connection) {
         waiting.remove(connection);
+        sending.remove(connection);
         closing.remove(connection);
         held.remove(connection);
         count();

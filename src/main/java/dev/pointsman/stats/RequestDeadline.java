@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * slowly bytes trickle in (a read-idle timeout alone lets a client keep a connection with one byte
  * every few seconds); when it passes, the client gets 408 and the connection closes, as in HAProxy.
  * Once the request is complete, the answer must be out within the answer deadline, else the
- * connection closes (a client that does not read). Counts bytes for the listener's row.
+ * connection closes (a client that does not read); while it is being written, a full listener may
+ * close it to make room ({@link Admission}). Counts bytes for the listener's row.
  *
  * <p>Reads stop once the request is complete (one request per connection), once it is refused, and
  * while the connection cannot be written to. A refusal (408, 413, 417, 503) writes what can be
@@ -33,6 +34,7 @@ final class RequestDeadline extends ChannelDuplexHandler {
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> timer;
     private boolean requestComplete;
+    private boolean sending;
     private boolean refused;
 
     RequestDeadline(long requestMillis, long answerMillis, ListenerCounters counters, Admission admission) {
@@ -78,6 +80,18 @@ final class RequestDeadline extends ChannelDuplexHandler {
     void evict() {
         refuse("503 Service Unavailable", "the stats listener is full (maxconn " + counters.limit
                 + ") and this request was the oldest not yet complete");
+    }
+
+    /**
+     * The listener is full and this connection's answer, the oldest still being written, has not gone
+     * out: its client does not read it. Closed at once.
+     */
+    void cut() {
+        if (refused) {
+            return;
+        }
+        giveUp();
+        ctx.close();
     }
 
     /** The request announces a body larger than the listener takes (the aggregator found it): 413, closed. */
@@ -169,6 +183,10 @@ final class RequestDeadline extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof ByteBuf b) {
             counters.bytesOut.add(b.readableBytes());
+        }
+        if (requestComplete && !sending && !refused) {
+            sending = true;
+            admission.sending(this);
         }
         ctx.write(msg, promise);
     }

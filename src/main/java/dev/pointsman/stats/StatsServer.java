@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * refusals that close at once (a client that does not read cannot keep its connection), a request deadline ({@code timeout http-request}; unset: {@code timeout client} capped
  * at {@link #MAX_DEADLINE}), an answer deadline ({@code timeout client} capped likewise), at most the
  * section's {@code maxconn} or the global {@code maxconn}, whichever is larger, connections (when
- * full, the oldest incomplete request gives way: {@link Admission}), and rendering on one separate
+ * full, the oldest incomplete request, else the oldest answer its client does not read, gives way:
+ * {@link Admission}), and rendering on one separate
  * thread with a short queue. Stats connections are not counted in the global maxconn.
  */
 public final class StatsServer implements AutoCloseable {

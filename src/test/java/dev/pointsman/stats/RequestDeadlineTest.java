@@ -112,7 +112,7 @@ class RequestDeadlineTest {
     }
 
     @Test
-    void connectionThatSentItsWholeRequestIsNeverEvicted() {
+    void connectionWhoseAnswerIsBeingRenderedIsNotEvicted() {
         // Given a full listener: one connection being answered, one incomplete
         EmbeddedChannel answering = connect();
         answering.writeInbound(ascii("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -127,7 +127,7 @@ class RequestDeadlineTest {
     }
 
     @Test
-    void listenerFullOfRequestsBeingAnsweredRefusesTheNewConnection() {
+    void listenerFullOfRequestsBeingRenderedRefusesTheNewConnection() {
         // Given both places held by complete requests
         for (int i = 0; i < 2; i++) {
             connect().writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -245,6 +245,27 @@ class RequestDeadlineTest {
         ch.flush();
         assertThat(ch.config().isAutoRead()).isTrue();
         outbound(ch);
+    }
+
+    @Test
+    void answerThatCannotBeWrittenGivesWayWhenTheListenerIsFull() {
+        // Given a full listener: one connection whose client does not read its answer, one being rendered
+        EmbeddedChannel stuck = connect();
+        stallWrites(stuck);
+        stuck.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        stuck.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+        EmbeddedChannel rendering = connect();
+        rendering.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+
+        // When a new connection comes
+        EmbeddedChannel fresh = connect();
+
+        // Then the answer stuck in a client that does not read gave way, not the one being rendered
+        assertThat(fresh.isOpen()).isTrue();
+        assertThat(stuck.isOpen()).isFalse();
+        assertThat(rendering.isOpen()).isTrue();
+        assertThat(counters.refused.sum()).isZero();
+        assertThat(counters.current.get()).isEqualTo(2);
     }
 
     /** The client reads nothing: every write on {@code ch} stays pending (its bytes are dropped). */
