@@ -3,7 +3,9 @@ package dev.pointsman.stats;
 import dev.pointsman.config.Bind;
 import dev.pointsman.config.Proxy;
 import dev.pointsman.config.StatsConfig;
+import dev.pointsman.frontend.AcceptGate;
 import dev.pointsman.frontend.BindFailedException;
+import dev.pointsman.frontend.DescriptorBudget;
 import dev.pointsman.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -28,15 +30,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP listener of one {@code listen} section with {@code mode http} and {@code stats enable},
- * on one of the proxy's event loops. Bounded so that stats clients never slow proxying and slow
- * clients never blind the page: a small request (8 kB of headers, no body), one request per
- * connection (what is pipelined after it is dropped unread, and reading stops once it is complete),
- * refusals that close at once (a client that does not read cannot keep its connection), a request deadline ({@code timeout http-request}; unset: {@code timeout client} capped
- * at {@link #MAX_DEADLINE}), an answer deadline ({@code timeout client} capped likewise), at most the
- * section's {@code maxconn} or the global {@code maxconn}, whichever is larger, connections (when
- * full, the oldest incomplete request, else the oldest answer its client does not read, gives way:
- * {@link Admission}), and rendering on one separate
- * thread with a short queue. Stats connections are not counted in the global maxconn.
+ * on one of the proxy's event loops. Bounded so that stats clients never slow proxying, never take
+ * the descriptors of checks and sessions, and slow clients never blind the page:
+ * <ul>
+ *   <li>a small request (8 kB of headers, no body), one request per connection: what is pipelined
+ *       after it is dropped unread ({@link FirstRequestOnly}), reading stops once it is complete and
+ *       while the connection cannot be written to, and a refusal closes at once ({@link RequestDeadline});
+ *   <li>a request deadline ({@code timeout http-request}; unset: {@code timeout client} capped at
+ *       {@link #MAX_DEADLINE}) and an answer deadline ({@code timeout client} capped likewise);
+ *   <li>at most {@link #limit(Proxy, DescriptorBudget)} connections: when full, the oldest incomplete request, else the
+ *       oldest answer its client does not read, gives way ({@link Admission}); stats connections are
+ *       not counted in the global maxconn;
+ *   <li>accept errors pause the listener and are reported, as on a proxy's listener ({@link AcceptGate});
+ *   <li>rendering on one separate thread with a short queue.
+ * </ul>
  */
 public final class StatsServer implements AutoCloseable {
     static final int MAX_REQUEST_BYTES = 8192;
@@ -53,10 +60,10 @@ public final class StatsServer implements AutoCloseable {
     private final Admission admission;
     private EventLoop loop;
 
-    private StatsServer(Proxy proxy, Stats stats) {
+    private StatsServer(Proxy proxy, Stats stats, int limit) {
         this.proxy = proxy;
         this.stats = stats;
-        this.counters = stats.listener(proxy.name(), limit(proxy, stats.config().global().maxconn()));
+        this.counters = stats.listener(proxy.name(), limit);
         this.admission = new Admission(counters);
         this.renderer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(16), r -> {
             Thread t = new Thread(r, "pointsman-stats-" + proxy.name());
@@ -68,9 +75,9 @@ public final class StatsServer implements AutoCloseable {
     }
 
     /** Binds every address of the section; a port that cannot be bound is fatal, as for proxies. */
-    public static StatsServer start(Proxy proxy, Stats stats, Transport transport, EventLoopGroup group)
-            throws BindFailedException {
-        StatsServer s = new StatsServer(proxy, stats);
+    public static StatsServer start(Proxy proxy, Stats stats, DescriptorBudget descriptors, Transport transport,
+            EventLoopGroup group) throws BindFailedException {
+        StatsServer s = new StatsServer(proxy, stats, limit(proxy, descriptors));
         try {
             s.bind(transport, group);
         } catch (BindFailedException e) {
@@ -80,9 +87,13 @@ public final class StatsServer implements AutoCloseable {
         return s;
     }
 
-    /** HAProxy's stats listener takes the global maxconn; a section's own maxconn may only raise it. */
-    static int limit(Proxy proxy, int globalMaxconn) {
-        return Math.max(proxy.maxconn(), globalMaxconn);
+    /**
+     * HAProxy's stats listener takes the global maxconn (a section's own maxconn may only raise it), but
+     * here never more connections than the descriptor budget leaves it: stats connections are not
+     * counted in the global maxconn, so this alone keeps them from the descriptors of checks and sessions.
+     */
+    static int limit(Proxy proxy, DescriptorBudget descriptors) {
+        return Math.min(Math.max(proxy.maxconn(), descriptors.maxconn()), descriptors.statsConnections());
     }
 
     /** How long a client may take to send its whole request: {@code timeout http-request}, as set; unset: the answer deadline. */
@@ -102,6 +113,12 @@ public final class StatsServer implements AutoCloseable {
         loop = group.next();
         ServerBootstrap b = new ServerBootstrap().group(loop, loop).channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        AcceptGate.install(ch, proxy.name()); // out of descriptors: report and pause, as proxies do
+                    }
+                })
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
@@ -147,6 +164,11 @@ public final class StatsServer implements AutoCloseable {
 
     public List<InetSocketAddress> boundAddresses() {
         return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
+    }
+
+    /** The listening sockets. */
+    List<Channel> listeners() {
+        return listeners;
     }
 
     StatsConfig config() {

@@ -2,10 +2,15 @@ package dev.pointsman.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.pointsman.config.Config;
 import dev.pointsman.config.parse.ConfigParser;
+import dev.pointsman.frontend.DescriptorBudget;
 import dev.pointsman.net.Transport;
 import dev.pointsman.testing.EphemeralPorts;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,11 +31,13 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Clients that pipeline requests the stats listener does not serve, and do not read what it
  * answers: each gets one answer and its connection is let go at once, long before the request
- * and answer deadlines (10 s here), and nothing after its first request is read or rendered.
+ * and answer deadlines (10 s here), and nothing after its first request is read or rendered. A
+ * process out of descriptors makes the listener pause and report, as a proxy's listener does.
  */
 class StatsHostileClientsTest {
     static final Duration PROMPTLY = Duration.ofSeconds(3);
@@ -49,7 +56,7 @@ class StatsHostileClientsTest {
                 + "defaults\n    timeout client 30s\n"
                 + "listen stats\n    mode http\n    bind 127.0.0.1:1\n    stats enable\n    stats uri /\n"));
         Stats stats = new Stats(config, Map.of(), List.of(), PatroniView.NONE, System::nanoTime);
-        server = StatsServer.start(config.proxies().get(0), stats, transport, group);
+        server = StatsServer.start(config.proxies().get(0), stats, DescriptorBudget.of(config), transport, group);
         port = server.boundAddresses().get(0).getPort();
         counters = stats.listenerCounters("stats").orElseThrow();
     }
@@ -114,6 +121,37 @@ class StatsHostileClientsTest {
         send(next, "GET /;csv HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(readUntilClosed(next)).startsWith("HTTP/1.1 200 OK\r\n");
         assertThat(counters.intercepted.sum()).isEqualTo(2);
+    }
+
+    @Test
+    void anAcceptErrorIsReportedOnceAndPausesTheListenerBrieflyAsAProxysDoes() throws Exception {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger logger = (Logger) LoggerFactory.getLogger("pointsman");
+        logger.addAppender(logs);
+        try {
+            Channel listener = server.listeners().get(0);
+            // When accepts fail as they do when the process is out of descriptors
+            boolean accepting = listener.eventLoop().submit(() -> {
+                for (int i = 0; i < 3; i++) {
+                    listener.pipeline().fireExceptionCaught(new IOException("accept(..) failed: Too many open files"));
+                }
+                return listener.config().isAutoRead();
+            }).get(5, TimeUnit.SECONDS);
+
+            // Then the listener stops accepting, and one line names the cause and the limit
+            assertThat(accepting).isFalse();
+            assertThat(logs.list).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
+                    .contains("Proxy stats cannot accept on", "Too many open files", "not accepting there for 100 ms",
+                            "raise 'ulimit -n'"));
+            // and it accepts again by itself after the proxies' back-off (Netty's own is a second), and serves
+            Awaitility.await().atMost(Duration.ofMillis(800)).until(() -> listener.config().isAutoRead());
+            Socket s = connect();
+            send(s, "GET /;csv HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(readUntilClosed(s)).startsWith("HTTP/1.1 200 OK\r\n");
+        } finally {
+            logger.detachAppender(logs);
+        }
     }
 
     private Socket connect() throws IOException {

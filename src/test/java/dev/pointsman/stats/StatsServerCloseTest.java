@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pointsman.config.Config;
 import dev.pointsman.config.Proxy;
 import dev.pointsman.config.parse.ConfigParser;
+import dev.pointsman.frontend.DescriptorBudget;
 import dev.pointsman.testing.EphemeralPorts;
 import dev.pointsman.net.Transport;
 import io.netty.channel.EventLoopGroup;
@@ -52,7 +53,7 @@ class StatsServerCloseTest {
                 + "listen stats\n    mode http\n    bind 127.0.0.1:1\n    stats enable\n    stats uri /\n"));
         Proxy proxy = config.proxies().get(0);
         Stats stats = new Stats(config, Map.of(), List.of(), PatroniView.NONE, System::nanoTime);
-        server = StatsServer.start(proxy, stats, transport, group);
+        server = StatsServer.start(proxy, stats, DescriptorBudget.of(config), transport, group);
         int port = server.boundAddresses().get(0).getPort();
         for (int i = 0; i < 5; i++) {
             Socket s = new Socket();
