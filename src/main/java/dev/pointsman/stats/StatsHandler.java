@@ -20,7 +20,8 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Answers one request per connection (then closes it): routing and authentication on the event
- * loop, rendering on the stats renderer thread, so no page is ever built on a proxying thread.
+ * loop, rendering on the stats renderer thread, so no page is ever built on a proxying thread; a
+ * page whose client has gone by the time the renderer gets to it is not built.
  */
 final class StatsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final StatsServer server;
@@ -68,6 +69,9 @@ final class StatsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void render(ChannelHandlerContext ctx, StatsRoute route, boolean head) {
         try {
             renderer.execute(() -> {
+                if (!ctx.channel().isActive()) {
+                    return; // the client went while the page waited: render nothing for nobody
+                }
                 String type;
                 String body;
                 try {

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -42,13 +43,16 @@ import java.util.concurrent.TimeUnit;
  *       oldest answer its client does not read, gives way ({@link Admission}); stats connections are
  *       not counted in the global maxconn;
  *   <li>accept errors pause the listener and are reported, as on a proxy's listener ({@link AcceptGate});
- *   <li>rendering on one separate thread with a short queue.
+ *   <li>rendering on one separate thread with a short queue, from a collection at most
+ *       {@link #FRESH} old.
  * </ul>
  */
 public final class StatsServer implements AutoCloseable {
     static final int MAX_REQUEST_BYTES = 8192;
     static final Duration MAX_DEADLINE = Duration.ofSeconds(10);
     static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
+    /** How long one collection of the stats serves the pages rendered after it. */
+    static final Duration FRESH = Duration.ofMillis(100);
 
     private final Proxy proxy;
     private final Stats stats;
@@ -59,8 +63,12 @@ public final class StatsServer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private final Admission admission;
     private EventLoop loop;
+    /** Renderer thread only: the last collection, and when it was made. */
+    private List<ProxyBlock> collected;
+    private long collectedAt;
 
-    private StatsServer(Proxy proxy, Stats stats, int limit) {
+    /** Not yet bound ({@link #start} binds; a test may hand it connections through {@link #serve}). */
+    StatsServer(Proxy proxy, Stats stats, int limit) {
         this.proxy = proxy;
         this.stats = stats;
         this.counters = stats.listener(proxy.name(), limit);
@@ -107,8 +115,6 @@ public final class StatsServer implements AutoCloseable {
     }
 
     private void bind(Transport transport, EventLoopGroup group) throws BindFailedException {
-        long request = Math.max(1, requestDeadline(proxy).toMillis());
-        long answer = Math.max(1, answerDeadline(proxy).toMillis());
         // One loop accepts and serves every connection of this listener: it alone owns the admission.
         loop = group.next();
         ServerBootstrap b = new ServerBootstrap().group(loop, loop).channel(transport.serverChannel())
@@ -123,23 +129,7 @@ public final class StatsServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        RequestDeadline deadline = new RequestDeadline(request, answer, counters, admission);
-                        if (!admission.admit(deadline)) {
-                            ch.close();
-                            return;
-                        }
-                        ch.pipeline().addLast(deadline,
-                                new HttpServerCodec(4096, MAX_REQUEST_BYTES, MAX_REQUEST_BYTES),
-                                new FirstRequestOnly(),
-                                // closes after a failed expectation (417, or 413 to a 100-continue); a body
-                                // announced too large is refused (413) and closed by the deadline
-                                new HttpObjectAggregator(MAX_REQUEST_BYTES, true) {
-                                    @Override
-                                    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage m) {
-                                        deadline.tooLarge();
-                                    }
-                                },
-                                new StatsHandler(StatsServer.this, renderer, deadline));
+                        serve(ch, renderer);
                     }
                 });
         for (Bind bind : proxy.binds()) {
@@ -156,6 +146,31 @@ public final class StatsServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Sets up one accepted connection, or closes it when the full listener refuses it. On the
+     * listener's loop (or, in a test, the connection's own).
+     */
+    void serve(Channel ch, Executor pages) {
+        RequestDeadline deadline = new RequestDeadline(Math.max(1, requestDeadline(proxy).toMillis()),
+                Math.max(1, answerDeadline(proxy).toMillis()), counters, admission);
+        if (!admission.admit(deadline)) {
+            ch.close();
+            return;
+        }
+        ch.pipeline().addLast(deadline,
+                new HttpServerCodec(4096, MAX_REQUEST_BYTES, MAX_REQUEST_BYTES),
+                new FirstRequestOnly(),
+                // closes after a failed expectation (417, or 413 to a 100-continue); a body announced
+                // too large is refused (413) and closed by the deadline
+                new HttpObjectAggregator(MAX_REQUEST_BYTES, true) {
+                    @Override
+                    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage m) {
+                        deadline.tooLarge();
+                    }
+                },
+                new StatsHandler(this, pages, deadline));
     }
 
     public String proxyName() {
@@ -180,21 +195,34 @@ public final class StatsServer implements AutoCloseable {
     }
 
     String csv() {
-        return CsvOutput.render(stats.collect());
+        return CsvOutput.render(collect());
     }
 
     String json() {
-        return JsonOutput.render(stats.collect(), version, node, stats.uptimeSeconds(), stats.clusters());
+        return JsonOutput.render(collect(), version, node, stats.uptimeSeconds(), stats.clusters());
     }
 
     String metrics() {
-        return PromOutput.render(stats.collect());
+        return PromOutput.render(collect());
     }
 
     String html(boolean refresh) {
         Optional<Long> every = refresh ? proxy.stats().refresh().map(d -> Math.max(1, d.toSeconds())) : Optional.empty();
-        return HtmlPage.render(stats.collect(),
+        return HtmlPage.render(collect(),
                 new HtmlPage.Header(proxy.stats().uri(), version, node, stats.uptimeSeconds(), every));
+    }
+
+    /**
+     * The stats, collected at most {@link #FRESH} ago: a flood of requests costs one collection per
+     * 100 ms, not one per request. Renderer thread only.
+     */
+    private List<ProxyBlock> collect() {
+        long now = stats.nanoTime();
+        if (collected == null || now - collectedAt >= FRESH.toNanos()) {
+            collected = stats.collect();
+            collectedAt = now;
+        }
+        return collected;
     }
 
     /**
