@@ -3,7 +3,6 @@ package dev.pointsman.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pointsman.config.Config;
-import dev.pointsman.config.parse.ConfigParser;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -26,9 +25,7 @@ class StatsHandlerTest {
     final EmbeddedChannel ch = new EmbeddedChannel();
 
     StatsHandlerTest() throws Exception {
-        Config config = ConfigParser.system().parse("handler-test.cfg", "global\n    maxconn 50\n"
-                + "defaults\n    timeout client 30s\n"
-                + "listen stats\n    mode http\n    bind 127.0.0.1:8404\n    stats enable\n    stats uri /\n");
+        Config config = BareStatsListener.config("    maxconn 50\n", "");
         Stats stats = new Stats(config, Map.of(), List.of(), PatroniView.NONE, clock::get);
         server = new StatsServer(config.proxies().get(0), stats, 10);
         counters = stats.listenerCounters("stats").orElseThrow();

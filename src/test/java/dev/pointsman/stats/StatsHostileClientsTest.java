@@ -6,24 +6,15 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.pointsman.config.Config;
-import dev.pointsman.config.parse.ConfigParser;
 import dev.pointsman.frontend.DescriptorBudget;
-import dev.pointsman.net.Transport;
-import dev.pointsman.testing.EphemeralPorts;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoopGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,32 +33,19 @@ import org.slf4j.LoggerFactory;
 class StatsHostileClientsTest {
     static final Duration PROMPTLY = Duration.ofSeconds(3);
 
-    final Transport transport = Transport.best();
-    final EventLoopGroup group = transport.newGroup(1, "stats-hostile-test");
-    final List<Socket> clients = new ArrayList<>();
-    StatsServer server;
+    BareStatsListener stats;
     ListenerCounters counters;
-    int port;
 
     @BeforeEach
     void start() throws Exception {
-        // timeout client 30s: both deadlines are capped at 10 s, well past what the tests wait
-        Config config = EphemeralPorts.of(ConfigParser.system().parse("hostile-test.cfg", "global\n    maxconn 50\n"
-                + "defaults\n    timeout client 30s\n"
-                + "listen stats\n    mode http\n    bind 127.0.0.1:1\n    stats enable\n    stats uri /\n"));
-        Stats stats = new Stats(config, Map.of(), List.of(), PatroniView.NONE, System::nanoTime);
-        server = StatsServer.start(config.proxies().get(0), stats, DescriptorBudget.of(config), transport, group);
-        port = server.boundAddresses().get(0).getPort();
-        counters = stats.listenerCounters("stats").orElseThrow();
+        Config config = BareStatsListener.config("    maxconn 50\n", "");
+        stats = new BareStatsListener(config, DescriptorBudget.of(config));
+        counters = stats.counters;
     }
 
     @AfterEach
-    void stop() throws IOException {
-        for (Socket s : clients) {
-            s.close();
-        }
-        server.close();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    void stop() {
+        stats.close();
     }
 
     @Test
@@ -130,7 +108,7 @@ class StatsHostileClientsTest {
         Logger logger = (Logger) LoggerFactory.getLogger("pointsman");
         logger.addAppender(logs);
         try {
-            Channel listener = server.listeners().get(0);
+            Channel listener = stats.server.listeners().get(0);
             // When accepts fail as they do when the process is out of descriptors
             boolean accepting = listener.eventLoop().submit(() -> {
                 for (int i = 0; i < 3; i++) {
@@ -155,10 +133,7 @@ class StatsHostileClientsTest {
     }
 
     private Socket connect() throws IOException {
-        Socket s = new Socket();
-        clients.add(s);
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
-        return s;
+        return stats.connect();
     }
 
     /** Writes everything it can; the server closing the connection meanwhile is what some tests want. */
