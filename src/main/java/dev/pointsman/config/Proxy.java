@@ -64,6 +64,11 @@ public record Proxy(
         return capabilities.contains(Capability.BACKEND);
     }
 
+    /** True when a stats listener serves this section: {@code mode http}, {@code stats enable} and a {@code bind}. */
+    public boolean servesStats() {
+        return mode == Mode.HTTP && stats.enabled() && !binds.isEmpty();
+    }
+
     public Optional<ServerConfig> server(String serverName) {
         return servers.stream().filter(s -> s.name().equals(serverName)).findFirst();
     }

@@ -3,35 +3,58 @@ package dev.pointsman.frontend;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * First handler of a listener's pipeline: hands each accepted connection to the frontend to be
- * counted, and turns an accept error into the listener's back-off.
+ * First handler of a listener's pipeline: hands each accepted connection on to be counted, and
+ * turns an accept error into a report (rate-limited, {@link AcceptErrors}) and the listener's
+ * back-off.
  *
  * <p>The error stops here: Netty's ServerBootstrapAcceptor, next in the pipeline, would otherwise
  * turn autoRead off for a second and then back on regardless of maxconn; the {@link Listener}
  * alone decides autoRead.
  */
-final class AcceptGate extends ChannelInboundHandlerAdapter {
-    private final Frontend frontend;
-    private final Listener listener;
+public final class AcceptGate extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger("pointsman");
 
-    AcceptGate(Frontend frontend, Listener listener) {
-        this.frontend = frontend;
+    private final Listener listener;
+    private final AcceptErrors errors;
+    private final Consumer<Channel> accepted;
+
+    AcceptGate(Listener listener, AcceptErrors errors, Consumer<Channel> accepted) {
         this.listener = listener;
+        this.errors = errors;
+        this.accepted = accepted;
+    }
+
+    /**
+     * Guards a listening socket that is not a proxy's (a stats listener, which admits or refuses its
+     * connections itself): an accept error (out of descriptors) is reported, rate-limited, and pauses
+     * it for {@link Listener#ACCEPT_BACKOFF}, as on a proxy's listener. Call from the server channel's
+     * initializer (its {@code handler}), so that the gate comes before Netty's acceptor.
+     */
+    public static void install(Channel server, String proxy) {
+        Listener listener = new Listener(server, () -> true);
+        server.pipeline().addLast(new AcceptGate(listener,
+                new AcceptErrors(proxy, DescriptorBudget::processLimit, LOG::warn), child -> { }));
+        listener.wake();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object child) {
         try {
-            frontend.accepted((Channel) child);
+            accepted.accept((Channel) child);
         } finally {
             ctx.fireChannelRead(child); // registered whatever happened: a counted child must reach its close
         }
     }
 
+    /** An accept failed (on the listener's event loop): report it (rate-limited) and back off. */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        frontend.acceptFailed(listener, cause);
+        errors.failed(listener.channel().localAddress(), cause, listener.now());
+        listener.acceptFailed();
     }
 }

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The descriptors a configuration needs against those the process may open: HAProxy's maxsock
  * against RLIMIT_NOFILE. A session takes two (client and server); listeners, checks, log sockets,
- * the event loops and the JVM itself take a few more.
+ * the event loops and the JVM itself take a few more, and each stats listener's connections (not
+ * counted in maxconn) a reserve of their own, {@link #STATS_RESERVE}, which bounds them
+ * ({@link #statsConnections()}) together with what the limit leaves spare.
  *
  * <p>As in HAProxy 2.6: a {@code global maxconn} the limit cannot carry refuses the start
  * ({@code strict-limits}, the default) or is only reported ({@code no strict-limits}); without a
@@ -31,12 +33,15 @@ public final class DescriptorBudget {
     static final int JVM_RESERVE = 32;
     /** Each event loop: its epoll (or selector) descriptor, an eventfd and a timerfd. */
     static final int PER_THREAD = 3;
+    /** Descriptors set aside for the connections of each stats listener (sessions and checks keep theirs). */
+    static final int STATS_RESERVE = 16;
 
     private final long limit;
     private final int configured;
     private final boolean given;
     private final boolean strict;
     private final int overhead;
+    private final int statsListeners;
     private final int maxconn;
 
     private DescriptorBudget(Config config, long limit) {
@@ -45,7 +50,8 @@ public final class DescriptorBudget {
         this.configured = global.maxconn();
         this.given = global.maxconnSet();
         this.strict = global.strictLimits();
-        this.overhead = overhead(config);
+        this.statsListeners = (int) config.proxies().stream().filter(Proxy::servesStats).count();
+        this.overhead = overhead(config) + STATS_RESERVE * statsListeners;
         this.maxconn = given || limit <= 0 ? configured
                 : (int) Math.max(1, Math.min(configured, (limit - overhead) / 2));
     }
@@ -55,7 +61,8 @@ public final class DescriptorBudget {
         return new DescriptorBudget(config, processLimit());
     }
 
-    static DescriptorBudget of(Config config, long limit) {
+    /** The budget of {@code config} under a descriptor limit of {@code limit} (negative: unknown). */
+    public static DescriptorBudget of(Config config, long limit) {
         return new DescriptorBudget(config, limit);
     }
 
@@ -67,6 +74,19 @@ public final class DescriptorBudget {
     /** HAProxy's maxsock: what {@link #maxconn()} sessions and everything else take. */
     public long needed() {
         return 2L * maxconn + overhead;
+    }
+
+    /**
+     * How many connections each stats listener may hold without taking the descriptors that sessions
+     * (at {@link #maxconn()}) and checks need: its {@link #STATS_RESERVE} and an even share of what the
+     * limit leaves spare; unbounded when the limit is unknown.
+     */
+    public int statsConnections() {
+        if (limit <= 0 || statsListeners == 0) {
+            return Integer.MAX_VALUE;
+        }
+        long spare = Math.max(0, limit - needed());
+        return (int) Math.min(Integer.MAX_VALUE, STATS_RESERVE + spare / statsListeners);
     }
 
     /** The process's descriptor limit (soft RLIMIT_NOFILE); negative when it cannot be read. */
@@ -81,7 +101,7 @@ public final class DescriptorBudget {
         }
         long carried = Math.max(0, (limit - overhead) / 2);
         return Optional.of(String.format("FD limit (%d) too low for maxconn=%d/maxsock=%d: each session takes 2"
-                        + " descriptors (client and server), plus %d for listeners, checks, logs and the JVM."
+                        + " descriptors (client and server), plus %d for listeners, checks, logs, stats connections and the JVM."
                         + " Raise 'ulimit -n' (systemd: LimitNOFILE=) to %d or more, or lower maxconn to %d or less.",
                 limit, maxconn, needed(), overhead, needed(), carried));
     }

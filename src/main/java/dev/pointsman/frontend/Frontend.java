@@ -97,7 +97,7 @@ public final class Frontend implements SessionOrigin {
                     @Override
                     protected void initChannel(Channel ch) {
                         Listener listener = new Listener(ch, Frontend.this::admits);
-                        ch.pipeline().addLast(new AcceptGate(Frontend.this, listener));
+                        ch.pipeline().addLast(new AcceptGate(listener, acceptErrors, Frontend.this::accepted));
                         listeners.add(listener);
                         listener.wake();
                     }
@@ -206,11 +206,5 @@ public final class Frontend implements SessionOrigin {
         } else if (before >= maxconn) {
             wake();
         }
-    }
-
-    /** An accept failed on {@code listener} (on its event loop): report it (rate-limited) and back off. */
-    void acceptFailed(Listener listener, Throwable cause) {
-        acceptErrors.failed(listener.channel().localAddress(), cause, listener.now());
-        listener.acceptFailed();
     }
 }

@@ -121,6 +121,11 @@ public final class Pointsman implements AutoCloseable {
         return logs;
     }
 
+    /** The descriptors the configuration needs against the process's limit, and what that leaves each part. */
+    public DescriptorBudget descriptors() {
+        return descriptors;
+    }
+
     public ConnectionGate gate() {
         return gate;
     }

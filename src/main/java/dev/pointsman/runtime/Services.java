@@ -17,9 +17,9 @@ final class Services {
         Stats stats = p.stats();
         List<AutoCloseable> started = new ArrayList<>();
         for (Proxy proxy : p.config().proxies()) {
-            if (proxy.mode() == Proxy.Mode.HTTP && proxy.stats().enabled() && !proxy.binds().isEmpty()) {
+            if (proxy.servesStats()) {
                 try {
-                    started.add(StatsServer.start(proxy, stats, p.transport(), p.group()));
+                    started.add(StatsServer.start(proxy, stats, p.descriptors(), p.transport(), p.group()));
                 } catch (BindFailedException e) {
                     started.forEach(Services::closeQuietly);
                     throw e;

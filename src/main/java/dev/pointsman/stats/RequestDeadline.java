@@ -3,9 +3,9 @@ package dev.pointsman.stats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpExpectationFailedEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,12 @@ import java.util.concurrent.TimeUnit;
  * slowly bytes trickle in (a read-idle timeout alone lets a client keep a connection with one byte
  * every few seconds); when it passes, the client gets 408 and the connection closes, as in HAProxy.
  * Once the request is complete, the answer must be out within the answer deadline, else the
- * connection closes (a client that does not read). Counts bytes for the listener's row.
+ * connection closes (a client that does not read); while it is being written, a full listener may
+ * close it to make room ({@link Admission}). Counts bytes for the listener's row.
+ *
+ * <p>Reads stop once the request is complete (one request per connection), once it is refused, and
+ * while the connection cannot be written to. A refusal (408, 413, 417, 503) writes what can be
+ * flushed now and closes at once: nothing waits on a client that does not read.
  *
  * <p>Owner: the connection's event loop (the listener's one loop, see {@link Admission}).
  */
@@ -29,6 +34,7 @@ final class RequestDeadline extends ChannelDuplexHandler {
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> timer;
     private boolean requestComplete;
+    private boolean sending;
     private boolean refused;
 
     RequestDeadline(long requestMillis, long answerMillis, ListenerCounters counters, Admission admission) {
@@ -51,6 +57,7 @@ final class RequestDeadline extends ChannelDuplexHandler {
         }
         requestComplete = true;
         admission.answering(this);
+        stopReading();
         timer.cancel(false);
         timer = ctx.executor().schedule(() -> {
             ctx.close();
@@ -64,7 +71,7 @@ final class RequestDeadline extends ChannelDuplexHandler {
         }
     }
 
-    /** True once this connection was answered 408 or 503 here: whatever the codec still makes of it is dropped. */
+    /** True once this connection was refused here (408, 413, 417, 503): whatever the codec still makes of it is dropped. */
     boolean refused() {
         return refused;
     }
@@ -75,6 +82,42 @@ final class RequestDeadline extends ChannelDuplexHandler {
                 + ") and this request was the oldest not yet complete");
     }
 
+    /**
+     * The listener is full and this connection's answer, the oldest still being written, has not gone
+     * out: its client does not read it. Closed at once.
+     */
+    void cut() {
+        if (refused) {
+            return;
+        }
+        giveUp();
+        ctx.close();
+    }
+
+    /** The request announces a body larger than the listener takes (the aggregator found it): 413, closed. */
+    void tooLarge() {
+        if (requestComplete || refused) {
+            return;
+        }
+        counters.badRequests.increment();
+        refuse("413 Request Entity Too Large", "a stats request has no body of more than "
+                + StatsServer.MAX_REQUEST_BYTES + " bytes");
+    }
+
+    /**
+     * The aggregator refuses the request's {@code Expect} header and is about to answer 417 (or 413 to a
+     * 100-continue with too large a body): nothing more is read, and the connection closes as soon as
+     * that answer is flushed, whether or not it went out.
+     */
+    private void expectationFailed() {
+        if (requestComplete || refused) {
+            return;
+        }
+        counters.badRequests.increment();
+        giveUp();
+        ctx.executor().execute(() -> ctx.close());
+    }
+
     private void requestTimedOut() {
         if (requestComplete || refused) {
             return;
@@ -83,16 +126,45 @@ final class RequestDeadline extends ChannelDuplexHandler {
         refuse("408 Request Timeout", "the request was not complete within " + requestMillis + " ms (timeout http-request)");
     }
 
-    /** A short answer written under the HTTP codec (whatever it has half-parsed), then close. */
+    /** A short answer written under the HTTP codec (whatever it has half-parsed); closed once what can go now has. */
     private void refuse(String status, String why) {
-        refused = true;
-        timer.cancel(false);
+        if (refused) {
+            return;
+        }
+        giveUp();
         String body = status + ": " + why + "\n";
         ByteBuf raw = Unpooled.copiedBuffer("HTTP/1.1 " + status + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: " + body.length() + "\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n"
                 + body, StandardCharsets.US_ASCII);
         counters.bytesOut.add(raw.readableBytes());
-        ctx.writeAndFlush(raw).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(raw);
+        ctx.close();
+    }
+
+    /** Refused: no deadline runs any more, nothing more is read or passed on, and it takes no place. */
+    private void giveUp() {
+        refused = true;
+        timer.cancel(false);
+        stopReading();
+        admission.closing(this);
+    }
+
+    private void stopReading() {
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof HttpExpectationFailedEvent) {
+            expectationFailed();
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable() && !requestComplete && !refused);
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -111,6 +183,10 @@ final class RequestDeadline extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof ByteBuf b) {
             counters.bytesOut.add(b.readableBytes());
+        }
+        if (requestComplete && !sending && !refused) {
+            sending = true;
+            admission.sending(this);
         }
         ctx.write(msg, promise);
     }

@@ -72,6 +72,11 @@ public final class Stats {
         return alerts;
     }
 
+    /** Now, by the clock these stats read time from (nanoseconds). */
+    long nanoTime() {
+        return nanoClock.getAsLong();
+    }
+
     long uptimeSeconds() {
         return TimeUnit.NANOSECONDS.toSeconds(nanoClock.getAsLong() - startNanos);
     }

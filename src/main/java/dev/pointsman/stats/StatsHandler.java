@@ -21,7 +21,8 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Answers one request per connection (then closes it): routing and authentication on the event
- * loop, rendering on the stats renderer thread, so no page is ever built on a proxying thread.
+ * loop, rendering on the stats renderer thread, so no page is ever built on a proxying thread; a
+ * page whose client has gone by the time the renderer gets to it is not built.
  * The one action, acknowledging alerts ({@code POST <uri>;ack-alerts}), is handed to the
  * {@link AlertBoard}; the answer (303 back to the page) goes out when it has been applied.
  */
@@ -97,6 +98,9 @@ final class StatsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void render(ChannelHandlerContext ctx, StatsRoute route, boolean head, boolean admin) {
         try {
             renderer.execute(() -> {
+                if (!ctx.channel().isActive()) {
+                    return; // the client went while the page waited: render nothing for nobody
+                }
                 String type;
                 String body;
                 try {

@@ -3,14 +3,18 @@ package dev.pointsman.stats;
 import dev.pointsman.config.Bind;
 import dev.pointsman.config.Proxy;
 import dev.pointsman.config.StatsConfig;
+import dev.pointsman.frontend.AcceptGate;
 import dev.pointsman.frontend.BindFailedException;
+import dev.pointsman.frontend.DescriptorBudget;
 import dev.pointsman.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
@@ -21,23 +25,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP listener of one {@code listen} section with {@code mode http} and {@code stats enable},
- * on one of the proxy's event loops. Bounded so that stats clients never slow proxying and slow
- * clients never blind the page: a small request (8 kB of headers, no body), one request per
- * connection, a request deadline ({@code timeout http-request}; unset: {@code timeout client} capped
- * at {@link #MAX_DEADLINE}), an answer deadline ({@code timeout client} capped likewise), at most the
- * section's {@code maxconn} or the global {@code maxconn}, whichever is larger, connections (when
- * full, the oldest incomplete request gives way: {@link Admission}), and rendering on one separate
- * thread with a short queue. Stats connections are not counted in the global maxconn.
+ * on one of the proxy's event loops. Bounded so that stats clients never slow proxying, never take
+ * the descriptors of checks and sessions, and slow clients never blind the page:
+ * <ul>
+ *   <li>a small request (8 kB of headers, no body), one request per connection: what is pipelined
+ *       after it is dropped unread ({@link FirstRequestOnly}), reading stops once it is complete and
+ *       while the connection cannot be written to, and a refusal closes at once ({@link RequestDeadline});
+ *   <li>a request deadline ({@code timeout http-request}; unset: {@code timeout client} capped at
+ *       {@link #MAX_DEADLINE}) and an answer deadline ({@code timeout client} capped likewise);
+ *   <li>at most {@link #limit(Proxy, DescriptorBudget)} connections: when full, the oldest incomplete request, else the
+ *       oldest answer its client does not read, gives way ({@link Admission}); stats connections are
+ *       not counted in the global maxconn;
+ *   <li>accept errors pause the listener and are reported, as on a proxy's listener ({@link AcceptGate});
+ *   <li>rendering on one separate thread with a short queue, from a collection at most
+ *       {@link #FRESH} old.
+ * </ul>
  */
 public final class StatsServer implements AutoCloseable {
     static final int MAX_REQUEST_BYTES = 8192;
     static final Duration MAX_DEADLINE = Duration.ofSeconds(10);
     static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
+    /** How long one collection of the stats serves the pages rendered after it. */
+    static final Duration FRESH = Duration.ofMillis(100);
 
     private final Proxy proxy;
     private final Stats stats;
@@ -48,11 +63,15 @@ public final class StatsServer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private final Admission admission;
     private EventLoop loop;
+    /** Renderer thread only: the last collection, and when it was made. */
+    private List<ProxyBlock> collected;
+    private long collectedAt;
 
-    private StatsServer(Proxy proxy, Stats stats) {
+    /** Not yet bound ({@link #start} binds; a test may hand it connections through {@link #serve}). */
+    StatsServer(Proxy proxy, Stats stats, int limit) {
         this.proxy = proxy;
         this.stats = stats;
-        this.counters = stats.listener(proxy.name(), limit(proxy, stats.config().global().maxconn()));
+        this.counters = stats.listener(proxy.name(), limit);
         this.admission = new Admission(counters);
         this.renderer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(16), r -> {
             Thread t = new Thread(r, "pointsman-stats-" + proxy.name());
@@ -64,9 +83,9 @@ public final class StatsServer implements AutoCloseable {
     }
 
     /** Binds every address of the section; a port that cannot be bound is fatal, as for proxies. */
-    public static StatsServer start(Proxy proxy, Stats stats, Transport transport, EventLoopGroup group)
-            throws BindFailedException {
-        StatsServer s = new StatsServer(proxy, stats);
+    public static StatsServer start(Proxy proxy, Stats stats, DescriptorBudget descriptors, Transport transport,
+            EventLoopGroup group) throws BindFailedException {
+        StatsServer s = new StatsServer(proxy, stats, limit(proxy, descriptors));
         try {
             s.bind(transport, group);
         } catch (BindFailedException e) {
@@ -76,9 +95,13 @@ public final class StatsServer implements AutoCloseable {
         return s;
     }
 
-    /** HAProxy's stats listener takes the global maxconn; a section's own maxconn may only raise it. */
-    static int limit(Proxy proxy, int globalMaxconn) {
-        return Math.max(proxy.maxconn(), globalMaxconn);
+    /**
+     * HAProxy's stats listener takes the global maxconn (a section's own maxconn may only raise it), but
+     * here never more connections than the descriptor budget leaves it: stats connections are not
+     * counted in the global maxconn, so this alone keeps them from the descriptors of checks and sessions.
+     */
+    static int limit(Proxy proxy, DescriptorBudget descriptors) {
+        return Math.min(Math.max(proxy.maxconn(), descriptors.maxconn()), descriptors.statsConnections());
     }
 
     /** How long a client may take to send its whole request: {@code timeout http-request}, as set; unset: the answer deadline. */
@@ -92,25 +115,21 @@ public final class StatsServer implements AutoCloseable {
     }
 
     private void bind(Transport transport, EventLoopGroup group) throws BindFailedException {
-        long request = Math.max(1, requestDeadline(proxy).toMillis());
-        long answer = Math.max(1, answerDeadline(proxy).toMillis());
         // One loop accepts and serves every connection of this listener: it alone owns the admission.
         loop = group.next();
         ServerBootstrap b = new ServerBootstrap().group(loop, loop).channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        AcceptGate.install(ch, proxy.name()); // out of descriptors: report and pause, as proxies do
+                    }
+                })
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        RequestDeadline deadline = new RequestDeadline(request, answer, counters, admission);
-                        if (!admission.admit(deadline)) {
-                            ch.close();
-                            return;
-                        }
-                        ch.pipeline().addLast(deadline,
-                                new HttpServerCodec(4096, MAX_REQUEST_BYTES, MAX_REQUEST_BYTES),
-                                new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                                new StatsHandler(StatsServer.this, renderer, deadline));
+                        serve(ch, renderer);
                     }
                 });
         for (Bind bind : proxy.binds()) {
@@ -129,12 +148,42 @@ public final class StatsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets up one accepted connection, or closes it when the full listener refuses it. On the
+     * listener's loop (or, in a test, the connection's own).
+     */
+    void serve(Channel ch, Executor pages) {
+        RequestDeadline deadline = new RequestDeadline(Math.max(1, requestDeadline(proxy).toMillis()),
+                Math.max(1, answerDeadline(proxy).toMillis()), counters, admission);
+        if (!admission.admit(deadline)) {
+            ch.close();
+            return;
+        }
+        ch.pipeline().addLast(deadline,
+                new HttpServerCodec(4096, MAX_REQUEST_BYTES, MAX_REQUEST_BYTES),
+                new FirstRequestOnly(),
+                // closes after a failed expectation (417, or 413 to a 100-continue); a body announced
+                // too large is refused (413) and closed by the deadline
+                new HttpObjectAggregator(MAX_REQUEST_BYTES, true) {
+                    @Override
+                    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage m) {
+                        deadline.tooLarge();
+                    }
+                },
+                new StatsHandler(this, pages, deadline));
+    }
+
     public String proxyName() {
         return proxy.name();
     }
 
     public List<InetSocketAddress> boundAddresses() {
         return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
+    }
+
+    /** The listening sockets. */
+    List<Channel> listeners() {
+        return listeners;
     }
 
     StatsConfig config() {
@@ -146,27 +195,46 @@ public final class StatsServer implements AutoCloseable {
     }
 
     String csv() {
-        return CsvOutput.render(stats.collect());
+        return CsvOutput.render(collect());
     }
 
     String json() {
-        return JsonOutput.render(stats.collect(), version, node, stats.uptimeSeconds(), stats.clusters());
+        return JsonOutput.render(collect(), version, node, stats.uptimeSeconds(), stats.clusters());
     }
 
     String metrics() {
-        return PromOutput.render(stats.collect());
+        return PromOutput.render(collect());
     }
 
     /** @param admin the client may acknowledge alerts (the page offers the button) */
     String html(boolean refresh, boolean admin) {
         Optional<Long> every = refresh ? proxy.stats().refresh().map(d -> Math.max(1, d.toSeconds())) : Optional.empty();
-        return HtmlPage.render(stats.collect(),
+        return HtmlPage.render(collect(),
                 new HtmlPage.Header(proxy.stats().uri(), version, node, stats.uptimeSeconds(), every, admin));
     }
 
     /** Acknowledges the split-brain alerts of {@code backend} (all when empty); see {@link AlertBoard}. */
     java.util.concurrent.CompletionStage<Integer> acknowledge(Optional<String> backend) {
-        return stats.alerts().acknowledge(backend);
+        return stats.alerts().acknowledge(backend).thenApply(n -> {
+            outdated = true; // the page the 303 leads to must not come from a collection made before
+            return n;
+        });
+    }
+
+    private volatile boolean outdated;
+
+    /**
+     * The stats, collected at most {@link #FRESH} ago: a flood of requests costs one collection per
+     * 100 ms, not one per request. Renderer thread only.
+     */
+    private List<ProxyBlock> collect() {
+        long now = stats.nanoTime();
+        if (collected == null || outdated || now - collectedAt >= FRESH.toNanos()) {
+            outdated = false;
+            collected = stats.collect();
+            collectedAt = now;
+        }
+        return collected;
     }
 
     /**

@@ -23,6 +23,10 @@ class DescriptorBudgetTest {
     }
 
     private static Config config(String global, String bind) throws Exception {
+        return config(global, bind, "");
+    }
+
+    private static Config config(String global, String bind, String moreSections) throws Exception {
         return ConfigParser.system().parse("t.cfg", "global\n    nbthread 2\n" + global + """
                 defaults
                     mode tcp
@@ -33,7 +37,7 @@ class DescriptorBudgetTest {
                     bind %s
                     server s1 127.0.0.1:5432 check
                     server s2 127.0.0.1:5433
-                """.formatted(bind));
+                """.formatted(bind) + moreSections);
     }
 
     @Test
@@ -47,6 +51,37 @@ class DescriptorBudgetTest {
                 "FD limit (200) too low for maxconn=1000/maxsock=" + (2000 + overhead),
                 "Raise 'ulimit -n' (systemd: LimitNOFILE=) to " + (2000 + overhead) + " or more",
                 "or lower maxconn to " + (200 - overhead) / 2 + " or less"));
+    }
+
+    @Test
+    void eachStatsListenerHasAReserveInTheOverheadAndMayHoldItAndItsShareOfWhatIsSpare() throws Exception {
+        // Given maxconn 50 under ulimit -n 256, without and with two stats listeners
+        String stats = "listen stats\n    mode http\n    bind 127.0.0.1:8404\n    stats enable\n"
+                + "listen stats2\n    mode http\n    bind 127.0.0.1:8405\n    stats enable\n";
+        DescriptorBudget without = DescriptorBudget.of(config("    maxconn 50\n"), 256);
+        DescriptorBudget with = DescriptorBudget.of(config("    maxconn 50\n", "127.0.0.1:5000-5001", stats), 256);
+
+        // Then each stats listener takes its listening socket and its reserve
+        assertThat(with.needed() - without.needed()).isEqualTo(2 * (1 + DescriptorBudget.STATS_RESERVE));
+        assertThat(without.statsConnections()).isEqualTo(Integer.MAX_VALUE);
+        // and each may hold its reserve and half of what the limit leaves
+        long spare = 256 - with.needed();
+        assertThat(with.statsConnections()).isEqualTo(DescriptorBudget.STATS_RESERVE + (int) spare / 2);
+        // so sessions at maxconn, everything else and every stats connection fit in the limit
+        assertThat(with.needed() - 2 * DescriptorBudget.STATS_RESERVE + 2L * with.statsConnections())
+                .isLessThanOrEqualTo(256);
+    }
+
+    @Test
+    void theDefaultMaxconnLoweredToFitLeavesTheStatsListenerItsReserve() throws Exception {
+        String stats = "listen stats\n    mode http\n    bind 127.0.0.1:8404\n    stats enable\n";
+        DescriptorBudget budget = DescriptorBudget.of(config("", "127.0.0.1:5000-5001", stats), 256);
+        assertThat(budget.needed()).isLessThanOrEqualTo(256);
+        assertThat(budget.statsConnections()).isBetween(DescriptorBudget.STATS_RESERVE, DescriptorBudget.STATS_RESERVE + 1);
+        assertThat(budget.needed() - DescriptorBudget.STATS_RESERVE + budget.statsConnections()).isLessThanOrEqualTo(256);
+        // and an unknown limit bounds nothing
+        assertThat(DescriptorBudget.of(config("", "127.0.0.1:5000-5001", stats), -1).statsConnections())
+                .isEqualTo(Integer.MAX_VALUE);
     }
 
     @Test

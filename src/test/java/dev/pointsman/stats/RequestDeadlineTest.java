@@ -5,11 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,7 +112,7 @@ class RequestDeadlineTest {
     }
 
     @Test
-    void connectionThatSentItsWholeRequestIsNeverEvicted() {
+    void connectionWhoseAnswerIsBeingRenderedIsNotEvicted() {
         // Given a full listener: one connection being answered, one incomplete
         EmbeddedChannel answering = connect();
         answering.writeInbound(ascii("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -120,7 +127,7 @@ class RequestDeadlineTest {
     }
 
     @Test
-    void listenerFullOfRequestsBeingAnsweredRefusesTheNewConnection() {
+    void listenerFullOfRequestsBeingRenderedRefusesTheNewConnection() {
         // Given both places held by complete requests
         for (int i = 0; i < 2; i++) {
             connect().writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -150,6 +157,128 @@ class RequestDeadlineTest {
         connect();
         assertThat(admission.held()).isEqualTo(2);
         assertThat(counters.badRequests.sum()).isZero();
+    }
+
+    @Test
+    void refusalClosesAtOnceEvenWhenItsAnswerCannotBeWritten() {
+        // Given a connection that sent half a request and reads nothing: no write of ours completes
+        EmbeddedChannel ch = connect();
+        List<ChannelPromise> stuck = stallWrites(ch);
+        ch.writeInbound(ascii("GET / HT"));
+
+        // When the request deadline passes
+        ch.advanceTimeBy(REQUEST_MS, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+
+        // Then its 408 was attempted and the connection closed there and then, not when the write completes
+        assertThat(stuck).hasSize(1);
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(counters.badRequests.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void evictedConnectionIsClosedAtOnceEvenWhenIts503CannotBeWritten() {
+        // Given a full listener whose oldest connection reads nothing, so its 503 cannot be written
+        EmbeddedChannel oldest = connect();
+        List<ChannelPromise> stuck = stallWrites(oldest);
+        connect();
+
+        // When a third connection comes
+        EmbeddedChannel fresh = connect();
+
+        // Then the oldest got its 503 attempted and was closed there and then; its place is the newcomer's
+        assertThat(stuck).hasSize(1);
+        assertThat(oldest.isOpen()).isFalse();
+        assertThat(fresh.isOpen()).isTrue();
+        assertThat(admission.held()).isEqualTo(2);
+        assertThat(counters.current.get()).isEqualTo(2);
+    }
+
+    @Test
+    void refusedConnectionGivesUpItsPlaceAtOnceAndIsHeldUntilItsChannelIsInactive() {
+        // Given a full listener
+        RequestDeadline refused = new RequestDeadline(REQUEST_MS, ANSWER_MS, counters, admission);
+        assertThat(admission.admit(refused)).isTrue();
+        assertThat(admission.admit(new RequestDeadline(REQUEST_MS, ANSWER_MS, counters, admission))).isTrue();
+
+        // When one connection is refused and closed, its channelInactive still to come
+        admission.closing(refused);
+
+        // Then its place is free at once: a newcomer evicts nobody
+        assertThat(counters.current.get()).isEqualTo(1);
+        assertThat(admission.admit(new RequestDeadline(REQUEST_MS, ANSWER_MS, counters, admission))).isTrue();
+        assertThat(counters.badRequests.sum()).isZero();
+        // but the listener holds it (closing the listener reaches it) until it is inactive
+        assertThat(admission.held()).isEqualTo(3);
+        admission.left(refused);
+        assertThat(admission.held()).isEqualTo(2);
+        assertThat(counters.current.get()).isEqualTo(2);
+        assertThat(counters.max.get()).isEqualTo(2);
+    }
+
+    @Test
+    void connectionStopsReadingOnceItsRequestIsComplete() {
+        // Given a connection reading its request
+        EmbeddedChannel ch = connect();
+        assertThat(ch.config().isAutoRead()).isTrue();
+
+        // When the request is complete
+        ch.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+
+        // Then nothing more is read from it: one request per connection
+        assertThat(ch.config().isAutoRead()).isFalse();
+    }
+
+    @Test
+    void connectionThatCannotBeWrittenToStopsReadingUntilItCanAgain() {
+        // Given a connection whose request is not complete yet, and a small write buffer
+        EmbeddedChannel ch = connect();
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+        ch.writeInbound(ascii("GET / HT"));
+
+        // When more is queued for it than it takes (an interim answer its client does not read)
+        ch.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+
+        // Then it stops reading, and reads again once its queue has gone out
+        assertThat(ch.isWritable()).isFalse();
+        assertThat(ch.config().isAutoRead()).isFalse();
+        ch.flush();
+        assertThat(ch.config().isAutoRead()).isTrue();
+        outbound(ch);
+    }
+
+    @Test
+    void answerThatCannotBeWrittenGivesWayWhenTheListenerIsFull() {
+        // Given a full listener: one connection whose client does not read its answer, one being rendered
+        EmbeddedChannel stuck = connect();
+        stallWrites(stuck);
+        stuck.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+        stuck.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+        EmbeddedChannel rendering = connect();
+        rendering.writeInbound(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+
+        // When a new connection comes
+        EmbeddedChannel fresh = connect();
+
+        // Then the answer stuck in a client that does not read gave way, not the one being rendered
+        assertThat(fresh.isOpen()).isTrue();
+        assertThat(stuck.isOpen()).isFalse();
+        assertThat(rendering.isOpen()).isTrue();
+        assertThat(counters.refused.sum()).isZero();
+        assertThat(counters.current.get()).isEqualTo(2);
+    }
+
+    /** The client reads nothing: every write on {@code ch} stays pending (its bytes are dropped). */
+    private static List<ChannelPromise> stallWrites(EmbeddedChannel ch) {
+        List<ChannelPromise> pending = new ArrayList<>();
+        ch.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                ReferenceCountUtil.release(msg);
+                pending.add(promise);
+            }
+        });
+        return pending;
     }
 
     private EmbeddedChannel connect() {

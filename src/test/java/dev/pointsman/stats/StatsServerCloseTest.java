@@ -3,11 +3,7 @@ package dev.pointsman.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pointsman.config.Config;
-import dev.pointsman.config.Proxy;
-import dev.pointsman.config.parse.ConfigParser;
-import dev.pointsman.testing.EphemeralPorts;
-import dev.pointsman.net.Transport;
-import io.netty.channel.EventLoopGroup;
+import dev.pointsman.frontend.DescriptorBudget;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,9 +11,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,47 +21,33 @@ import org.junit.jupiter.api.Test;
  * lost some of them: Netty reported their decoder buffers as leaks).
  */
 class StatsServerCloseTest {
-    final Transport transport = Transport.best();
-    final EventLoopGroup group = transport.newGroup(1, "stats-close-test");
-    final List<Socket> clients = new ArrayList<>();
-    StatsServer server;
+    BareStatsListener stats;
 
     @AfterEach
-    void stop() throws IOException {
-        for (Socket s : clients) {
-            s.close();
+    void stop() {
+        if (stats != null) {
+            stats.close();
         }
-        if (server != null) {
-            server.close();
-        }
-        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     @Test
     void closingTheListenerClosesItsHeldConnectionsAtOnceNotAtTheirDeadline() throws Exception {
         // Given a stats listener (timeout client 30s) holding five half-sent requests
-        Config config = EphemeralPorts.of(ConfigParser.system().parse("close-test.cfg", "global\n    maxconn 50\n"
-                + "defaults\n    timeout client 30s\n"
-                + "listen stats\n    mode http\n    bind 127.0.0.1:1\n    stats enable\n    stats uri /\n"));
-        Proxy proxy = config.proxies().get(0);
-        Stats stats = new Stats(config, Map.of(), List.of(), PatroniView.NONE, System::nanoTime);
-        server = StatsServer.start(proxy, stats, transport, group);
-        int port = server.boundAddresses().get(0).getPort();
+        Config config = BareStatsListener.config("    maxconn 50\n", "");
+        stats = new BareStatsListener(config, DescriptorBudget.of(config));
+        int port = stats.port;
         for (int i = 0; i < 5; i++) {
-            Socket s = new Socket();
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
-            s.getOutputStream().write("GET /;csv HTTP/1.1\r\nHost: st".getBytes(StandardCharsets.US_ASCII));
-            clients.add(s);
+            stats.connect().getOutputStream().write("GET /;csv HTTP/1.1\r\nHost: st".getBytes(StandardCharsets.US_ASCII));
         }
-        ListenerCounters counters = stats.listenerCounters("stats").orElseThrow();
+        ListenerCounters counters = stats.counters;
         Awaitility.await("five held").atMost(Duration.ofSeconds(5)).until(() -> counters.current.get() == 5);
 
         // When the listener closes (the event loops keep running)
         long t0 = System.nanoTime();
-        server.close();
+        stats.server.close();
 
         // Then every client sees its connection closed within a second, and none is held any more
-        for (Socket s : clients) {
+        for (Socket s : stats.clients()) {
             assertThat(endOfStream(s)).as("connection closed by the server").isTrue();
         }
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
