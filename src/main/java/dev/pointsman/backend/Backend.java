@@ -348,7 +348,8 @@ public final class Backend {
      * (D: server went down, U: backup cut because an active server came up, K: admin). Any thread:
      * each session is closed on its own loop.
      *
-     * @return how many sessions were cut
+     * @return how many sessions were ordered cut (one that has left the server by the time its
+     *         loop runs the order is spared, and not counted in the server's {@code killed})
      */
     public int shutdownSessions(Server server, char code) {
         int n = 0;
@@ -356,7 +357,6 @@ public final class Backend {
             s.kill(code, server);
             n++;
         }
-        server.counters.killed.add(n);
         return n;
     }
 

@@ -353,6 +353,7 @@ public final class Session implements Waiter {
         if (finished || relay.server() == null || connector.server() != from) {
             return;
         }
+        from.counters.killed.increment();
         if (code == 'D' && replayable(false)) {
             replayElsewhere(false);
         } else {

@@ -223,7 +223,16 @@ public final class HealthChecker implements AutoCloseable {
         if (hurrying && scheduler.nanoTime() - hurryUntil >= 0) {
             hurrying = false;
         }
-        return hurrying || urgent.getAsBoolean();
+        return hurrying || urgent();
+    }
+
+    private boolean urgent() {
+        try {
+            return urgent.getAsBoolean();
+        } catch (RuntimeException e) {
+            LOG.warn("health check of {}/{}: cannot tell whether its backend waits for a server", backend, server, e);
+            return false;
+        }
     }
 
     private void onLoop(Runnable task) {

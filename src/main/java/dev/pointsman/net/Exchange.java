@@ -188,7 +188,9 @@ public final class Exchange<T> extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!finished) {
-            finish(judged(() -> dialogue.answer(buf, len, true, elapsed())));
+            T outcome = judged(() -> dialogue.answer(buf, len, true, elapsed()));
+            finish(outcome != null ? outcome
+                    : dialogue.failed(Stage.READ, new IllegalStateException("no outcome at end of stream"), elapsed()));
         }
     }
 
@@ -235,7 +237,7 @@ public final class Exchange<T> extends ChannelInboundHandlerAdapter {
     private T judged(java.util.function.Supplier<T> decision) {
         try {
             return decision.get();
-        } catch (RuntimeException bug) {
+        } catch (RuntimeException | StackOverflowError bug) {
             return dialogue.failed(Stage.READ, bug, elapsed());
         }
     }

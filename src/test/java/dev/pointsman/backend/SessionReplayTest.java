@@ -121,6 +121,7 @@ class SessionReplayTest {
         assertThat(t.servers).hasSize(2);
         assertThat(t.lastServer().isOpen()).isTrue();
         assertThat(t.server("b").sessions()).isEqualTo(1);
+        assertThat(a.counters.killed.sum()).as("a cut that did not happen is not counted").isZero();
     }
 
     @Test
