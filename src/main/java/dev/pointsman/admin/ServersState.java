@@ -24,7 +24,12 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * Pointsman has no agent checks, SSL to servers, SRV records or forced ids: those fields are 0 or
- * "-", as HAProxy prints them when unset. Reads volatile state only.
+ * "-", as HAProxy prints them when unset. Compared with HAProxy 2.6.12 on the same configuration,
+ * two fields differ: {@code be_id} counts the sections from 1 as the stats CSV's {@code iid} does
+ * (HAProxy numbers its CLI's own frontend first when a stats socket is configured), and a server
+ * without check has health {@code rise} except while in maintenance (HAProxy keeps 0 once it has
+ * been in maintenance, and prints check state 8 for one disabled in the configuration). Reads
+ * volatile state only.
  */
 final class ServersState {
     private ServersState() {}
