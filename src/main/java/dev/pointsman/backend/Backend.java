@@ -286,8 +286,22 @@ public final class Backend {
 
     /** Sets a server's administrative state (admin API); the future says whether it changed. */
     public Future<Boolean> setAdminState(Server server, Server.AdminState state) {
+        return onOwner(() -> AdminChange.apply(this, server, state).changed());
+    }
+
+    /**
+     * Sets a server's administrative state (admin API): DRAIN and MAINT take no new sessions, MAINT
+     * also cuts the server's sessions when it has {@code on-marked-down shutdown-sessions}, as in
+     * HAProxy; READY lets the queue drain to it. The future carries the counts of the state line.
+     */
+    public Future<AdminChange> changeAdminState(Server server, Server.AdminState state) {
+        return onOwner(() -> AdminChange.apply(this, server, state));
+    }
+
+    /** Sets a server's weight (admin API): the snapshot is rebuilt with it; the future says whether it changed. */
+    public Future<Boolean> setWeight(Server server, int weight) {
         return onOwner(() -> {
-            if (!server.setAdminState(state, now())) {
+            if (!server.setWeight(weight)) {
                 return false;
             }
             refresh();
@@ -337,7 +351,7 @@ public final class Backend {
     }
 
     /** Rebuilds the snapshot after a server's state changed, then drains the queue. Owner only. */
-    private void refresh() {
+    void refresh() {
         snapshot = Snapshot.of(config.balance(), servers);
         availability.update(snapshot.activeUsable() + snapshot.backupUsable() > 0, now());
         queue.drain();

@@ -3,7 +3,9 @@ package dev.pointsman.backend;
 import dev.pointsman.balance.Candidate;
 import dev.pointsman.check.CheckReport;
 import dev.pointsman.config.ServerConfig;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,6 +35,8 @@ public final class Server implements Candidate {
     private final Backend backend;
     private volatile OpState opState;
     private volatile AdminState adminState;
+    /** The weight in force: the configured one until the admin API sets another (owner only). */
+    private volatile int weight;
     private volatile long lastChangeNanos;
     private volatile long upSinceNanos;
     private final AtomicInteger sessions = new AtomicInteger();
@@ -68,6 +72,7 @@ public final class Server implements Candidate {
         // Pointsman starts a checked server DOWN until its first check passes (HAProxy starts it UP).
         this.opState = config.check() ? OpState.DOWN : OpState.UP;
         this.adminState = config.disabled() ? AdminState.MAINT : AdminState.READY;
+        this.weight = config.weight();
         this.lastChangeNanos = nowNanos;
         this.upSinceNanos = Long.MIN_VALUE;
         this.downSinceNanos = nowNanos;
@@ -120,7 +125,7 @@ public final class Server implements Candidate {
 
     /** Takes traffic: operationally UP, administratively READY, weight > 0 and not vetoed. */
     public boolean usable() {
-        return opState == OpState.UP && adminState == AdminState.READY && config.weight() > 0 && published.isEmpty();
+        return opState == OpState.UP && adminState == AdminState.READY && weight > 0 && published.isEmpty();
     }
 
     /**
@@ -155,9 +160,30 @@ public final class Server implements Candidate {
         return before == null || reason == null || !before.reason().equals(reason);
     }
 
+    /** The weight in force (HAProxy's {@code uweight}): the configured one, or what the admin API set. */
     @Override
     public int weight() {
+        return weight;
+    }
+
+    /** The configured weight (HAProxy's {@code iweight}). */
+    public int initialWeight() {
         return config.weight();
+    }
+
+    /** Records a weight set by the admin API (owner only); false when it was already so. */
+    boolean setWeight(int w) {
+        if (weight == w) {
+            return false;
+        }
+        weight = w;
+        return true;
+    }
+
+    /** What is known of the sessions relaying through this server now, oldest first (show sess). */
+    public List<SessionInfo> sessionInfos() {
+        return live.stream().map(s -> s.info(this)).sorted(Comparator.comparingLong(SessionInfo::id))
+                .toList();
     }
 
     @Override

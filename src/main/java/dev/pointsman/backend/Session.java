@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One client ↔ server session: the state machine that ties its parts together.
@@ -37,6 +38,10 @@ import java.util.concurrent.TimeUnit;
 public final class Session implements Waiter {
     /** How soon after the connect a server dropping a silent client counts as stopping (below PostgreSQL's 1 s minimum authentication_timeout). */
     static final long SILENT_DROP_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /** A number naming this session in {@code show sess}, unique in the process. */
+    private final long id = IDS.incrementAndGet();
 
     private final Channel client;
     private final Backend backend;
@@ -78,6 +83,12 @@ public final class Session implements Waiter {
 
     void start() {
         backend.acquire(this);
+    }
+
+    /** What {@code show sess} prints of this session while it relays through {@code server}; final fields only, any thread. */
+    SessionInfo info(Server server) {
+        return new SessionInfo(id, client.remoteAddress() instanceof InetSocketAddress a ? a : null, policy.frontend(),
+                backend.name(), server.name(), log.acceptNanos());
     }
 
     @Override

@@ -21,6 +21,11 @@ final class SessionLog {
         this.acceptEpochMillis = acceptEpochMillis;
     }
 
+    /** When the client was accepted, on the backend's clock. */
+    long acceptNanos() {
+        return acceptNanos;
+    }
+
     void granted(long nowNanos) {
         grantedNanos = nowNanos;
     }

@@ -66,15 +66,16 @@ public final class HealthChecker implements AutoCloseable {
 
     /**
      * The checker of {@code server}, the {@code index}-th (0-based) of the {@code count} checked
-     * servers of {@code backend}; empty when the server is {@code disabled} or has no {@code check}
-     * (such servers are not checked). Call {@link #start()} to begin.
+     * servers of {@code backend}; empty when the server has no {@code check}. Call {@link #start()}
+     * to begin (the runtime starts a {@code disabled} server's checker when the admin API first
+     * takes it out of maintenance, as HAProxy starts its checks then).
      *
      * @throws IllegalArgumentException when the backend's check cannot be built (bad expect pattern,
      *                                  pgsql-check without user...)
      */
     public static Optional<HealthChecker> forServer(Proxy backend, ServerConfig server, int index, int count,
                                                     CheckEnvironment env, HealthListener listener) {
-        if (server.disabled() || !server.check()) {
+        if (!server.check()) {
             return Optional.empty();
         }
         EventLoop loop = env.nextLoop();

@@ -31,6 +31,17 @@ public final class HealthLog {
         sb.append(report.backup() ? "Backup " : "").append("Server ").append(report.backend()).append('/')
                 .append(report.server()).append(" is ").append(down ? "DOWN" : "UP");
         appendInfo(sb, report.result());
+        return sb.append(counts(down, counts)).append('.').toString();
+    }
+
+    /**
+     * What follows a state line, HAProxy's {@code srv_append_status}: for a server now DOWN
+     * {@code . N active and M backup servers left.[ Running on backup.] S sessions active, R
+     * requeued, Q remaining in queue}, for one now UP {@code . N active and M backup servers
+     * online.[ Running on backup.] R sessions requeued, Q total in queue} (no final period).
+     */
+    public static String counts(boolean down, ServerCounts counts) {
+        StringBuilder sb = new StringBuilder(120);
         String onBackup = counts.backup() > 0 && counts.active() == 0 ? " Running on backup." : "";
         if (down) {
             sb.append(". ").append(counts.active()).append(" active and ").append(counts.backup())
@@ -42,7 +53,7 @@ public final class HealthLog {
                     .append(" backup servers online.").append(onBackup).append(' ').append(counts.requeued())
                     .append(" sessions requeued, ").append(counts.queued()).append(" total in queue");
         }
-        return sb.append('.').toString();
+        return sb.toString();
     }
 
     /** The line of {@code option log-health-checks} for a check that moved the counter. */

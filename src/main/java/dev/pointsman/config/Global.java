@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param hardStopAfter how long sessions may drain after SIGTERM before they are closed
  * @param nbthread     event-loop threads; 0 = one per core
  * @param pidfile      where to write the process id
- * @param statsSockets {@code stats socket} addresses (runtime API)
+ * @param statsSockets {@code stats socket} listeners of the runtime API, in file order
  * @param logTag       {@code log-tag}: the syslog tag of every proxy without a {@code log-tag} of
  *                     its own; empty = the program name, {@code pointsman}
  * @param logSendHostname {@code log-send-hostname NAME}: the host name of rfc3164 and rfc5424
@@ -24,6 +24,10 @@ import java.util.Optional;
  *                     what the process's descriptor limit carries, as HAProxy derives it from ulimit-n
  * @param strictLimits {@code strict-limits} (HAProxy's default since 2.3): a {@code maxconn} the
  *                     descriptor limit cannot carry refuses the start; {@code no strict-limits} only warns
+ * @param statsTimeout {@code stats timeout}: how long a runtime API connection may stay idle
+ *                     ({@link #DEFAULT_STATS_TIMEOUT} as in HAProxy)
+ * @param statsMaxconn {@code stats maxconn}: runtime API connections at once, all sockets together
+ *                     ({@link #DEFAULT_STATS_MAXCONN} as in HAProxy); more wait in the kernel's backlog
  */
 public record Global(
         int maxconn,
@@ -31,13 +35,17 @@ public record Global(
         Optional<Duration> hardStopAfter,
         int nbthread,
         Optional<String> pidfile,
-        List<String> statsSockets,
+        List<StatsSocket> statsSockets,
         Optional<String> logTag,
         Optional<String> logSendHostname,
         boolean maxconnSet,
-        boolean strictLimits) {
+        boolean strictLimits,
+        Duration statsTimeout,
+        int statsMaxconn) {
 
     public static final int DEFAULT_MAXCONN = 4096;
+    public static final Duration DEFAULT_STATS_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_STATS_MAXCONN = 10;
 
     public Global {
         logs = List.copyOf(logs);
@@ -46,6 +54,6 @@ public record Global(
 
     public static Global defaults() {
         return new Global(DEFAULT_MAXCONN, List.of(), Optional.empty(), 0, Optional.empty(), List.of(), Optional.empty(),
-                Optional.empty(), false, true);
+                Optional.empty(), false, true, DEFAULT_STATS_TIMEOUT, DEFAULT_STATS_MAXCONN);
     }
 }

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The descriptors a configuration needs against those the process may open: HAProxy's maxsock
  * against RLIMIT_NOFILE. A session takes two (client and server); listeners, checks, log sockets,
- * the event loops and the JVM itself take a few more, and each stats listener's connections (not
+ * the runtime API, the event loops and the JVM itself take a few more, and each stats listener's connections (not
  * counted in maxconn) a reserve of their own, {@link #STATS_RESERVE}, which bounds them
  * ({@link #statsConnections()}) together with what the limit leaves spare.
  *
@@ -151,8 +151,11 @@ public final class DescriptorBudget {
             logs += sockets(p.logs().stream());
             listeners += p.dcs().map(d -> d.endpoints().size()).orElse(0);
         }
+        // the runtime API: its sockets, its connections (stats maxconn) and its own event loop
+        int admin = config.global().statsSockets().isEmpty() ? 0
+                : config.global().statsSockets().size() + config.global().statsMaxconn() + PER_THREAD;
         // a server takes one descriptor for its check and one for the Patroni view's request
-        return JVM_RESERVE + PER_THREAD * threads + listeners + 2 * servers + (int) logs;
+        return JVM_RESERVE + PER_THREAD * threads + listeners + 2 * servers + (int) logs + admin;
     }
 
     private static long sockets(Stream<LogTarget> targets) {

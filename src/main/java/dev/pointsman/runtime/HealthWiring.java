@@ -13,12 +13,15 @@ import dev.pointsman.check.OperationalState;
 import dev.pointsman.check.PoolKind;
 import java.net.InetSocketAddress;
 import dev.pointsman.config.LogTarget.Level;
+import dev.pointsman.log.BackendLines;
 import dev.pointsman.log.ProxyLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +66,8 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
     private final Map<Backend, List<Member>> byBackend = new HashMap<>();
     private final Map<InetSocketAddress, List<Member>> byAddress = new HashMap<>();
     private final Map<String, ProxyLog> logs = new HashMap<>();
+    /** Servers {@code disabled} in the configuration whose checks have not started yet (see {@link #leftMaintenance}). */
+    private final Set<Server> dormant = ConcurrentHashMap.newKeySet();
     private volatile java.util.function.Consumer<Backend> stateChangeHook = b -> { };
 
     private HealthWiring(CheckEnvironment env, io.netty.channel.EventLoopGroup group) {
@@ -75,8 +80,7 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
         p.backends().values().forEach(b -> wiring.logs.put(b.name(), p.logs().of(b.config())));
         for (Backend b : p.backends().values()) {
             PoolKind pool = PoolKind.of(b.config().check());
-            List<Server> checked = b.servers().stream()
-                    .filter(s -> s.config().check() && !s.config().disabled()).toList();
+            List<Server> checked = b.servers().stream().filter(s -> s.config().check()).toList();
             for (int i = 0; i < checked.size(); i++) {
                 Server s = checked.get(i);
                 int index = i;
@@ -88,8 +92,41 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
             }
             b.onConnectFailure(wiring);
         }
-        wiring.members.values().forEach(m -> m.checker().start());
+        // a server disabled in the configuration is checked from when it first leaves maintenance
+        for (Member m : wiring.members.values()) {
+            if (m.server().config().disabled()) {
+                wiring.dormant.add(m.server());
+            } else {
+                m.checker().start();
+            }
+        }
         return wiring;
+    }
+
+    /** Checks {@code m} now and at the hurried pace for a while, unless its checks have not started yet. */
+    private void hurry(Member m) {
+        if (!dormant.contains(m.server())) {
+            m.checker().hurry(REACTION_WINDOW);
+        }
+    }
+
+    /**
+     * The admin API took {@code server} out of maintenance: its checks start if they had not (a
+     * server {@code disabled} in the configuration) and run at once, as HAProxy checks a server
+     * leaving maintenance immediately. Any thread.
+     */
+    void leftMaintenance(Server server) {
+        Member m = members.get(server);
+        if (m != null) {
+            dormant.remove(server);
+            m.checker().start();
+            m.checker().checkNow();
+        }
+    }
+
+    /** Health-check loops: show info counts them among its tasks. */
+    int checkers() {
+        return members.size();
     }
 
     /**
@@ -176,23 +213,19 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
                 log.log(Level.ALERT, line);
             }
             if (backend.activeUsable() + backend.backupUsable() == 0) {
-                LOG.error("backend '{}' has no server available!", backend.name());
-                if (log != null) {
-                    log.log(Level.EMERG, ProxyLines.kind(backend.config()) + " " + backend.name()
-                            + " has no server available!");
-                }
+                BackendLines.noServerAvailable(LOG, log, backend.config());
             }
         }
         for (Member sibling : byBackend.get(backend)) {
             if (sibling != m) {
-                sibling.checker().hurry(REACTION_WINDOW);
+                hurry(sibling);
             }
         }
         stateChangeHook.accept(backend);
         if (m.pool() == PoolKind.PRIMARY) {
             for (Member same : byAddress.getOrDefault(server.config().address(), List.of())) {
                 if (same != m) {
-                    same.checker().hurry(REACTION_WINDOW);
+                    hurry(same);
                 }
             }
         }
@@ -206,7 +239,7 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
     /** Checks every server of the backend now, then at the hurried pace for a while. */
     void hurry(Backend backend) {
         for (Member m : byBackend.getOrDefault(backend, List.of())) {
-            m.checker().hurry(REACTION_WINDOW);
+            hurry(m);
         }
     }
 

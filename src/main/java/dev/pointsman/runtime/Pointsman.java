@@ -1,5 +1,6 @@
 package dev.pointsman.runtime;
 
+import dev.pointsman.admin.AdminServer;
 import dev.pointsman.backend.Backend;
 import dev.pointsman.backend.Server;
 import dev.pointsman.backend.SessionPolicy;
@@ -91,6 +92,7 @@ public final class Pointsman implements AutoCloseable {
         stats.clusters(cluster::views);
         stats.alerts(cluster);
         services.addAll(Services.start(this));
+        AdminWiring.start(this, health, cluster).ifPresent(services::add);
         for (Frontend f : frontends) {
             f.bind(transport, group);
         }
@@ -128,6 +130,21 @@ public final class Pointsman implements AutoCloseable {
 
     public ConnectionGate gate() {
         return gate;
+    }
+
+    /** The process's descriptor limit (RLIMIT_NOFILE), as the start checked maxconn against it. */
+    public long descriptorLimit() {
+        return descriptors.limit();
+    }
+
+    /** True once a stop has begun. */
+    public boolean stopping() {
+        return stopped;
+    }
+
+    /** The runtime API's listeners, when the configuration has a {@code stats socket}. */
+    public Optional<AdminServer> adminServer() {
+        return services.stream().filter(AdminServer.class::isInstance).map(AdminServer.class::cast).findFirst();
     }
 
     public Map<String, Backend> backends() {

@@ -4,6 +4,7 @@ import dev.pointsman.backend.Backend;
 import dev.pointsman.config.LogTarget.Level;
 import dev.pointsman.config.Proxy;
 import dev.pointsman.frontend.Frontend;
+import dev.pointsman.log.BackendLines;
 import dev.pointsman.log.LogService;
 import dev.pointsman.log.ProxyLog;
 import java.util.Map;
@@ -20,10 +21,7 @@ final class ProxyLines {
 
     /** HAProxy's {@code proxy_cap_str}: "proxy" for a section that is both, else "frontend" or "backend". */
     static String kind(Proxy p) {
-        if (p.isFrontend() && p.isBackend()) {
-            return "proxy";
-        }
-        return p.isFrontend() ? "frontend" : "backend";
+        return BackendLines.kind(p);
     }
 
     static void started(Proxy p, LogService logs) {

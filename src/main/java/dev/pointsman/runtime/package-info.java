@@ -15,7 +15,11 @@
  *                     logged. DcsWiring and ClusterWiring apply their vetoes on the same owner
  *                     (Backend.withdraw / allow: veto, snapshot, cut, one log line).
  *
- * 3. Observation  stats / log read counters and states; nothing there writes server state
+ * 3. Observation  stats / log read counters and states; nothing there writes server state.
+ *                 The runtime API (admin, AdminWiring) reads the same, and writes only
+ *                 administrative state and weight, on the backend's owner
+ *                 (Backend.changeAdminState / setWeight → snapshot rebuilt, queue drained,
+ *                 state line logged); a server leaving maintenance is checked at once.
  * </pre>
  */
 package dev.pointsman.runtime;

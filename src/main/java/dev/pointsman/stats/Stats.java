@@ -96,6 +96,11 @@ public final class Stats {
         return c == null ? 0 : c.total.sum();
     }
 
+    /** HAProxy's CSV, as the page's {@code ;csv} and the runtime API's {@code show stat} give it. */
+    public String csv() {
+        return CsvOutput.render(collect());
+    }
+
     /** Every proxy of the configuration, in file order, with its rows. */
     List<ProxyBlock> collect() {
         long now = nanoClock.getAsLong();
@@ -212,8 +217,8 @@ public final class Stats {
                 .set(Field.SMAX, (long) s.maxSessions())
                 .set(Field.SLIM, c.maxconn() > 0 ? (long) c.maxconn() : null)
                 .set(Field.STATUS, status)
-                .set(Field.WEIGHT, (long) c.weight())
-                .set(Field.UWEIGHT, (long) c.weight())
+                .set(Field.WEIGHT, (long) s.weight())
+                .set(Field.UWEIGHT, (long) s.weight())
                 .set(Field.ACT, c.backup() ? 0L : 1L)
                 .set(Field.BCK, c.backup() ? 1L : 0L)
                 .set(Field.CHKDOWN, k.downTransitions.sum())
@@ -276,11 +281,11 @@ public final class Stats {
         long lbtot = 0;
         for (Server s : b.servers()) {
             if (s.usable() && !s.config().backup()) {
-                weight += s.config().weight();
+                weight += s.weight();
             }
             lbtot += s.counters().lbTotal.sum();
         }
-        long uweight = b.servers().stream().filter(s -> !s.config().backup()).mapToLong(s -> s.config().weight()).sum();
+        long uweight = b.servers().stream().filter(s -> !s.config().backup()).mapToLong(Server::weight).sum();
         Row row = new Row(Scope.BACKEND, b.name(), "BACKEND", null);
         alerts.of(b.name()).ifPresent(al -> row.set(Field.SPLIT_BRAIN, al.total())
                 .set(Field.SPLIT_BRAIN_UNACKED, (long) al.unacknowledged())

@@ -244,7 +244,7 @@ class HealthCheckerTest {
     }
 
     @Test
-    void disabledServersAndServersWithoutCheckGetNoChecker() {
+    void serversWithoutCheckGetNoCheckerAndDisabledOnesGetOneForWhenTheyAreEnabled() {
         ServerConfig disabled = TestConfigs.server("pg-1", new InetSocketAddress("127.0.0.1", 1), INTER,
                 Optional.empty(), Optional.empty(), 2, 3, true, true);
         ServerConfig unchecked = TestConfigs.server("pg-2", new InetSocketAddress("127.0.0.1", 1), INTER,
@@ -254,7 +254,9 @@ class HealthCheckerTest {
         try (ProbeHarness harness = new ProbeHarness();
              CheckEnvironment env = CheckEnvironment.create(harness.group,
                      io.netty.channel.socket.nio.NioSocketChannel.class)) {
-            assertThat(HealthChecker.forServer(backend, disabled, 0, 2, env, reports::add)).isEmpty();
+            // the runtime starts it when the admin API first takes the server out of maintenance
+            HealthChecker dormant = HealthChecker.forServer(backend, disabled, 0, 2, env, reports::add).orElseThrow();
+            dormant.close();
             assertThat(HealthChecker.forServer(backend, unchecked, 1, 2, env, reports::add)).isEmpty();
         }
     }

@@ -3,6 +3,7 @@ package dev.pointsman.config.parse;
 import dev.pointsman.config.Global;
 import dev.pointsman.config.LogTarget;
 import dev.pointsman.config.Source;
+import dev.pointsman.config.StatsSocket;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,9 @@ final class GlobalBuilder {
     Duration hardStopAfter;
     int nbthread;
     String pidfile;
-    final List<String> statsSockets = new ArrayList<>();
+    final List<StatsSocket> statsSockets = new ArrayList<>();
+    Duration statsTimeout = Global.DEFAULT_STATS_TIMEOUT;
+    int statsMaxconn = Global.DEFAULT_STATS_MAXCONN;
     String logTag;
     Optional<String> logSendHostname = Optional.empty();
     /** Where {@code log-send-hostname} was first given; null when it was not. */
@@ -26,6 +29,7 @@ final class GlobalBuilder {
 
     Global build() {
         return new Global(maxconn, logs, Optional.ofNullable(hardStopAfter), nbthread, Optional.ofNullable(pidfile),
-                statsSockets, Optional.ofNullable(logTag), logSendHostname, maxconnSet, strictLimits);
+                statsSockets, Optional.ofNullable(logTag), logSendHostname, maxconnSet, strictLimits, statsTimeout,
+                statsMaxconn);
     }
 }

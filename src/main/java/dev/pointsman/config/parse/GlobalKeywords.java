@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * The {@code global} section. Keywords Pointsman accepts without effect (daemon, chroot, user,
- * group, uid, gid, the runtime API socket) add a notice; nbthread sets the event-loop threads;
+ * group, uid, gid) add a notice; {@code stats socket}, {@code stats timeout} and {@code stats maxconn}
+ * set up the runtime API; nbthread sets the event-loop threads;
  * log-tag and log-send-hostname set the syslog header of every proxy's lines; [no] strict-limits
  * says whether a maxconn the descriptor limit cannot carry refuses the start.
  */
@@ -117,22 +118,18 @@ final class GlobalKeywords {
     }
 
     static void statsSocket(GlobalBuilder g, Args a) {
-        g.statsSockets.add(a.next("<path> or <address:port> as argument"));
-        while (a.has()) {
-            a.next(""); // mode 660 level admin expose-fd listeners ...: the socket is not opened anyway
-        }
-        a.notice("'stats socket' accepted but ignored: the runtime API socket is not implemented yet");
+        g.statsSockets.add(StatsSocketKeyword.parse(a));
     }
 
+    /** {@code stats timeout <time>}: how long a runtime API connection may stay idle (milliseconds when no unit). */
     static void statsTimeout(GlobalBuilder g, Args a) {
-        Values.time(a, Units.Default.MILLIS);
+        g.statsTimeout = Values.positiveTime(a);
         a.end();
-        a.notice("'stats timeout' accepted but ignored: the runtime API socket is not implemented yet");
     }
 
+    /** {@code stats maxconn <n>}: runtime API connections at once, all stats sockets together. */
     static void statsMaxconn(GlobalBuilder g, Args a) {
-        Values.positive(a);
+        g.statsMaxconn = Values.positive(a);
         a.end();
-        a.notice("'stats maxconn' accepted but ignored: the runtime API socket is not implemented yet");
     }
 }

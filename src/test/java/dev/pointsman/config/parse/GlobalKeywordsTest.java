@@ -7,6 +7,7 @@ import dev.pointsman.config.LogTarget.Facility;
 import dev.pointsman.config.LogTarget.Format;
 import dev.pointsman.config.LogTarget.Kind;
 import dev.pointsman.config.LogTarget.Level;
+import dev.pointsman.config.StatsSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -142,9 +144,9 @@ class GlobalKeywordsTest {
             "group haproxy | 'group' accepted without effect",
             "uid 99 | 'uid' accepted without effect",
             "gid 99 | 'gid' accepted without effect",
-            "stats socket /var/run/haproxy/admin.sock mode 660 level admin expose-fd listeners | runtime API socket is not implemented yet",
-            "stats timeout 30s | 'stats timeout' accepted but ignored",
-            "stats maxconn 10 | 'stats maxconn' accepted but ignored"})
+            "stats socket /var/run/haproxy/admin.sock mode 660 level admin expose-fd listeners | 'stats socket' options accepted without effect: expose-fd listeners",
+            "stats socket /run/a.sock user haproxy group haproxy process 1 | options accepted without effect: user haproxy, group haproxy, process 1",
+            "stats socket ipv4@127.0.0.1:9999 mode 600 | 'mode' applies to unix sockets only"})
     void keywordWithoutEffectAddsANoticeWithFileAndLine(String line, String notice) throws ConfigException {
         Config config = global(line);
         assertThat(config.notices()).singleElement().satisfies(n -> {
@@ -153,10 +155,48 @@ class GlobalKeywordsTest {
         });
     }
 
+    static Stream<Arguments> statsSockets() {
+        return Stream.of(
+                arguments("stats socket /run/haproxy/admin.sock mode 660 level admin",
+                        new StatsSocket.Unix("/run/haproxy/admin.sock"), OptionalInt.of(0660), StatsSocket.Level.ADMIN),
+                arguments("stats socket unix@/tmp/p.sock", new StatsSocket.Unix("/tmp/p.sock"), OptionalInt.empty(),
+                        StatsSocket.Level.OPERATOR),
+                arguments("stats socket ipv4@127.0.0.1:9999 level user", new StatsSocket.Tcp("127.0.0.1", 9999, false),
+                        OptionalInt.empty(), StatsSocket.Level.USER),
+                arguments("stats socket 127.0.0.1:9999", new StatsSocket.Tcp("127.0.0.1", 9999, false),
+                        OptionalInt.empty(), StatsSocket.Level.OPERATOR),
+                arguments("stats socket ipv4@:9999 level operator", new StatsSocket.Tcp("0.0.0.0", 9999, false),
+                        OptionalInt.empty(), StatsSocket.Level.OPERATOR),
+                arguments("stats socket ipv6@[::1]:9999", new StatsSocket.Tcp("::1", 9999, true),
+                        OptionalInt.empty(), StatsSocket.Level.OPERATOR),
+                arguments("stats socket /run/a.sock mode 0600", new StatsSocket.Unix("/run/a.sock"), OptionalInt.of(0600),
+                        StatsSocket.Level.OPERATOR));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("statsSockets")
+    void statsSocketGivesItsAddressModeAndLevelOperatorByDefault(String line, StatsSocket.Address address,
+                                                                 OptionalInt mode, StatsSocket.Level level)
+            throws ConfigException {
+        StatsSocket s = global(line).global().statsSockets().get(0);
+        assertThat(s.address()).isEqualTo(address);
+        assertThat(s.mode()).isEqualTo(mode);
+        assertThat(s.level()).isEqualTo(level);
+        assertThat(s.source().line()).isEqualTo(2);
+    }
+
     @Test
-    void statsSocketIsRecordedForTheAdminPackage() throws ConfigException {
-        assertThat(global("stats socket /run/haproxy/admin.sock mode 660 level admin").global().statsSockets())
-                .containsExactly("/run/haproxy/admin.sock");
+    void statsTimeoutAndMaxconnBoundTheRuntimeApiAndDefaultToHaproxys() throws ConfigException {
+        Global set = global("stats socket /run/a.sock", "stats timeout 2m", "stats maxconn 3").global();
+        assertThat(set.statsTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(set.statsMaxconn()).isEqualTo(3);
+        assertThat(global("stats timeout 1500").global().statsTimeout()).isEqualTo(Duration.ofMillis(1500));
+        Global unset = global("stats socket /run/a.sock").global();
+        assertThat(unset.statsTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(unset.statsMaxconn()).isEqualTo(10);
+        assertThat(global("stats socket /run/a.sock", "stats socket /run/b.sock").global().statsSockets())
+                .extracting(StatsSocket::address).containsExactly(new StatsSocket.Unix("/run/a.sock"),
+                        new StatsSocket.Unix("/run/b.sock"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -186,6 +226,17 @@ class GlobalKeywordsTest {
             "pidfile | 'pidfile' expects <file>",
             "daemon now | 'daemon': unexpected argument 'now'",
             "stats sokcet /x | unknown stats keyword 'sokcet' in 'global' section; did you mean 'socket'?",
+            "stats socket | 'stats socket' expects an address or a path to a UNIX socket",
+            "stats socket /run/a.sock level root | 'level' only supports 'user', 'operator', and 'admin' (got 'root')",
+            "stats socket /run/a.sock level | 'stats socket ... level' : missing level",
+            "stats socket /run/a.sock mode 999 | 'stats socket ... mode': 999 (expected: octal permissions, 0-777)",
+            "stats socket /run/a.sock mode | 'stats socket' expects mode <octal permissions>",
+            "stats socket admin.sock | missing port in 'admin.sock'",
+            "stats socket ipv4@127.0.0.1:70000 | port: 70000 (expected: 1-65535)",
+            "stats socket abns@haproxy | 'abns@' addresses are an HAProxy feature that Pointsman does not implement",
+            "stats socket unix@ | 'stats socket' expects a path after 'unix@'",
+            "stats timeout 0 | expects a time > 0",
+            "stats maxconn 0 | expects an integer > 0, got '0'",
             "ulimit-n 1000 | 'ulimit-n' is an HAProxy keyword that Pointsman does not implement",
             "spread-checks 5 | 'spread-checks' is an HAProxy keyword that Pointsman does not implement",
             "maxconnn 10 | unknown keyword 'maxconnn' in 'global' section; did you mean 'maxconn'?",

@@ -5,6 +5,7 @@ import dev.pointsman.config.Config;
 import dev.pointsman.config.HealthCheck;
 import dev.pointsman.config.LogTarget;
 import dev.pointsman.config.Proxy;
+import dev.pointsman.config.StatsSocket;
 import dev.pointsman.config.ServerConfig;
 import dev.pointsman.config.StatsConfig;
 import org.junit.jupiter.api.Test;
@@ -69,8 +70,14 @@ class PatroniConfigsTest {
         Config c = parse("vitabaks-style.cfg");
         assertThat(c.global().logs()).extracting(LogTarget::kind).containsExactly(LogTarget.Kind.UNIX, LogTarget.Kind.UNIX);
         assertThat(c.global().logs().get(1).level()).isEqualTo(LogTarget.Level.NOTICE);
-        assertThat(c.global().statsSockets()).containsExactly("/run/haproxy/admin.sock");
-        assertThat(c.notices()).extracting(n -> n.source().line()).containsExactly(8, 9, 10, 11, 12, 13);
+        assertThat(c.global().statsSockets()).singleElement().satisfies(s -> {
+            assertThat(s.address()).isEqualTo(new StatsSocket.Unix("/run/haproxy/admin.sock"));
+            assertThat(s.mode()).hasValue(0660);
+            assertThat(s.level()).isEqualTo(StatsSocket.Level.ADMIN);
+        });
+        assertThat(c.global().statsTimeout()).isEqualTo(Duration.ofSeconds(30));
+        // chroot, the socket's expose-fd, user, group, daemon
+        assertThat(c.notices()).extracting(n -> n.source().line()).containsExactly(8, 9, 11, 12, 13);
         Proxy master = c.proxy("master").orElseThrow();
         assertThat(master.maxconn()).isEqualTo(10000);
         assertThat(master.tcplog()).isTrue();

@@ -1,0 +1,234 @@
+package dev.pointsman.admin;
+
+import dev.pointsman.backend.AdminChange;
+import dev.pointsman.backend.Backend;
+import dev.pointsman.backend.Server;
+import dev.pointsman.config.Balance;
+import dev.pointsman.config.Proxy;
+import dev.pointsman.config.StatsSocket.Level;
+import dev.pointsman.log.BackendLines;
+import dev.pointsman.log.ProxyLog;
+import io.netty.util.concurrent.Future;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The commands that write: {@code set server B/S state|weight}, {@code disable}/{@code enable
+ * server}, {@code set weight}, {@code shutdown sessions server}, and {@code get weight} beside
+ * them. Only administrative state and weight change, on the backend's owner; the answer is sent
+ * once the change is in force there, so that the next command sees it. Errors are HAProxy's.
+ */
+final class ServerCommands {
+    private static final Logger LOG = LoggerFactory.getLogger("admin");
+    /** {@code set server} words HAProxy has that Pointsman does not: they change more than admin state and weight. */
+    private static final Set<String> NOT_IMPLEMENTED = Set.of("addr", "agent", "agent-addr", "agent-port",
+            "agent-send", "check-addr", "check-port", "fqdn", "health", "ssl");
+
+    private final AdminContext context;
+
+    ServerCommands(AdminContext context) {
+        this.context = context;
+    }
+
+    List<Command> commands() {
+        return List.of(
+                new Command(List.of("set", "server"), "set server <bk>/<srv> [opts]",
+                        "change a server's state or weight", Level.ADMIN, (s, a) -> setServer(a)),
+                new Command(List.of("disable", "server"), "disable server (DEPRECATED)",
+                        "disable a server for maintenance (use 'set server' instead)", Level.ADMIN,
+                        (s, a) -> withServer(arg(a, 2), (b, sv) -> state(b, sv, Server.AdminState.MAINT))),
+                new Command(List.of("enable", "server"), "enable server  (DEPRECATED)",
+                        "enable a disabled server (use 'set server' instead)", Level.ADMIN,
+                        (s, a) -> withServer(arg(a, 2), (b, sv) -> state(b, sv, Server.AdminState.READY))),
+                new Command(List.of("set", "weight"), "set weight <bk>/<srv>  (DEPRECATED)",
+                        "change a server's weight (use 'set server' instead)", Level.ADMIN,
+                        (s, a) -> withServer(arg(a, 2), (b, sv) -> weight(b, sv, arg(a, 3)))),
+                new Command(List.of("get", "weight"), "get weight <bk>/<srv>", "report a server's current weight",
+                        Level.USER, (s, a) -> withServer(arg(a, 2), (b, sv) -> done(sv.weight() + " (initial "
+                                + sv.initialWeight() + ")\n"))),
+                new Command(List.of("shutdown", "sessions", "server"), "shutdown sessions server <bk>/<srv>",
+                        "kill sessions on a server", Level.ADMIN, (s, a) -> withServer(arg(a, 3), (b, sv) -> {
+                            b.shutdownSessions(sv, 'K');
+                            return done("");
+                        })));
+    }
+
+    private CompletionStage<String> setServer(List<String> a) {
+        return withServer(arg(a, 2), (b, sv) -> {
+            String what = arg(a, 3);
+            if (what.equals("weight")) {
+                return weight(b, sv, arg(a, 4));
+            }
+            if (what.equals("state")) {
+                return switch (arg(a, 4)) {
+                    case "ready" -> state(b, sv, Server.AdminState.READY);
+                    case "drain" -> state(b, sv, Server.AdminState.DRAIN);
+                    case "maint" -> state(b, sv, Server.AdminState.MAINT);
+                    default -> done("'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n");
+                };
+            }
+            if (NOT_IMPLEMENTED.contains(what)) {
+                return done("'set server <srv> " + what + "' is not implemented by Pointsman:"
+                        + " the runtime API changes a server's state and weight only.\n");
+            }
+            return done("usage: set server <backend>/<server> state | weight\n");
+        });
+    }
+
+    private interface OnServer {
+        CompletionStage<String> run(Backend backend, Server server);
+    }
+
+    /**
+     * Finds {@code backend/server} as HAProxy's CLI does ({@code #<id>} for either is a number) and
+     * runs {@code action} on it, or answers HAProxy's error.
+     */
+    private CompletionStage<String> withServer(String arg, OnServer action) {
+        int slash = arg.indexOf('/');
+        if (slash < 0 || slash == arg.length() - 1) {
+            return done("Require 'backend/server'.\n");
+        }
+        String bname = arg.substring(0, slash);
+        String sname = arg.substring(slash + 1);
+        Backend backend = backend(bname);
+        if (backend == null) {
+            boolean isBackend = context.config().proxies().stream().anyMatch(p -> p.isBackend() && p.name().equals(bname));
+            return done(isBackend ? "No such server.\n" : "No such backend.\n");
+        }
+        for (Server s : backend.servers()) {
+            if (s.name().equals(sname) || sname.equals("#" + s.config().id())) {
+                return action.run(backend, s);
+            }
+        }
+        return done("No such server.\n");
+    }
+
+    private Backend backend(String name) {
+        Backend b = context.backends().get(name);
+        if (b != null || !name.startsWith("#")) {
+            return b;
+        }
+        return context.backends().values().stream().filter(x -> ("#" + context.proxyId(x.name())).equals(name))
+                .findFirst().orElse(null);
+    }
+
+    /**
+     * Changes the state on the backend's owner and logs it there, in order with the backend's other
+     * state lines; a server leaving maintenance is checked at once.
+     */
+    private CompletionStage<String> state(Backend backend, Server server, Server.AdminState state) {
+        return onOwner(backend.changeAdminState(server, state), change -> {
+            logged(backend, change);
+            if (change.changed() && change.before() == Server.AdminState.MAINT && server.config().check()) {
+                context.leftMaintenance().accept(server);
+            }
+            return "";
+        });
+    }
+
+    /** Logs a change as HAProxy does: its state lines, and "no server available" when it was the last one. */
+    private void logged(Backend backend, AdminChange change) {
+        ProxyLog proxyLog = context.logs().apply(backend);
+        for (AdminLog.Line line : AdminLog.lines(backend.name(), change.server().config().backup(), change)) {
+            LOG.warn(line.text());
+            if (proxyLog != null) {
+                proxyLog.log(line.level(), line.text());
+            }
+        }
+        if (change.lostLast()) {
+            BackendLines.noServerAvailable(LOG, proxyLog, backend.config());
+        }
+    }
+
+    /** {@code N} or {@code N%} of the configured weight, with HAProxy's checks and messages. */
+    private CompletionStage<String> weight(Backend backend, Server server, String text) {
+        if (text.isEmpty()) {
+            return done("Require <weight> or <weight%>.\n");
+        }
+        int digits = leadingInteger(text);
+        if (digits == 0) {
+            return done("Empty weight string empty or preceded by garbage\n");
+        }
+        long w;
+        try {
+            w = Long.parseLong(text.substring(0, digits).trim());
+        } catch (NumberFormatException tooLong) {
+            w = text.trim().startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        String rest = text.substring(digits);
+        if (rest.equals("%")) {
+            if (w < 0) {
+                return done("Relative weight must be positive.\n");
+            }
+            w = Math.min(256, server.initialWeight() * Math.min(w, 25_600) / 100);
+        } else if (w < 0 || w > 256) {
+            return done("Absolute weight can only be between 0 and 256 inclusive.\n");
+        } else if (!rest.isEmpty()) {
+            return done("Trailing garbage in weight string\n");
+        }
+        if (w != 0 && w != server.initialWeight() && staticAlgorithm(backend.config())) {
+            return done("Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.\n");
+        }
+        return onOwner(backend.setWeight(server, (int) w), changed -> "");
+    }
+
+    /** The length of an optionally signed integer at the start of {@code text} (blanks before it allowed); 0 when none. */
+    private static int leadingInteger(String text) {
+        int i = 0;
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        if (i < text.length() && (text.charAt(i) == '-' || text.charAt(i) == '+')) {
+            i++;
+        }
+        int start = i;
+        while (i < text.length() && Character.isDigit(text.charAt(i))) {
+            i++;
+        }
+        return i > start ? i : 0;
+    }
+
+    /** HAProxy's static algorithms take no weight but 0% and 100%: static-rr, and source with its default map-based hash. */
+    private static boolean staticAlgorithm(Proxy p) {
+        Balance.Algorithm a = p.balance().algorithm();
+        return a == Balance.Algorithm.STATIC_RR || a == Balance.Algorithm.SOURCE;
+    }
+
+    /** The {@code n}-th word, or "" (HAProxy's unused arguments are empty strings). */
+    static String arg(List<String> args, int n) {
+        return n < args.size() ? args.get(n) : "";
+    }
+
+    static CompletionStage<String> done(String text) {
+        return CompletableFuture.completedFuture(text);
+    }
+
+    /**
+     * The answer to a routing change, made by {@code then} on the backend's owner once the change is
+     * in force (a Netty future's listeners run on its executor); a change refused because the proxy
+     * is stopping fails the stage.
+     */
+    private static <T> CompletionStage<String> onOwner(Future<T> change, java.util.function.Function<T, String> then) {
+        CompletableFuture<String> out = new CompletableFuture<>();
+        if (change.isDone() && !change.isSuccess()) {
+            out.completeExceptionally(change.cause()); // its executor may be gone: no listener would run
+            return out;
+        }
+        change.addListener(done -> {
+            if (!done.isSuccess()) {
+                out.completeExceptionally(done.cause());
+                return;
+            }
+            try {
+                out.complete(then.apply(change.getNow()));
+            } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+            }
+        });
+        return out;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.pointsman.runtime;
+
+import dev.pointsman.Version;
+import dev.pointsman.admin.AdminContext;
+import dev.pointsman.admin.AdminServer;
+import dev.pointsman.admin.ProcessInfo;
+import dev.pointsman.backend.Backend;
+import dev.pointsman.config.Global;
+import dev.pointsman.config.Proxy;
+import dev.pointsman.frontend.BindFailedException;
+import dev.pointsman.frontend.Frontend;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts the runtime API ({@code stats socket}) and hands it what it reads: the backends, the
+ * stats CSV, the cluster views, each backend's log, and the process figures of {@code show info};
+ * a server leaving maintenance is checked at once ({@link HealthWiring#leftMaintenance}).
+ */
+final class AdminWiring {
+    private AdminWiring() {}
+
+    /** The runtime API's listeners, or empty when the configuration has no {@code stats socket}. */
+    static Optional<AdminServer> start(Pointsman p, HealthWiring health, ClusterWiring cluster) throws BindFailedException {
+        Global g = p.config().global();
+        if (g.statsSockets().isEmpty()) {
+            return Optional.empty();
+        }
+        long startNanos = System.nanoTime();
+        long startEpochSeconds = System.currentTimeMillis() / 1000;
+        String node = hostName();
+        AdminServer[] self = new AdminServer[1];
+        AdminContext context = new AdminContext(p.config(), p.backends(), () -> p.stats().csv(),
+                () -> info(p, health, self[0], node, startNanos, startEpochSeconds), cluster::views,
+                (Backend b) -> p.logs().of(b.config()), health::leftMaintenance, System::nanoTime);
+        self[0] = AdminServer.start(g.statsSockets(), g.statsTimeout(), g.statsMaxconn(), context,
+                p.transport().name().equals("epoll"));
+        return Optional.of(self[0]);
+    }
+
+    private static ProcessInfo info(Pointsman p, HealthWiring health, AdminServer admin, String node, long startNanos,
+                                    long startEpochSeconds) {
+        long now = System.nanoTime();
+        long cumConns = 0;
+        long rate = 0;
+        long bytes = 0;
+        int listeners = admin == null ? 0 : admin.listenerCount();
+        for (Frontend f : p.frontends()) {
+            cumConns += f.total.sum();
+            rate += f.rate.rate(now);
+            bytes += f.bytesIn.sum() + f.bytesOut.sum();
+            listeners += f.boundAddresses().size();
+        }
+        for (Proxy px : p.config().proxies()) {
+            cumConns += p.stats().listenerConnections(px.name());
+            listeners += p.statsAddresses(px.name()).size();
+        }
+        int adminConns = admin == null ? 0 : admin.connections();
+        cumConns += admin == null ? 0 : admin.accepted();
+        int runQueue = 0;
+        for (EventExecutor e : p.group()) {
+            if (e instanceof SingleThreadEventExecutor loop) {
+                runQueue += loop.pendingTasks();
+            }
+        }
+        int actconn = p.gate().actconn();
+        return new ProcessInfo("Pointsman", Version.current(), Version.buildDate(), threads(p), ProcessHandle.current().pid(),
+                startEpochSeconds, TimeUnit.NANOSECONDS.toSeconds(now - startNanos), p.descriptorLimit(), p.gate().maxconn(),
+                actconn, cumConns, rate, actconn + health.checkers(), runQueue, node, p.stopping(),
+                listeners + actconn + adminConns, listeners, p.logs().dropped(), bytes);
+    }
+
+    private static int threads(Pointsman p) {
+        int n = p.config().global().nbthread();
+        return n > 0 ? n : Runtime.getRuntime().availableProcessors();
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}
