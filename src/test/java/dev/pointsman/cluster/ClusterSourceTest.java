@@ -31,20 +31,25 @@ class ClusterSourceTest {
 
     final List<ClusterView> views = new CopyOnWriteArrayList<>();
 
+    /** Three Patroni 3.0 nodes, pg-1 the leader on timeline 8; pg-3's lag as given (a JSON value). */
+    private static void threeNodes(FakePatroni p1, FakePatroni p2, FakePatroni p3, String pg3Lag) {
+        String c = cluster(null,
+                member("pg-1", "leader", "running", "127.0.0.1", 15432, p1.port(), 8, null),
+                member("pg-2", "replica", "running", "127.0.0.1", 15433, p2.port(), 8, "0"),
+                member("pg-3", "replica", "running", "127.0.0.1", 15434, p3.port(), 8, pg3Lag));
+        p1.json("/patroni", patroni("master", "running", "pointsman", 8, 5)).json("/cluster", c)
+                .json("/history", Fixtures.history());
+        for (FakePatroni p : List.of(p2, p3)) {
+            p.json("/patroni", patroni("replica", "running", "pointsman", 8, 5)).json("/cluster", c)
+                    .json("/history", Fixtures.history());
+        }
+    }
+
     @Test
     void discoversAndKeepsTheViewThroughAHangingMember() throws Exception {
         try (FakePatroni p1 = new FakePatroni(); FakePatroni p2 = new FakePatroni(); FakePatroni p3 = new FakePatroni()) {
             // Given three Patroni 3.0 nodes, pg-1 the leader
-            String c = cluster(null,
-                    member("pg-1", "leader", "running", "127.0.0.1", 15432, p1.port(), 8, null),
-                    member("pg-2", "replica", "running", "127.0.0.1", 15433, p2.port(), 8, "0"),
-                    member("pg-3", "replica", "running", "127.0.0.1", 15434, p3.port(), 8, "\"unknown\""));
-            p1.json("/patroni", patroni("master", "running", "pointsman", 8, 5)).json("/cluster", c)
-                    .json("/history", Fixtures.history());
-            for (FakePatroni p : List.of(p2, p3)) {
-                p.json("/patroni", patroni("replica", "running", "pointsman", 8, 5)).json("/cluster", c)
-                        .json("/history", Fixtures.history());
-            }
+            threeNodes(p1, p2, p3, "\"unknown\"");
             Proxy backend = Fixtures.backend("/", Fixtures.view(Duration.ofMillis(100), null, null, Duration.ZERO),
                     Fixtures.threeServers(p1.port(), p2.port(), p3.port()));
             // When the source starts
@@ -71,16 +76,7 @@ class ClusterSourceTest {
     void aFrozenLeaderDoesNotTurnTheViewStaleUnderTheReferenceTimeouts() throws Exception {
         try (FakePatroni p1 = new FakePatroni(); FakePatroni p2 = new FakePatroni(); FakePatroni p3 = new FakePatroni()) {
             // Given the reference config's timings (inter 3s, timeout check 5s: view every 1 s, stale after 3 s)
-            String c = cluster(null,
-                    member("pg-1", "leader", "running", "127.0.0.1", 15432, p1.port(), 8, null),
-                    member("pg-2", "replica", "running", "127.0.0.1", 15433, p2.port(), 8, "0"),
-                    member("pg-3", "replica", "running", "127.0.0.1", 15434, p3.port(), 8, "0"));
-            p1.json("/patroni", patroni("master", "running", "pointsman", 8, 5)).json("/cluster", c)
-                    .json("/history", Fixtures.history());
-            for (FakePatroni p : List.of(p2, p3)) {
-                p.json("/patroni", patroni("replica", "running", "pointsman", 8, 5)).json("/cluster", c)
-                        .json("/history", Fixtures.history());
-            }
+            threeNodes(p1, p2, p3, "0");
             String cfg = """
                     defaults
                         mode tcp
