@@ -99,6 +99,9 @@ public final class Pointsman implements AutoCloseable {
         config.proxies().forEach(p -> ProxyLines.started(p, logs));
         LOG.info("Proxy started: {} frontends, {} backends, transport {}, {} event-loop threads, maxconn {}",
                 frontends.size(), backends.size(), transport.name(), threads(), gate.maxconn());
+        // systemd (Type=notify): ready once bound; clients before the first checks wait in the queue
+        SdNotify.system().ready(String.format("Proxy started: %d frontends, %d backends, maxconn %d",
+                frontends.size(), backends.size(), gate.maxconn()));
     }
 
     private int threads() {
@@ -180,6 +183,7 @@ public final class Pointsman implements AutoCloseable {
         }
         stopped = true;
         LOG.info("Proxy stopping: {} sessions active", gate.actconn());
+        SdNotify.system().stopping("Proxy stopping: " + gate.actconn() + " sessions active");
         if (logs != null) {
             config.proxies().forEach(p -> ProxyLines.stopping(p, logs));
         }
