@@ -47,6 +47,7 @@ public final class Backend {
     final Counters counters = new Counters();
     private final Availability availability;
     private volatile ConnectFailureListener connectFailureListener = (b, s, c) -> { };
+    private final PrimaryChanges primaryChanges = new PrimaryChanges(this, System::currentTimeMillis);
 
     /** Backend totals since start, read by stats. */
     public static final class Counters extends TrafficCounters {
@@ -153,6 +154,11 @@ public final class Backend {
         return nanoClock.getAsLong();
     }
 
+    /** The switchover report: the changes of primary seen on this backend (a primary pool). */
+    public PrimaryChanges primaryChanges() {
+        return primaryChanges;
+    }
+
     /** Whether the backend has a usable server, since when, and its DOWN history (stats). */
     public Availability availability() {
         return availability;
@@ -224,6 +230,7 @@ public final class Backend {
     void connectFailed(Waiter waiter, Server server, Throwable cause, Runnable then) {
         onOwner(() -> {
             try {
+                primaryChanges.connectFailed();
                 connectFailureListener.connectFailed(this, server, cause);
             } finally {
                 toWaiter(waiter, then, null);
@@ -354,6 +361,7 @@ public final class Backend {
     void refresh() {
         snapshot = Snapshot.of(config.balance(), servers);
         availability.update(snapshot.activeUsable() + snapshot.backupUsable() > 0, now());
+        primaryChanges.refreshed(now());
         queue.drain();
     }
 

@@ -87,7 +87,7 @@ final class SessionQueue {
     void cancel(Waiter waiter) {
         Entry e = entries.remove(waiter);
         if (e != null) {
-            leave(e);
+            leave(e, false);
             setSize();
         }
     }
@@ -113,7 +113,7 @@ final class SessionQueue {
             }
             it.remove();
             setSize();
-            leave(e);
+            leave(e, true);
             grant(e.waiter, s);
         }
     }
@@ -121,20 +121,25 @@ final class SessionQueue {
     private void expire(Entry e) {
         if (entries.remove(e.waiter, e)) {
             setSize();
-            leave(e);
+            leave(e, false);
             refuse(e.waiter, false);
         }
     }
 
-    /** The entry leaves the queue: its timer stops and its wait is charged to the waiter's budget. */
-    private void leave(Entry e) {
+    /**
+     * The entry leaves the queue ({@code granted}: with a server): its timer stops, its wait is
+     * charged to the waiter's budget and told to the switchover report.
+     */
+    private void leave(Entry e, boolean granted) {
         if (e.timer != null) {
             e.timer.cancel(false);
         }
+        long waited = Math.max(0, backend.now() - e.sinceNanos);
         long budget = e.waiter.queueBudgetNanos();
         if (budget != Long.MAX_VALUE) {
-            e.waiter.queueBudgetNanos(budget - Math.max(0, backend.now() - e.sinceNanos));
+            e.waiter.queueBudgetNanos(budget - waited);
         }
+        backend.primaryChanges().leftQueue(waited, granted);
     }
 
     private void grant(Waiter waiter, Server s) {

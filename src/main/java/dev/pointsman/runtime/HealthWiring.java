@@ -80,6 +80,9 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
         p.backends().values().forEach(b -> wiring.logs.put(b.name(), p.logs().of(b.config())));
         for (Backend b : p.backends().values()) {
             PoolKind pool = PoolKind.of(b.config().check());
+            if (pool == PoolKind.PRIMARY) {
+                b.primaryChanges().track(); // the switchover report follows who is primary
+            }
             List<Server> checked = b.servers().stream().filter(s -> s.config().check()).toList();
             for (int i = 0; i < checked.size(); i++) {
                 Server s = checked.get(i);
