@@ -31,7 +31,7 @@ final class Interpreter {
             "enable dynamic-cookie", "enable frontend", "enable health", "get acl", "get map", "get var",
             "new ssl", "prepare acl", "prepare map", "set dynamic-cookie-key", "set map", "set maxconn",
             "set profiling", "set rate-limit", "set severity-output", "set ssl", "set table", "show acl",
-            "show activity", "show cache", "show cli sockets", "show env", "show errors", "show events", "show fd",
+            "show activity", "show cache", "show cli sockets", "show env", "show errors", "show fd",
             "show libs", "show map", "show peers", "show pools", "show profiling", "show resolvers", "show schema",
             "show servers conn", "show ssl", "show startup-logs", "show table", "show tasks", "show threads",
             "show tls-keys", "show trace", "shutdown frontend", "shutdown session", "trace", "expert-mode",

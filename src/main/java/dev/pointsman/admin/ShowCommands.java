@@ -4,12 +4,14 @@ import static dev.pointsman.admin.ServerCommands.arg;
 import static dev.pointsman.admin.ServerCommands.done;
 
 import dev.pointsman.backend.Backend;
+import dev.pointsman.backend.PrimaryChange;
 import dev.pointsman.backend.SessionInfo;
 import dev.pointsman.cluster.ClusterTable;
 import dev.pointsman.cluster.ClusterView;
 import dev.pointsman.config.Proxy;
 import dev.pointsman.config.StatsSocket.Level;
 import java.net.Inet6Address;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The commands that read: {@code show info}, {@code show stat}, {@code show servers state},
- * {@code show backend}, {@code show sess} and Pointsman's {@code show cluster}. Each renders from
+ * {@code show backend}, {@code show sess} and Pointsman's {@code show cluster} and
+ * {@code show events} (the switchover report). Each renders from
  * volatile state and counters on the runtime API's own thread; none writes.
  */
 final class ShowCommands {
@@ -45,7 +48,10 @@ final class ShowCommands {
                         (s, a) -> done(sessions(arg(a, 2)))),
                 new Command(List.of("show", "cluster"), "show cluster [<backend>]",
                         "show the Patroni cluster as Pointsman sees it (like patronictl list)", Level.USER,
-                        (s, a) -> done(cluster(arg(a, 2)))));
+                        (s, a) -> done(cluster(arg(a, 2)))),
+                new Command(List.of("show", "events"), "show events [<backend>]",
+                        "show the changes of primary seen (the switchover report)", Level.USER,
+                        (s, a) -> done(events(arg(a, 2)))));
     }
 
     private CompletionStage<String> serversState(String only) {
@@ -184,6 +190,36 @@ final class ShowCommands {
         StringBuilder sb = new StringBuilder();
         views.forEach((backend, view) -> sb.append("backend ").append(backend).append(":\n")
                 .append(ClusterTable.format(view)));
+        return sb.toString();
+    }
+
+    /** The header of {@code show events}: one line per change of primary, newest first per backend. */
+    static final String EVENTS_HEADER = "# be_name at from to learnt gap_ms held longest_wait_ms cut failed retried state\n";
+
+    /**
+     * The switchover report: each change of primary a primary pool saw (the last
+     * {@link dev.pointsman.backend.PrimaryChanges#LIMIT}), one line of space-separated words, as
+     * {@code show servers state} prints its lines; {@code state} is {@code open} while the change's
+     * window is, then {@code closed}.
+     */
+    private String events(String only) {
+        if (!only.isEmpty() && !context.backends().containsKey(only)) {
+            return "No such backend.\n";
+        }
+        StringBuilder sb = new StringBuilder(EVENTS_HEADER);
+        for (Backend b : context.backends().values()) {
+            if (!only.isEmpty() && !only.equals(b.name())) {
+                continue;
+            }
+            for (PrimaryChange c : b.primaryChanges().events()) {
+                sb.append(b.name()).append(' ').append(c.at().truncatedTo(ChronoUnit.MILLIS)).append(' ')
+                        .append(c.from()).append(' ').append(c.to()).append(' ').append(c.learnt()).append(' ')
+                        .append(c.gap().toMillis()).append(' ').append(c.held()).append(' ')
+                        .append(c.longestWait().toMillis()).append(' ').append(c.cut()).append(' ')
+                        .append(c.failed()).append(' ').append(c.retried()).append(' ')
+                        .append(c.open() ? "open" : "closed").append('\n');
+            }
+        }
         return sb.toString();
     }
 }

@@ -13,9 +13,10 @@ import java.time.Instant;
  * @param at        wall-clock time the new primary became usable
  * @param from      the server that was primary
  * @param to        the server that is primary now
- * @param learnt    what took the old primary out: {@code check}, {@code re-check} (another server
- *                  came up on the pool), {@code connect}, {@code cluster view}, {@code etcd key},
- *                  {@code switchover key} or {@code admin}
+ * @param learnt    what took the old primary out, one word: {@code check}, {@code re-check}
+ *                  (another server came up on the pool), {@code connect} (a session's connection
+ *                  failed), {@code cluster-view}, {@code etcd-key}, {@code switchover-key},
+ *                  {@code admin} or {@code weight-0}
  * @param gap       how long the pool had no primary: old one out → new one usable
  * @param held      sessions that waited in the queue during the window and got a server
  * @param longestWait the longest wait in the queue of a session that left it during the window

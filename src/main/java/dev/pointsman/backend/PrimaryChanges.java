@@ -35,7 +35,7 @@ public final class PrimaryChanges {
 
     private final Backend backend;
     private final LongSupplier wallMillis;
-    private boolean tracked;
+    private volatile boolean tracked;
     private Server primary;
     /** When the primary stopped taking sessions (backend clock), NONE while it takes them. */
     private long lostNanos = NONE;
@@ -86,6 +86,11 @@ public final class PrimaryChanges {
 
     private void onOwner(Runnable r) {
         backend.onOwner(r, null);
+    }
+
+    /** Whether this backend is followed (a primary pool). Any thread. */
+    public boolean tracked() {
+        return tracked;
     }
 
     /** Changes seen since start (the ones no longer kept included). Any thread. */
@@ -146,7 +151,7 @@ public final class PrimaryChanges {
         return null;
     }
 
-    /** What took {@code s} out: its check, a veto (the oldest), or the admin. */
+    /** What took {@code s} out: its check, a veto (the oldest), or the admin; one word, for the runtime API's columns. */
     private static String why(Server s) {
         if (s.opState() == Server.OpState.DOWN) {
             return "check";
@@ -164,12 +169,14 @@ public final class PrimaryChanges {
             }
         }
         if (oldest == null) {
-            return "weight 0";
+            return "weight-0";
         }
         return switch (oldest) {
-            case DCS -> "etcd key";
-            case SWITCHOVER -> "switchover key";
-            default -> oldest.label();
+            case RECHECK -> "re-check";
+            case CONNECT -> "connect";
+            case DCS -> "etcd-key";
+            case SWITCHOVER -> "switchover-key";
+            case VIEW -> "cluster-view";
         };
     }
 

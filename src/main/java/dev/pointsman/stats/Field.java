@@ -132,7 +132,23 @@ enum Field {
     SPLIT_BRAIN_UNACKED("split_brain_unacked", "split_brain_unacknowledged", Kind.GAUGE, "B",
             "Split-brain alerts not acknowledged yet (POST <stats uri>;ack-alerts, with stats admin)"),
     SPLIT_BRAIN_LAST("split_brain_last", null, Kind.TEXT, "B", "The last split-brain alert"),
-    SPLIT_BRAIN_LAST_AT("split_brain_last_at", null, Kind.TEXT, "B", "When the last split-brain alert was raised (UTC)");
+    SPLIT_BRAIN_LAST_AT("split_brain_last_at", null, Kind.TEXT, "B", "When the last split-brain alert was raised (UTC)"),
+    PRIMARY_CHANGES("primary_changes", "primary_changes_total", Kind.COUNTER, "B",
+            "Changes of primary seen on this primary pool since start (the switchover report)"),
+    PRIMARY_LAST_AT("primary_last_at", null, Kind.TEXT, "B", "When the last change of primary took effect (UTC)"),
+    PRIMARY_LAST("primary_last", null, Kind.TEXT, "B", "The last change of primary: old -> new server (how it was learnt)"),
+    PRIMARY_LAST_GAP("primary_last_gap", "primary_last_gap_seconds", Kind.MILLIS, "B",
+            "The last change of primary: time with no primary, from the old one out to the new one usable (ms in CSV)"),
+    PRIMARY_LAST_WAIT("primary_last_wait", "primary_last_longest_wait_seconds", Kind.MILLIS, "B",
+            "The last change of primary: the longest wait in the queue over its window (ms in CSV)"),
+    PRIMARY_LAST_HELD("primary_last_held", "primary_last_held_sessions", Kind.GAUGE, "B",
+            "The last change of primary: sessions held in the queue that then got a server"),
+    PRIMARY_LAST_CUT("primary_last_cut", "primary_last_cut_sessions", Kind.GAUGE, "B",
+            "The last change of primary: sessions cut on the old primary"),
+    PRIMARY_LAST_FAILED("primary_last_failed", "primary_last_failed_sessions", Kind.GAUGE, "B",
+            "The last change of primary: sessions that ended without a server (queue timeout, connect failure)"),
+    PRIMARY_LAST_RETRIED("primary_last_retried", "primary_last_retried_sessions", Kind.GAUGE, "B",
+            "The last change of primary: failed or refused connects tried again (requeue, retry, replay)");
 
     /** How a value is typed and exported. */
     enum Kind {

@@ -12,7 +12,9 @@ import java.util.Optional;
  * {@code data-standing} (UP, DOWN, STANDBY, MAINT, DRAIN, INIT), a {@code td.status} cell with
  * the text shown, and classes {@code tone-*} / {@code role-*} for the colour. A backend with
  * unacknowledged split-brain alerts gets a {@code div.alert#alert-NAME} above its table with the
- * last alert, and, for a client {@code stats admin} allows, a button that acknowledges them.
+ * last alert, and, for a client {@code stats admin} allows, a button that acknowledges them. A
+ * primary pool that saw changes of primary gets a {@code table.changes#changes-NAME} below its own
+ * with the newest ({@link Stats#PAGE_CHANGES}), rows {@code tr.open} while a change's window is open.
  */
 final class HtmlPage {
     /** One column: its group header, its own header, the field it shows. */
@@ -74,6 +76,7 @@ final class HtmlPage {
         for (ProxyBlock b : blocks) {
             alert(sb, b, h);
             block(sb, b);
+            changes(sb, b);
         }
         return sb.append("</body></html>\n").toString();
     }
@@ -111,6 +114,37 @@ final class HtmlPage {
                     .append("</code>, allowed by <code>stats admin if LOCALHOST</code> or <code>if TRUE</code>.</p>");
         }
         sb.append("</div>\n");
+    }
+
+    /** The switchover report: the backend's newest changes of primary, newest first. */
+    private static void changes(StringBuilder sb, ProxyBlock b) {
+        if (b.changes().isEmpty()) {
+            return;
+        }
+        Row be = b.rows().stream().filter(r -> r.scope() == Scope.BACKEND).findFirst().orElse(null);
+        String id = esc(b.name());
+        sb.append("<table class=\"changes\" id=\"changes-").append(id).append("\"><caption>").append(id)
+                .append(": changes of primary <small>(newest ").append(b.changes().size()).append(" of ")
+                .append(be == null ? "" : be.text(Field.PRIMARY_CHANGES))
+                .append(")</small></caption>\n<thead><tr><th>When (UTC)</th><th>From</th><th>To</th>")
+                .append("<th title=\"What took the old primary out\">Learnt from</th>")
+                .append("<th title=\"").append(esc(Field.PRIMARY_LAST_GAP.help())).append("\">No primary</th>")
+                .append("<th title=\"").append(esc(Field.PRIMARY_LAST_HELD.help())).append("\">Held</th>")
+                .append("<th title=\"").append(esc(Field.PRIMARY_LAST_WAIT.help())).append("\">Longest wait</th>")
+                .append("<th title=\"").append(esc(Field.PRIMARY_LAST_CUT.help())).append("\">Cut</th>")
+                .append("<th title=\"").append(esc(Field.PRIMARY_LAST_FAILED.help())).append("\">Failed</th>")
+                .append("<th title=\"").append(esc(Field.PRIMARY_LAST_RETRIED.help())).append("\">Retried</th>")
+                .append("<th></th></tr></thead><tbody>\n");
+        for (dev.pointsman.backend.PrimaryChange c : b.changes()) {
+            sb.append("<tr class=\"").append(c.open() ? "open" : "settled").append("\"><td class=\"name\">")
+                    .append(esc(c.at().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString()))
+                    .append("</td><td>").append(esc(c.from())).append("</td><td>").append(esc(c.to()))
+                    .append("</td><td>").append(esc(c.learnt())).append("</td><td>").append(c.gap().toMillis())
+                    .append(" ms</td><td>").append(c.held()).append("</td><td>").append(c.longestWait().toMillis())
+                    .append(" ms</td><td>").append(c.cut()).append("</td><td>").append(c.failed()).append("</td><td>")
+                    .append(c.retried()).append("</td><td>").append(c.open() ? "settling" : "").append("</td></tr>\n");
+        }
+        sb.append("</tbody></table>\n");
     }
 
     private static void block(StringBuilder sb, ProxyBlock b) {
@@ -257,5 +291,7 @@ final class HtmlPage {
             ".tone-standby.role-primary{background:#e2dcf5}.tone-maint{background:#d8c0a0}",
             ".tone-drain{background:#f3e3b5}.tone-init{background:#e4e4e4}.tone-nocheck{background:#e6f2e6}",
             ".alert{margin:12px 0;padding:6px 10px;border:2px solid #b00;background:#fde0e0;max-width:80em}",
-            ".alert p{margin:4px 0;white-space:normal}.alert form{margin:4px 0}");
+            ".alert p{margin:4px 0;white-space:normal}.alert form{margin:4px 0}",
+            "table.changes{border-collapse:collapse;margin:-6px 0 12px}table.changes caption{background:#789}",
+            "tr.open td{background:#f4f0a0}");
 }

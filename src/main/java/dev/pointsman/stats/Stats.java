@@ -2,6 +2,8 @@ package dev.pointsman.stats;
 
 import dev.pointsman.backend.Availability;
 import dev.pointsman.backend.Backend;
+import dev.pointsman.backend.PrimaryChange;
+import dev.pointsman.backend.PrimaryChanges;
 import dev.pointsman.backend.Server;
 import dev.pointsman.backend.SessionRate;
 import dev.pointsman.backend.SessionTimes;
@@ -135,10 +137,18 @@ public final class Stats {
                 }
             }
             if (!rows.isEmpty()) {
-                blocks.add(new ProxyBlock(p.name(), mode, rows));
+                blocks.add(new ProxyBlock(p.name(), mode, rows,
+                        be == null ? List.of() : recent(be.primaryChanges().events())));
             }
         }
         return blocks;
+    }
+
+    /** What the page shows of the switchover report: the newest changes. */
+    static final int PAGE_CHANGES = 10;
+
+    private static List<PrimaryChange> recent(List<PrimaryChange> events) {
+        return events.subList(0, Math.min(PAGE_CHANGES, events.size()));
     }
 
     private static PoolKind pool(HealthCheck check) {
@@ -291,6 +301,7 @@ public final class Stats {
                 .set(Field.SPLIT_BRAIN_UNACKED, (long) al.unacknowledged())
                 .set(Field.SPLIT_BRAIN_LAST, al.last().orElse(null))
                 .set(Field.SPLIT_BRAIN_LAST_AT, al.lastAt().map(Object::toString).orElse(null)));
+        primaryChanges(row, b.primaryChanges());
         return traffic(row, k, now)
                 .set(Field.QCUR, (long) b.queued())
                 .set(Field.QMAX, (long) b.maxQueued())
@@ -307,6 +318,25 @@ public final class Stats {
                 .set(Field.DOWNTIME, seconds(a.downtimeNanos(now)))
                 .set(Field.LBTOT, lbtot)
                 .set(Field.ALGO, b.config().balance().algorithm().keyword());
+    }
+
+    /** The switchover report's figures, on a primary pool only. */
+    private static void primaryChanges(Row row, PrimaryChanges changes) {
+        if (!changes.tracked()) {
+            return;
+        }
+        row.set(Field.PRIMARY_CHANGES, changes.total());
+        PrimaryChange last = changes.last();
+        if (last != null) {
+            row.set(Field.PRIMARY_LAST_AT, last.at().toString())
+                    .set(Field.PRIMARY_LAST, last.from() + " -> " + last.to() + " (" + last.learnt() + ")")
+                    .set(Field.PRIMARY_LAST_GAP, last.gap().toMillis())
+                    .set(Field.PRIMARY_LAST_WAIT, last.longestWait().toMillis())
+                    .set(Field.PRIMARY_LAST_HELD, last.held())
+                    .set(Field.PRIMARY_LAST_CUT, last.cut())
+                    .set(Field.PRIMARY_LAST_FAILED, last.failed())
+                    .set(Field.PRIMARY_LAST_RETRIED, last.retried());
+        }
     }
 
     /** The session totals, bytes, errors, rate and time columns a server and a backend both have. */

@@ -26,7 +26,8 @@ class InterpreterTest {
                 "  show servers state [<backend>]          : dump volatile server information (all or for a single backend)\n",
                 "  shutdown sessions server <bk>/<srv>     : kill sessions on a server\n",
                 "  disable server (DEPRECATED)             : disable a server for maintenance (use 'set server' instead)\n",
-                "  show cluster [<backend>]                : show the Patroni cluster as Pointsman sees it (like patronictl list)\n");
+                "  show cluster [<backend>]                : show the Patroni cluster as Pointsman sees it (like patronictl list)\n",
+                "  show events [<backend>]                 : show the changes of primary seen (the switchover report)\n");
         List<String> commands = lines.subList(1, lines.size() - 3);
         assertThat(commands).isSorted().allMatch(l -> l.startsWith("  ") && l.substring(2, 42).length() == 40
                 && l.indexOf(": ") >= 42);

@@ -176,4 +176,37 @@ class ShowCommandsTest {
         assertThat(runtime.server("primary", "pg-1").adminState()).isEqualTo(Server.AdminState.READY);
         assertThat(runtime.leftMaintenance).isEmpty();
     }
+
+    @Test
+    void showEventsListsEachChangeOfPrimaryNewestFirstWithItsFigures() {
+        // Given a primary pool: pg-1 primary, then pg-2 after a failed check, then pg-1 again
+        var backend = runtime.backend("primary");
+        backend.primaryChanges().track();
+        runtime.up("primary", "pg-1");
+        backend.setOpState(runtime.server("primary", "pg-1"), Server.OpState.DOWN);
+        runtime.advance(Duration.ofMillis(1500));
+        runtime.up("primary", "pg-2");
+        runtime.advance(Duration.ofSeconds(30));
+        runtime.admin("set server primary/pg-2 state maint");
+        runtime.advance(Duration.ofMillis(40));
+        runtime.up("primary", "pg-1");
+
+        String out = runtime.admin("show events");
+
+        List<String> lines = out.lines().toList();
+        assertThat(lines.get(0)).isEqualTo(
+                "# be_name at from to learnt gap_ms held longest_wait_ms cut failed retried state");
+        assertThat(lines).hasSize(3);
+        String at = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,3})?Z";
+        assertThat(lines.get(1)).matches("primary " + at + " pg-2 pg-1 admin 40 0 0 0 0 0 open");
+        assertThat(lines.get(2)).matches("primary " + at + " pg-1 pg-2 check 1500 0 0 0 0 0 closed");
+        assertThat(runtime.admin("show events primary")).isEqualTo(out);
+    }
+
+    @Test
+    void showEventsOfABackendWithoutChangesIsTheHeaderAloneAndOfAnUnknownOneAnError() {
+        assertThat(runtime.admin("show events primary")).isEqualTo(ShowCommands.EVENTS_HEADER);
+        assertThat(runtime.admin("show events nope")).isEqualTo("No such backend.\n");
+        assertThat(runtime.run(Level.USER, "show events")).isEqualTo(ShowCommands.EVENTS_HEADER);
+    }
 }

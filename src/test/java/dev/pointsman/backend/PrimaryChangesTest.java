@@ -98,7 +98,7 @@ class PrimaryChangesTest {
         assertThat(open.open()).isTrue();
         assertThat(open.from()).isEqualTo("pg-1");
         assertThat(open.to()).isEqualTo("pg-2");
-        assertThat(open.learnt()).isEqualTo("etcd key");
+        assertThat(open.learnt()).isEqualTo("etcd-key");
         assertThat(open.gap()).isEqualTo(Duration.ofSeconds(2));
         assertThat(open.held()).isEqualTo(2);
         assertThat(open.longestWait()).isEqualTo(Duration.ofSeconds(2));
@@ -147,7 +147,7 @@ class PrimaryChangesTest {
 
         assertThat(backend.primaryChanges().events()).extracting(PrimaryChange::from, PrimaryChange::to,
                 PrimaryChange::learnt, PrimaryChange::open).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("pg-2", "pg-3", "cluster view", true),
+                org.assertj.core.groups.Tuple.tuple("pg-2", "pg-3", "cluster-view", true),
                 org.assertj.core.groups.Tuple.tuple("pg-1", "pg-2", "check", false));
         assertThat(backend.primaryChanges().events().get(0).gap()).isEqualTo(Duration.ofMillis(300));
     }
