@@ -55,7 +55,8 @@ class StatsServerTest {
         List<String> names = Arrays.asList(header.substring(2).split(","));
         assertThat(names.subList(101, names.size())).containsExactly("standing", "standing_desc", "patroni_role",
                 "patroni_state", "patroni_timeline", "patroni_lag", "patroni_pending_restart", "patroni_source",
-                "split_brain", "split_brain_unacked", "split_brain_last", "split_brain_last_at");
+                "split_brain", "split_brain_unacked", "split_brain_last", "split_brain_last_at", "primary_changes",
+                "primary_last_at", "primary_last", "primary_last_gap", "primary_last_wait", "primary_last_held", "primary_last_cut", "primary_last_failed", "primary_last_retried");
     }
 
     @Test
