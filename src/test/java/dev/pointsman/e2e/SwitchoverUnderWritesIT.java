@@ -46,4 +46,27 @@ class SwitchoverUnderWritesIT extends ClusterScenario {
         assertThat(cluster.leader()).isEqualTo(back);
         assertNoMisroutedWriteAndNoLostRow(report);
     }
+
+    @Test
+    @Order(3)
+    void theSwitchoverReportListsBothChangesOfPrimary() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                "pointsman".equalsIgnoreCase(System.getProperty("e2e.proxy", "pointsman").trim()),
+                "the switchover report is Pointsman's own");
+        String last = cluster.leader();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(java.time.Duration.ofSeconds(2)).build();
+        java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:7000/;csv")).timeout(java.time.Duration.ofSeconds(5)).build();
+        // a change is recorded when the new primary takes over; both switchovers are over by now
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            String csv = http.send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            String[] header = csv.lines().findFirst().orElseThrow().substring(2).split(",", -1);
+            String[] row = csv.lines().filter(l -> l.startsWith("primary,BACKEND,")).findFirst().orElseThrow()
+                    .split(",", -1);
+            java.util.List<String> names = java.util.List.of(header);
+            assertThat(row[names.indexOf("primary_changes")]).isEqualTo("2");
+            assertThat(row[names.indexOf("primary_last")]).contains("-> " + last + " (");
+        });
+    }
 }
