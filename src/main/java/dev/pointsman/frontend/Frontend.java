@@ -167,6 +167,8 @@ public final class Frontend implements SessionOrigin {
     public void unlisten(List<Bind.Address> addresses) {
         List<Bound> closing = new ArrayList<>();
         List<Bound> left = new ArrayList<>(bound);
+        // the same address twice (port 0): a reload keeps the earliest ones, so the latest close
+        java.util.Collections.reverse(left);
         for (Bind.Address a : addresses) {
             left.stream().filter(b -> b.address().equals(a)).findFirst().ifPresent(b -> {
                 left.remove(b);
