@@ -168,8 +168,10 @@ class ReloadTest {
                 assertThat(roundTrip(onA, "a")).isEqualTo("a");
                 Socket onB = connect(port);
                 assertThat(roundTrip(onB, "b")).isEqualTo("b");
-                assertThat(a.openConnections()).isEqualTo(1);
-                assertThat(b.openConnections()).isEqualTo(1);
+                // balance first: a takes the first session (maxconn 1), b the second
+                Backend db = p.backends().get("db");
+                assertThat(db.server("a").orElseThrow().sessions()).isEqualTo(1);
+                assertThat(db.server("b").orElseThrow().sessions()).isEqualTo(1);
 
                 p.reload(EphemeralPorts.of(parse("listen db\n    bind 127.0.0.1:5000\n    balance first\n"
                         + server("c", c, ""))));
