@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
  *   <li>a refused or timed-out connection withdraws the server ("connect" veto) and checks it
  *       at once; the session waits in the queue instead of failing.</li>
  * </ul>
+ *
+ * <p>A reload adds and removes members ({@link #addServers}, {@link #removeServers}, on the reload
+ * thread; the maps are concurrent): a kept server keeps its checker, a report of a removed one
+ * still in flight is dropped on the owner.
  */
 final class HealthWiring implements HealthListener, Backend.ConnectFailureListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("health");
