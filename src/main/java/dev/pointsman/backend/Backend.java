@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Owner: one executor ({@link #owner()}) applies every change of routing state in order — the
  * servers' operational and administrative states and vetoes (from checks, the DCS watch, the
- * cluster view, connect failures), the snapshot rebuilt after each, and the queue — as HAProxy
+ * cluster view, connect failures), the snapshot rebuilt after each, the queue, and a reload's new
+ * settings and server list ({@link #reconfigure}) — as HAProxy
  * changes a server under its lock and Envoy on its main thread. Sessions on any event loop read
  * the published snapshot and take slots with atomics; what they cannot do at once (queue, cancel,
  * report a failed connect) they send to the owner, which answers on the session's own loop, never
@@ -36,8 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Backend {
     private static final Logger LOG = LoggerFactory.getLogger("pointsman");
-    private final Proxy config;
-    private final List<Server> servers;
+    /** Both written by the owner alone (a reload), read anywhere. */
+    private volatile Proxy config;
+    private volatile List<Server> servers;
     private final LongSupplier nanoClock;
     private final EventLoop owner;
     private final SessionQueue queue;
@@ -354,6 +356,40 @@ public final class Backend {
             }
             source.log().info("Server {}/{} back in its pool ({}): {}", name(), server.name(), source.label(), why);
             return true;
+        });
+    }
+
+    /** What a reload did to a backend's servers. */
+    public record Reconfigured(List<Server> added, List<Server> removed) {}
+
+    /**
+     * A reload: the backend takes {@code next}'s settings and servers. A server of the same name
+     * that is not in {@code fresh} is kept, with its state, counters and sessions, and takes its new
+     * settings in place; every other server of {@code next} is new (DOWN until checked, when
+     * checked), and a server not kept leaves the snapshot at once. The sessions of removed servers
+     * are the caller's to end or leave. On the owner; the future says who came and went.
+     */
+    public Future<Reconfigured> reconfigure(Proxy next, java.util.Set<String> fresh) {
+        return onOwner(() -> {
+            List<Server> list = new ArrayList<>();
+            List<Server> added = new ArrayList<>();
+            for (ServerConfig sc : next.servers()) {
+                Server kept = fresh.contains(sc.name()) ? null : server(sc.name()).orElse(null);
+                if (kept != null) {
+                    kept.reconfigure(sc);
+                    list.add(kept);
+                } else {
+                    Server s = new Server(sc, this, now());
+                    list.add(s);
+                    added.add(s);
+                }
+            }
+            List<Server> removed = servers.stream().filter(s -> !list.contains(s)).toList();
+            config = next;
+            servers = List.copyOf(list);
+            queue.reconfigure(next.timeouts().effectiveQueue(), queueLimit(next.servers()));
+            refresh();
+            return new Reconfigured(List.copyOf(added), removed);
         });
     }
 

@@ -31,7 +31,8 @@ public final class Server implements Candidate {
     /** Administrative state: READY takes traffic, DRAIN keeps sessions but takes no new ones, MAINT neither. */
     public enum AdminState { READY, DRAIN, MAINT }
 
-    private final ServerConfig config;
+    /** Replaced in place by a reload that keeps the server's identity (owner only). */
+    private volatile ServerConfig config;
     private final Backend backend;
     private volatile OpState opState;
     private volatile AdminState adminState;
@@ -169,6 +170,17 @@ public final class Server implements Candidate {
     /** The configured weight (HAProxy's {@code iweight}). */
     public int initialWeight() {
         return config.weight();
+    }
+
+    /**
+     * A reload kept this server (same name, address and checks) with other settings, which apply
+     * from now on (owner only). A weight the admin API set stays; else the new configured one applies.
+     */
+    void reconfigure(ServerConfig next) {
+        if (weight == config.weight()) {
+            weight = next.weight();
+        }
+        config = next;
     }
 
     /** Records a weight set by the admin API (owner only); false when it was already so. */

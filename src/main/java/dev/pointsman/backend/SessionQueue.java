@@ -25,8 +25,9 @@ final class SessionQueue {
     static final long UNSET = Long.MIN_VALUE;
 
     private final Backend backend;
-    private final long timeoutNanos;
-    private final int limit;
+    /** Both owner only: set at start, and again by a reload. */
+    private long timeoutNanos;
+    private int limit;
     /** Insertion-ordered: the first entry is the oldest waiter; removal by waiter is O(1). */
     private final LinkedHashMap<Waiter, Entry> entries = new LinkedHashMap<>();
     /** Written by the owner before it tries to pick for a new entry; read by releasing sessions after they freed a slot. */
@@ -36,6 +37,11 @@ final class SessionQueue {
 
     SessionQueue(Backend backend, Optional<Duration> timeout, int limit) {
         this.backend = backend;
+        reconfigure(timeout, limit);
+    }
+
+    /** A reload's {@code timeout queue} and maxqueue, for waiters that arrive from now on (owner only). */
+    void reconfigure(Optional<Duration> timeout, int limit) {
         this.timeoutNanos = timeout.map(t -> Math.max(1, t.toNanos())).orElse(Long.MAX_VALUE);
         this.limit = limit;
     }

@@ -6,6 +6,7 @@ import dev.pointsman.config.parse.ConfigParser;
 import dev.pointsman.frontend.BindFailedException;
 import dev.pointsman.frontend.DescriptorBudget;
 import dev.pointsman.runtime.Pointsman;
+import dev.pointsman.runtime.Reloader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -112,9 +114,14 @@ public final class Cli implements Callable<Integer> {
             return 1;
         }
         writePidfile(config);
+        Reloader reloader = new Reloader(proxy, () -> ConfigParser.system().parse(files),
+                files.stream().map(Path::toString).collect(Collectors.joining(", ")));
+        onHangUp(reloader);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            proxy.stop(config.global().hardStopAfter());
+            reloader.close();
+            // a reload may have changed hard-stop-after
+            proxy.stop(proxy.config().global().hardStopAfter());
             stopped.countDown();
             if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext lc) {
                 lc.stop(); // flushes the async appender; logback's own hook would race with our stop line
@@ -126,6 +133,16 @@ public final class Cli implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** SIGHUP (systemctl reload) reloads in place instead of stopping the JVM. */
+    @SuppressWarnings("restriction")
+    private void onHangUp(Reloader reloader) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> reloader.request());
+        } catch (IllegalArgumentException e) {
+            err.println("[WARNING] SIGHUP cannot be handled here (" + e.getMessage() + "); reload needs a restart");
+        }
     }
 
     private void writePidfile(Config config) {

@@ -29,6 +29,11 @@ public final class ConnectionGate {
         frontends.add(frontend);
     }
 
+    /** A reload removed the frontend (or gave up adding it): it no longer needs waking. */
+    public void unregister(Frontend frontend) {
+        frontends.remove(frontend);
+    }
+
     /** One more session; true when the process is now at (or over) its limit. */
     boolean enter() {
         return actconn.incrementAndGet() >= maxconn;

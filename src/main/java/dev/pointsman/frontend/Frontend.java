@@ -14,6 +14,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,17 +29,27 @@ import org.slf4j.LoggerFactory;
  * channel closes (on any event loop). A count that reaches or leaves a limit wakes the listeners,
  * which set their autoRead from the counts as they are then ({@link Listener}); nothing else turns a
  * listener's autoRead on or off.
+ *
+ * <p>A reload keeps the frontend and the sockets whose address stays, binds the new ones first
+ * ({@link #listen}), closes the dropped ones ({@link #unlisten}) and sends new sessions to the new
+ * backend with the new settings ({@link #retarget}); sessions already accepted are left alone.
  */
 public final class Frontend implements SessionOrigin {
     private static final Logger LOG = LoggerFactory.getLogger("pointsman");
 
-    private final Proxy config;
-    private final Backend backend;
-    private final SessionPolicy policy;
+    /** Replaced whole by a reload ({@link #retarget}); a session reads it once, at accept. */
+    private volatile Route route;
     private final ConnectionGate gate;
-    private final int maxconn;
     private final AcceptErrors acceptErrors;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    /** Each bound address and its listener, for a reload to keep, add or close by address. */
+    private final List<Bound> bound = new CopyOnWriteArrayList<>();
+    private volatile ServerBootstrap bootstrap;
+
+    private record Bound(Bind.Address address, Channel channel) {}
+
+    /** Where new sessions go and what they obey. */
+    private record Route(Proxy config, Backend backend, SessionPolicy policy, int maxconn) {}
     private final AtomicInteger feconn = new AtomicInteger();
     private final AtomicInteger maxFeconn = new AtomicInteger();
     private volatile boolean stopped;
@@ -48,29 +59,26 @@ public final class Frontend implements SessionOrigin {
     public final LongAdder bytesOut = new LongAdder();
 
     public Frontend(Proxy config, Backend backend, SessionPolicy policy, ConnectionGate gate) {
-        this.config = config;
-        this.backend = backend;
-        this.policy = policy;
         this.gate = gate;
-        this.maxconn = config.maxconn() > 0 ? config.maxconn() : gate.maxconn();
+        this.route = new Route(config, backend, policy, config.maxconn() > 0 ? config.maxconn() : gate.maxconn());
         this.acceptErrors = new AcceptErrors(config.name(), DescriptorBudget::processLimit, LOG::warn);
         gate.register(this);
     }
 
     public String name() {
-        return config.name();
+        return route.config().name();
     }
 
     public Proxy config() {
-        return config;
+        return route.config();
     }
 
     public Backend backend() {
-        return backend;
+        return route.backend();
     }
 
     public int maxconn() {
-        return maxconn;
+        return route.maxconn();
     }
 
     /** False once {@link #stopAccepting()} ran (stats show STOP). */
@@ -88,11 +96,16 @@ public final class Frontend implements SessionOrigin {
 
     /** Binds every address of every {@code bind} line; a port that cannot be bound is fatal. */
     public void bind(Transport transport, EventLoopGroup group) throws BindFailedException {
+        bootstrap = bootstrap(transport, group);
+        listen(config(), config().binds().stream().flatMap(b -> b.addresses().stream()).toList());
+    }
+
+    private ServerBootstrap bootstrap(Transport transport, EventLoopGroup group) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .option(ChannelOption.SO_BACKLOG, Math.max(128, Math.min(maxconn, 4096)))
+                .option(ChannelOption.SO_BACKLOG, Math.max(128, Math.min(maxconn(), 4096)))
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -109,27 +122,77 @@ public final class Frontend implements SessionOrigin {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(Session.clientHandler(backend, policy, Frontend.this));
+                        Route r = route;
+                        ch.pipeline().addLast(Session.clientHandler(r.backend(), r.policy(), Frontend.this));
                     }
                 });
-        if (config.clientKeepalive()) {
+        if (config().clientKeepalive()) {
             b.childOption(ChannelOption.SO_KEEPALIVE, true);
         }
-        for (Bind bind : config.binds()) {
-            for (int port = bind.firstPort(); port <= bind.lastPort(); port++) {
-                int p = port;
-                InetSocketAddress target = bind.host().map(h -> new InetSocketAddress(h, p))
-                        .orElseGet(() -> new InetSocketAddress(p));
-                try {
-                    b.bind(target).sync();
-                } catch (Exception e) {
-                    listeners.forEach(l -> l.channel().close());
-                    throw new BindFailedException(String.format(
-                            "[%s] : '%s': cannot bind %s:%d: %s (is another process listening there?)",
-                            bind.source(), config.name(), bind.host().orElse("*"), port, e.getMessage()), e);
-                }
+        return b;
+    }
+
+    /**
+     * Binds {@code addresses} besides those already bound (at start, or a reload's new ones, which
+     * {@code from}'s {@code bind} lines name in errors). All or nothing: when one cannot be bound,
+     * those this call bound are closed again and the error says which and where.
+     *
+     * @return closes what this call bound (a reload that fails further on)
+     */
+    public Runnable listen(Proxy from, List<Bind.Address> addresses) throws BindFailedException {
+        List<Bound> opened = new ArrayList<>();
+        for (Bind.Address a : addresses) {
+            InetSocketAddress target = a.host().map(h -> new InetSocketAddress(h, a.port()))
+                    .orElseGet(() -> new InetSocketAddress(a.port()));
+            try {
+                Bound b = new Bound(a, bootstrap.bind(target).sync().channel());
+                opened.add(b);
+                bound.add(b);
+            } catch (Exception e) {
+                unbind(opened);
+                String source = from.binds().stream().filter(b -> b.addresses().contains(a)).findFirst()
+                        .map(b -> b.source().toString()).orElse(from.source().toString());
+                throw new BindFailedException(String.format(
+                        "[%s] : '%s': cannot bind %s:%d: %s (is another process listening there?)",
+                        source, from.name(), a.host().orElse("*"), a.port(), e.getMessage()), e);
             }
         }
+        return () -> unbind(opened);
+    }
+
+    /**
+     * A reload dropped {@code addresses} (one bound socket per occurrence): they stop accepting and
+     * close; the sessions they accepted go on.
+     */
+    public void unlisten(List<Bind.Address> addresses) {
+        List<Bound> closing = new ArrayList<>();
+        List<Bound> left = new ArrayList<>(bound);
+        // the same address twice (port 0): a reload keeps the earliest ones, so the latest close
+        java.util.Collections.reverse(left);
+        for (Bind.Address a : addresses) {
+            left.stream().filter(b -> b.address().equals(a)).findFirst().ifPresent(b -> {
+                left.remove(b);
+                closing.add(b);
+            });
+        }
+        unbind(closing);
+    }
+
+    private void unbind(List<Bound> gone) {
+        for (Bound b : gone) {
+            bound.remove(b);
+            listeners.removeIf(l -> l.channel() == b.channel());
+            b.channel().close();
+        }
+    }
+
+    /**
+     * A reload: new sessions follow {@code next}'s settings (maxconn, client timeouts, logging) to
+     * {@code newBackend} from now on; sessions already accepted keep what they started with.
+     */
+    public void retarget(Proxy next, Backend newBackend, SessionPolicy newPolicy) {
+        route = new Route(next, newBackend, newPolicy, next.maxconn() > 0 ? next.maxconn() : gate.maxconn());
+        wake();
     }
 
     /** Closes the listeners; live sessions continue. */
@@ -140,7 +203,7 @@ public final class Frontend implements SessionOrigin {
 
     /** True while the frontend may take another session: not stopped, below its maxconn and the process's. */
     boolean admits() {
-        return !stopped && feconn.get() < maxconn && !gate.full();
+        return !stopped && feconn.get() < maxconn() && !gate.full();
     }
 
     List<Listener> listeners() {
@@ -183,7 +246,8 @@ public final class Frontend implements SessionOrigin {
         enter();
         child.closeFuture().addListener(f -> leave());
         if (child.remoteAddress() instanceof InetSocketAddress client && child.localAddress() instanceof InetSocketAddress local) {
-            policy.accessLog().connected(client, local, config.name());
+            Route r = route;
+            r.policy().accessLog().connected(client, local, r.config().name());
         }
     }
 
@@ -193,7 +257,7 @@ public final class Frontend implements SessionOrigin {
         maxFeconn.accumulateAndGet(n, Math::max);
         if (gate.enter()) {
             gate.wakeAll();
-        } else if (n >= maxconn) {
+        } else if (n >= maxconn()) {
             wake();
         }
     }
@@ -203,7 +267,7 @@ public final class Frontend implements SessionOrigin {
         int before = feconn.getAndDecrement();
         if (gate.leave()) {
             gate.wakeAll();
-        } else if (before >= maxconn) {
+        } else if (before >= maxconn()) {
             wake();
         }
     }

@@ -34,7 +34,7 @@ final class AdminWiring {
         long startEpochSeconds = System.currentTimeMillis() / 1000;
         String node = hostName();
         AdminServer[] self = new AdminServer[1];
-        AdminContext context = new AdminContext(p.config(), p.backends(), () -> p.stats().csv(),
+        AdminContext context = new AdminContext(p::config, p.backends(), () -> p.stats().csv(),
                 () -> info(p, health, self[0], node, startNanos, startEpochSeconds), cluster::views,
                 (Backend b) -> p.logs().of(b.config()), health::leftMaintenance, System::nanoTime);
         self[0] = AdminServer.start(g.statsSockets(), g.statsTimeout(), g.statsMaxconn(), context,

@@ -13,6 +13,7 @@ import dev.pointsman.cluster.SplitBrain;
 import dev.pointsman.cluster.SplitBrainAlerts;
 import dev.pointsman.cluster.ViewChange;
 import dev.pointsman.config.LogTarget.Level;
+import dev.pointsman.config.Proxy;
 import dev.pointsman.log.ProxyLog;
 import dev.pointsman.stats.AlertBoard;
 import dev.pointsman.stats.PatroniFacts;
@@ -20,9 +21,7 @@ import dev.pointsman.stats.PatroniView;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -50,8 +49,10 @@ final class ClusterWiring implements AutoCloseable, PatroniView, AlertBoard {
     private static final Logger LOG = LoggerFactory.getLogger("cluster");
     static final Duration HURRY = Duration.ofSeconds(5);
 
-    private final Map<Backend, ClusterSource> sources = new LinkedHashMap<>();
-    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    private record Followed(ClusterSource source, ScheduledFuture<?> timer) {}
+
+    /** Replaced whole by start and reload (one at a time); read anywhere. */
+    private volatile Map<Backend, Followed> followed = Map.of();
     private final HealthWiring health;
 
     private ClusterWiring(HealthWiring health) {
@@ -61,49 +62,82 @@ final class ClusterWiring implements AutoCloseable, PatroniView, AlertBoard {
     static ClusterWiring start(Pointsman p, HealthWiring health) {
         ClusterWiring wiring = new ClusterWiring(health);
         for (Backend b : p.backends().values()) {
-            ProxyLog log = p.logs().of(b.config());
-            ClusterSource.start(b.config(), p.group(), p.transport().socketChannel(), new ClusterListener() {
-                @Override
-                public void onView(ClusterView view, ViewChange change) {
-                    wiring.onView(b, view, change);
-                }
-
-                @Override
-                public void onDiscovered(String scope) {
-                    LOG.info("backend '{}' follows Patroni cluster '{}'", b.name(), scope);
-                }
-
-                @Override
-                public void onSplitBrain(SplitBrain alert) {
-                    log.log(Level.ALERT, "backend '" + b.name() + "': ALERT: " + alert.message());
-                }
-
-                @Override
-                public SplitBrain.Traffic traffic(String server) {
-                    return b.server(server).map(s -> new SplitBrain.Traffic(s.counters().total.sum(),
-                            s.counters().bytesIn.sum())).orElse(null);
-                }
-            }).ifPresent(source -> {
-                wiring.sources.put(b, source);
-                long every = Math.max(100, source.interval().toMillis());
-                wiring.timers.add(b.owner().scheduleAtFixedRate(() -> wiring.apply(b), every, every,
-                        TimeUnit.MILLISECONDS));
-            });
+            wiring.add(p, b);
         }
         health.onStateChange(wiring::hurry);
         return wiring;
     }
 
+    /**
+     * Starts following the Patroni cluster behind {@code b}, when it has one (at start, or a backend a
+     * reload added or whose servers or {@code patroni-view} changed). Start and reload threads only.
+     */
+    void add(Pointsman p, Backend b) {
+        ProxyLog log = p.logs().of(b.config());
+        Proxy config = b.config();
+        ClusterSource.start(config, p.group(), p.transport().socketChannel(), new ClusterListener() {
+            @Override
+            public void onView(ClusterView view, ViewChange change) {
+                ClusterWiring.this.onView(b, view, change);
+            }
+
+            @Override
+            public void onDiscovered(String scope) {
+                LOG.info("backend '{}' follows Patroni cluster '{}'", b.name(), scope);
+            }
+
+            @Override
+            public void onSplitBrain(SplitBrain alert) {
+                log.log(Level.ALERT, "backend '" + b.name() + "': ALERT: " + alert.message());
+            }
+
+            @Override
+            public SplitBrain.Traffic traffic(String server) {
+                return b.server(server).map(s -> new SplitBrain.Traffic(s.counters().total.sum(),
+                        s.counters().bytesIn.sum())).orElse(null);
+            }
+        }).ifPresent(source -> {
+            long every = Math.max(100, source.interval().toMillis());
+            ScheduledFuture<?> timer = b.owner().scheduleAtFixedRate(() -> apply(b), every, every,
+                    TimeUnit.MILLISECONDS);
+            Map<Backend, Followed> next = new LinkedHashMap<>(followed);
+            next.put(b, new Followed(source, timer));
+            followed = next;
+        });
+    }
+
+    /**
+     * Stops following {@code b}'s cluster (a reload removed the backend, or starts its view again).
+     * The view's vetoes stay until the next view (or the checks alone, without one) decides.
+     */
+    void remove(Backend b) {
+        Followed f = followed.get(b);
+        if (f == null) {
+            return;
+        }
+        Map<Backend, Followed> next = new LinkedHashMap<>(followed);
+        next.remove(b);
+        followed = next;
+        f.timer().cancel(false);
+        f.source().close();
+    }
+
     /** Polls the backend's view quickly for a while (a check changed state, or the DCS leader moved). */
     void hurry(Backend backend) {
-        ClusterSource s = sources.get(backend);
+        ClusterSource s = source(backend).orElse(null);
         if (s != null) {
             s.hurry(HURRY);
         }
     }
 
     Optional<ClusterSource> source(Backend backend) {
-        return Optional.ofNullable(sources.get(backend));
+        return Optional.ofNullable(followed.get(backend)).map(Followed::source);
+    }
+
+    private Map<Backend, ClusterSource> sources() {
+        Map<Backend, ClusterSource> out = new LinkedHashMap<>();
+        followed.forEach((b, f) -> out.put(b, f.source()));
+        return out;
     }
 
     private void onView(Backend backend, ClusterView view, ViewChange change) {
@@ -125,7 +159,7 @@ final class ClusterWiring implements AutoCloseable, PatroniView, AlertBoard {
 
     /** Hands each server of the backend the view's verdict; on the backend's owner. */
     private void apply(Backend backend) {
-        ClusterSource source = sources.get(backend);
+        ClusterSource source = source(backend).orElse(null);
         Optional<ClusterView> view = source == null ? Optional.empty() : source.current();
         Instant now = Instant.now();
         for (Server server : backend.servers()) {
@@ -142,7 +176,7 @@ final class ClusterWiring implements AutoCloseable, PatroniView, AlertBoard {
     /** Stats: a Patroni-backed backend's split-brain alerts. */
     @Override
     public Optional<AlertBoard.Alerts> of(String backend) {
-        return sources.entrySet().stream().filter(e -> e.getKey().name().equals(backend)).findFirst()
+        return sources().entrySet().stream().filter(e -> e.getKey().name().equals(backend)).findFirst()
                 .map(e -> alerts(e.getValue().alerts()));
     }
 
@@ -156,7 +190,7 @@ final class ClusterWiring implements AutoCloseable, PatroniView, AlertBoard {
     @Override
     public CompletionStage<Integer> acknowledge(Optional<String> backend) {
         CompletableFuture<Integer> total = CompletableFuture.completedFuture(0);
-        for (Map.Entry<Backend, ClusterSource> e : sources.entrySet()) {
+        for (Map.Entry<Backend, ClusterSource> e : sources().entrySet()) {
             if (backend.isEmpty() || backend.get().equals(e.getKey().name())) {
                 total = total.thenCombine(e.getValue().acknowledge(), Integer::sum);
             }
@@ -167,14 +201,14 @@ final class ClusterWiring implements AutoCloseable, PatroniView, AlertBoard {
     /** The current view of every Patroni-backed backend, by backend name. */
     Map<String, ClusterView> views() {
         Map<String, ClusterView> out = new LinkedHashMap<>();
-        sources.forEach((b, s) -> s.current().ifPresent(v -> out.put(b.name(), v)));
+        sources().forEach((b, s) -> s.current().ifPresent(v -> out.put(b.name(), v)));
         return out;
     }
 
     /** Stats: the member behind a server, as the view knows it. */
     @Override
     public Optional<PatroniFacts> facts(Server server) {
-        ClusterSource source = sources.get(server.backend());
+        ClusterSource source = source(server.backend()).orElse(null);
         if (source == null) {
             return Optional.empty();
         }
@@ -191,7 +225,9 @@ final class ClusterWiring implements AutoCloseable, PatroniView, AlertBoard {
 
     @Override
     public void close() {
-        timers.forEach(t -> t.cancel(false));
-        sources.values().forEach(ClusterSource::close);
+        followed.values().forEach(f -> {
+            f.timer().cancel(false);
+            f.source().close();
+        });
     }
 }

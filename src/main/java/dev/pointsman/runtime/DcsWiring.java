@@ -13,8 +13,9 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -45,30 +46,58 @@ final class DcsWiring implements AutoCloseable {
     /** The longest a switchover request keeps new sessions away from a leader that stays. */
     static final Duration SWITCHOVER_HOLD = Duration.ofSeconds(10);
 
-    private final List<EtcdKeyWatch> watches = new ArrayList<>();
+    /** Each backend's two watches; replaced whole by start and reload (one at a time). */
+    private volatile Map<Backend, List<EtcdKeyWatch>> watches = Map.of();
+    private final HealthWiring health;
+    private final ClusterWiring cluster;
+
+    private DcsWiring(HealthWiring health, ClusterWiring cluster) {
+        this.health = health;
+        this.cluster = cluster;
+    }
 
     static DcsWiring start(Pointsman p, HealthWiring health, ClusterWiring cluster) {
-        DcsWiring wiring = new DcsWiring();
+        DcsWiring wiring = new DcsWiring(health, cluster);
         for (Backend b : p.backends().values()) {
-            b.config().dcs().ifPresent(dcs -> {
-                PoolKind pool = PoolKind.of(b.config().check());
-                // both keys on the backend's owner: the follower is confined to it, and its changes apply at once
-                EventLoop loop = (EventLoop) b.owner();
-                Follower follower = new Follower(b, pool, () -> {
-                    health.hurry(b);
-                    cluster.hurry(b);
-                }, member -> cluster.source(b).flatMap(s -> s.current()).flatMap(v -> v.member(member))
-                        .map(Member::server), loop, Clock.systemUTC());
-                wiring.watches.add(EtcdKeyWatch.start(dcs, dcs.leaderKey(),
-                        toldToo(follower.leaderKey(), member -> cluster.source(b).ifPresent(s -> s.leaderKey(member))),
-                        loop, p.transport().socketChannel()));
-                wiring.watches.add(EtcdKeyWatch.start(dcs, dcs.failoverKey(), follower.failoverKey(), loop,
-                        p.transport().socketChannel()));
-                LOG.info("backend '{}' watches {} and {} in etcd {}", b.name(), dcs.leaderKey(), dcs.failoverKey(),
-                        dcs.endpoints());
-            });
+            wiring.add(p, b);
         }
         return wiring;
+    }
+
+    /** Watches {@code b}'s keys when it has {@code patroni-dcs} (at start, or by a reload). */
+    void add(Pointsman p, Backend b) {
+        b.config().dcs().ifPresent(dcs -> {
+            PoolKind pool = PoolKind.of(b.config().check());
+            // both keys on the backend's owner: the follower is confined to it, and its changes apply at once
+            EventLoop loop = (EventLoop) b.owner();
+            Follower follower = new Follower(b, pool, () -> {
+                health.hurry(b);
+                cluster.hurry(b);
+            }, member -> cluster.source(b).flatMap(s -> s.current()).flatMap(v -> v.member(member))
+                    .map(Member::server), loop, Clock.systemUTC());
+            List<EtcdKeyWatch> pair = List.of(EtcdKeyWatch.start(dcs, dcs.leaderKey(),
+                    toldToo(follower.leaderKey(), member -> cluster.source(b).ifPresent(s -> s.leaderKey(member))),
+                    loop, p.transport().socketChannel()),
+                    EtcdKeyWatch.start(dcs, dcs.failoverKey(), follower.failoverKey(), loop,
+                            p.transport().socketChannel()));
+            Map<Backend, List<EtcdKeyWatch>> next = new LinkedHashMap<>(watches);
+            next.put(b, pair);
+            watches = next;
+            LOG.info("backend '{}' watches {} and {} in etcd {}", b.name(), dcs.leaderKey(), dcs.failoverKey(),
+                    dcs.endpoints());
+        });
+    }
+
+    /** Stops watching {@code b}'s keys (a reload removed it, or watches them again). */
+    void remove(Backend b) {
+        List<EtcdKeyWatch> pair = watches.get(b);
+        if (pair == null) {
+            return;
+        }
+        Map<Backend, List<EtcdKeyWatch>> next = new LinkedHashMap<>(watches);
+        next.remove(b);
+        watches = next;
+        pair.forEach(EtcdKeyWatch::close);
     }
 
     /** {@code listener}, and each value it hears told to {@code also} (the cluster view's split-brain detector) first. */
@@ -276,6 +305,6 @@ final class DcsWiring implements AutoCloseable {
 
     @Override
     public void close() {
-        watches.forEach(EtcdKeyWatch::close);
+        watches.values().forEach(pair -> pair.forEach(EtcdKeyWatch::close));
     }
 }

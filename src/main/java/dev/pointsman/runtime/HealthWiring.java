@@ -17,11 +17,11 @@ import dev.pointsman.log.BackendLines;
 import dev.pointsman.log.ProxyLog;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
  *   <li>a refused or timed-out connection withdraws the server ("connect" veto) and checks it
  *       at once; the session waits in the queue instead of failing.</li>
  * </ul>
+ *
+ * <p>A reload adds and removes members ({@link #addServers}, {@link #removeServers}, on the reload
+ * thread; the maps are concurrent): a kept server keeps its checker, a report of a removed one
+ * still in flight is dropped on the owner.
  */
 final class HealthWiring implements HealthListener, Backend.ConnectFailureListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("health");
@@ -60,12 +64,13 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
 
     private final CheckEnvironment env;
     private final io.netty.channel.EventLoopGroup group;
-    private final Map<Server, Member> members = new HashMap<>();
+    // concurrent: read on check loops and owners, changed by a reload (members come and go)
+    private final Map<Server, Member> members = new ConcurrentHashMap<>();
     /** "backend/server" → member, to find a report's member without a scan. */
-    private final Map<String, Member> byName = new HashMap<>();
-    private final Map<Backend, List<Member>> byBackend = new HashMap<>();
-    private final Map<InetSocketAddress, List<Member>> byAddress = new HashMap<>();
-    private final Map<String, ProxyLog> logs = new HashMap<>();
+    private final Map<String, Member> byName = new ConcurrentHashMap<>();
+    private final Map<Backend, List<Member>> byBackend = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, List<Member>> byAddress = new ConcurrentHashMap<>();
+    private final Map<String, ProxyLog> logs = new ConcurrentHashMap<>();
     /** Servers {@code disabled} in the configuration whose checks have not started yet (see {@link #leftMaintenance}). */
     private final Set<Server> dormant = ConcurrentHashMap.newKeySet();
     private volatile java.util.function.Consumer<Backend> stateChangeHook = b -> { };
@@ -77,33 +82,74 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
 
     static HealthWiring start(Pointsman p) {
         HealthWiring wiring = new HealthWiring(CheckEnvironment.create(p.group(), p.transport().socketChannel()), p.group());
-        p.backends().values().forEach(b -> wiring.logs.put(b.name(), p.logs().of(b.config())));
         for (Backend b : p.backends().values()) {
-            PoolKind pool = PoolKind.of(b.config().check());
-            if (pool == PoolKind.PRIMARY) {
-                b.primaryChanges().track(); // the switchover report follows who is primary
-            }
-            List<Server> checked = b.servers().stream().filter(s -> s.config().check()).toList();
-            for (int i = 0; i < checked.size(); i++) {
-                Server s = checked.get(i);
-                int index = i;
-                HealthChecker.forServer(b.config(), s.config(), index, checked.size(), wiring.env, wiring)
-                        .ifPresent(c -> {
-                            c.hurryWhile(() -> waitingForAServer(b, pool));
-                            wiring.add(new Member(b, s, c, pool));
-                        });
-            }
-            b.onConnectFailure(wiring);
+            wiring.addBackend(b, p.logs().of(b.config()));
         }
-        // a server disabled in the configuration is checked from when it first leaves maintenance
-        for (Member m : wiring.members.values()) {
+        return wiring;
+    }
+
+    /** Checks every checked server of a backend (at start, or a backend a reload added). */
+    void addBackend(Backend b, ProxyLog log) {
+        logs.put(b.name(), log);
+        if (PoolKind.of(b.config().check()) == PoolKind.PRIMARY) {
+            b.primaryChanges().track(); // the switchover report follows who is primary
+        }
+        b.onConnectFailure(this);
+        addServers(b, b.servers());
+    }
+
+    /** A reload removed the backend: its checks stop. */
+    void removeBackend(Backend b) {
+        removeServers(b.servers());
+        byBackend.remove(b);
+        logs.remove(b.name());
+    }
+
+    /** A reload kept the backend, maybe with other {@code log} targets. */
+    void keepBackend(Backend b, ProxyLog log) {
+        logs.put(b.name(), log);
+    }
+
+    /**
+     * Starts the checks of {@code servers} (a backend's at start, or those a reload added), spread
+     * over the first interval; a server {@code disabled} in the configuration is checked from when
+     * it first leaves maintenance.
+     */
+    void addServers(Backend b, List<Server> servers) {
+        PoolKind pool = PoolKind.of(b.config().check());
+        List<Server> checked = servers.stream().filter(s -> s.config().check()).toList();
+        List<Member> added = new ArrayList<>();
+        for (int i = 0; i < checked.size(); i++) {
+            Server s = checked.get(i);
+            HealthChecker.forServer(b.config(), s.config(), i, checked.size(), env, this).ifPresent(c -> {
+                c.hurryWhile(() -> waitingForAServer(b, pool));
+                Member m = new Member(b, s, c, pool);
+                add(m);
+                added.add(m);
+            });
+        }
+        for (Member m : added) {
             if (m.server().config().disabled()) {
-                wiring.dormant.add(m.server());
+                dormant.add(m.server());
             } else {
                 m.checker().start();
             }
         }
-        return wiring;
+    }
+
+    /** A reload removed {@code servers} from their backend: their checks stop; a report still in flight is dropped. */
+    void removeServers(List<Server> servers) {
+        for (Server s : servers) {
+            Member m = members.remove(s);
+            if (m == null) {
+                continue;
+            }
+            dormant.remove(s);
+            byName.remove(m.backend().name() + "/" + s.name(), m);
+            byBackend.getOrDefault(m.backend(), List.of()).remove(m);
+            byAddress.getOrDefault(s.config().address(), List.of()).remove(m);
+            m.checker().close();
+        }
     }
 
     /** Checks {@code m} now and at the hurried pace for a while, unless its checks have not started yet. */
@@ -144,8 +190,8 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
     private void add(Member m) {
         members.put(m.server(), m);
         byName.put(m.backend().name() + "/" + m.server().name(), m);
-        byBackend.computeIfAbsent(m.backend(), k -> new ArrayList<>()).add(m);
-        byAddress.computeIfAbsent(m.server().config().address(), k -> new ArrayList<>()).add(m);
+        byBackend.computeIfAbsent(m.backend(), k -> new CopyOnWriteArrayList<>()).add(m);
+        byAddress.computeIfAbsent(m.server().config().address(), k -> new CopyOnWriteArrayList<>()).add(m);
     }
 
     /** A check's report, on the check's loop: handled on the backend's owner, in order with every other change. */
@@ -160,6 +206,9 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
     }
 
     private void handle(Member m, CheckReport report, long probeStart) {
+        if (members.get(m.server()) != m) {
+            return; // a reload removed the server meanwhile
+        }
         Server server = m.server();
         server.recordCheck(report);
         if (report.result().passed()) {
@@ -179,7 +228,7 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
         boolean up = report.current() == OperationalState.UP;
         // withdraw the other claimants first, so that no new session can reach them once this one is up
         if (up && m.pool() == PoolKind.PRIMARY) {
-            for (Member other : byBackend.get(backend)) {
+            for (Member other : byBackend.getOrDefault(backend, List.of())) {
                 if (other != m && other.server().usable()) {
                     veto(other, Veto.RECHECK, server.name() + " came up on this primary pool; re-checking");
                 }
@@ -219,7 +268,7 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
                 BackendLines.noServerAvailable(LOG, log, backend.config());
             }
         }
-        for (Member sibling : byBackend.get(backend)) {
+        for (Member sibling : byBackend.getOrDefault(backend, List.of())) {
             if (sibling != m) {
                 hurry(sibling);
             }
@@ -295,6 +344,11 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
 
     private Member member(CheckReport report) {
         return byName.get(report.backend() + "/" + report.server());
+    }
+
+    /** The checker of a server, while it has one (tests: a reload keeps a kept server's checker). */
+    java.util.Optional<HealthChecker> checker(Server server) {
+        return java.util.Optional.ofNullable(members.get(server)).map(Member::checker);
     }
 
     @Override

@@ -18,26 +18,32 @@ import java.net.InetSocketAddress;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running Pointsman: built from a config, started, stopped once. */
+/** A running Pointsman: built from a config, started, reloaded in place any number of times, stopped once. */
 public final class Pointsman implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("pointsman");
 
-    private final Config config;
+    /** Replaced by a reload ({@link #reload}); start, stop and reload run one at a time. */
+    private volatile Config config;
     private final Transport transport;
     private final EventLoopGroup group;
     private final DescriptorBudget descriptors;
     private final ConnectionGate gate;
-    private final Map<String, Backend> backends = new LinkedHashMap<>();
-    private final List<Frontend> frontends = new ArrayList<>();
+    private final LiveMap<String, Backend> backends = new LiveMap<>();
+    private final List<Frontend> frontends = new CopyOnWriteArrayList<>();
+    /** Servers and backends a reload removed while they still had sessions: a hard stop cuts those too. */
+    private final List<Server> retired = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> services = new ArrayList<>();
+    private HealthWiring health;
+    private ClusterWiring cluster;
+    private DcsWiring dcs;
     private Stats stats;
     private volatile LogService logs;
     private volatile boolean stopped;
@@ -83,11 +89,12 @@ public final class Pointsman implements AutoCloseable {
                 frontends.add(new Frontend(p, backend, policy, gate));
             }
         }
-        HealthWiring health = HealthWiring.start(this);
+        health = HealthWiring.start(this);
         services.add(health);
-        ClusterWiring cluster = ClusterWiring.start(this, health);
+        cluster = ClusterWiring.start(this, health);
         services.add(cluster);
-        services.add(DcsWiring.start(this, health, cluster));
+        dcs = DcsWiring.start(this, health, cluster);
+        services.add(dcs);
         stats = Services.stats(this, cluster);
         stats.clusters(cluster::views);
         stats.alerts(cluster);
@@ -111,6 +118,42 @@ public final class Pointsman implements AutoCloseable {
 
     public Config config() {
         return config;
+    }
+
+    /**
+     * Reload in place: applies {@code next} to the running proxy without a pause (see
+     * {@link Reload}). Throws, with the running configuration untouched, when a new address cannot
+     * be bound. One at a time; ignored once a stop has begun.
+     */
+    public synchronized void reload(Config next) throws BindFailedException {
+        if (stopped) {
+            return;
+        }
+        new Reload(this, next).apply();
+        config = next;
+        stats.reconfigure(next);
+    }
+
+    HealthWiring health() {
+        return health;
+    }
+
+    ClusterWiring cluster() {
+        return cluster;
+    }
+
+    DcsWiring dcs() {
+        return dcs;
+    }
+
+    LiveMap<String, Backend> liveBackends() {
+        return backends;
+    }
+
+    /** A reload removed {@code servers} while they held sessions; a hard stop cuts those too. */
+    void retire(List<Server> servers) {
+        retired.removeIf(s -> s.sessions() == 0);
+        servers.stream().filter(s -> s.sessions() > 0).forEach(retired::add);
     }
 
     public Transport transport() {
@@ -178,10 +221,12 @@ public final class Pointsman implements AutoCloseable {
      * (HAProxy's hard-stop-after; unset = wait for them), then the rest are closed.
      */
     public void stop(Optional<Duration> drain) {
-        if (stopped) {
-            return;
+        synchronized (this) { // after a reload under way, before any other
+            if (stopped) {
+                return;
+            }
+            stopped = true;
         }
-        stopped = true;
         LOG.info("Proxy stopping: {} sessions active", gate.actconn());
         SdNotify.system().stopping("Proxy stopping: " + gate.actconn() + " sessions active");
         if (logs != null) {
@@ -202,6 +247,9 @@ public final class Pointsman implements AutoCloseable {
             for (Server s : b.servers()) {
                 cut += b.shutdownSessions(s, 'K');
             }
+        }
+        for (Server s : retired) {
+            cut += s.backend().shutdownSessions(s, 'K');
         }
         if (cut > 0) {
             LOG.info("hard-stop-after reached: {} sessions closed", cut);

@@ -1,6 +1,8 @@
 /**
  * The only place that wires everything: build from a {@link dev.pointsman.config.Config}, start,
- * stop. Three flows, kept apart:
+ * reload in place ({@link dev.pointsman.runtime.Reloader} on SIGHUP → {@code ConfigDiff} →
+ * {@code Reload}: new addresses bound all or nothing, then each backend takes its new servers on
+ * its owner, kept servers keep state and checker), stop. Three flows, kept apart:
  *
  * <pre>
  * 1. Connection   Frontend (bind, maxconn gate)

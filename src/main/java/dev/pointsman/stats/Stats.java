@@ -32,7 +32,8 @@ import java.util.function.LongSupplier;
  * {@link Field}s on demand. Reads volatile state and counters only; never blocks the proxy.
  */
 public final class Stats {
-    private final Config config;
+    /** Replaced by a reload; the backends and frontends given are live collections the runtime updates. */
+    private volatile Config config;
     private final Map<String, Backend> backends;
     private final List<Frontend> frontends;
     private final PatroniView patroni;
@@ -54,6 +55,11 @@ public final class Stats {
 
     Config config() {
         return config;
+    }
+
+    /** A reload: rows follow the new configuration's sections from now on. */
+    public void reconfigure(Config next) {
+        this.config = next;
     }
 
     /** The Patroni cluster views by backend, put under "clusters" in the JSON output. */

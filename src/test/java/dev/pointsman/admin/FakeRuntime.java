@@ -59,7 +59,7 @@ final class FakeRuntime {
     }
 
     AdminContext context() {
-        return new AdminContext(config, backends, () -> csv, () -> info, () -> clusters, b -> null,
+        return new AdminContext(() -> config, backends, () -> csv, () -> info, () -> clusters, b -> null,
                 leftMaintenance::add, () -> nanos);
     }
 

@@ -135,6 +135,21 @@ final class ProxyProcess implements AutoCloseable {
         return this;
     }
 
+    /** Sends {@code signal} ("HUP", "USR1"...) to the proxy's process (the launcher execs the JVM). */
+    void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Everything the proxy wrote so far to stdout and stderr. */
     String log() {
         try {

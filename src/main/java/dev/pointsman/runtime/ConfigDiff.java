@@ -1,0 +1,241 @@
+package dev.pointsman.runtime;
+
+import dev.pointsman.config.Bind;
+import dev.pointsman.config.Config;
+import dev.pointsman.config.Global;
+import dev.pointsman.config.Proxy;
+import dev.pointsman.config.ServerConfig;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a reload changes: the running configuration compared with the new one, section by section.
+ * Pure: no I/O, no running state. Only {@code mode tcp} sections run as frontends and backends;
+ * a stats listener ({@code mode http}) or a global setting that differs cannot change at run time
+ * and is named in {@link #restartNeeded()}.
+ *
+ * <p>A server keeps its identity, and so its health state, counters, sessions and administrative
+ * state, when its name, address and check settings are the same (its own: {@code check},
+ * {@code port}, {@code addr}, {@code inter}, {@code fastinter}, {@code downinter}, {@code rise},
+ * {@code fall}, {@code backup}; its backend's: the check type and {@code timeout check} and
+ * {@code connect}); every other setting of it changes in place. A server whose identity changed is
+ * replaced: removed, then added as new. A listener keeps its bound socket when the new
+ * configuration has the same address in the same section.
+ *
+ * @param restartNeeded what differs but applies only at the next start, worded for a warning
+ * @param addedBackends TCP backends only in the new configuration, in its order
+ * @param removedBackends TCP backends only in the running one
+ * @param backends      the TCP backends in both, by name, in the new order
+ * @param addedFrontends TCP frontends only in the new configuration
+ * @param removedFrontends TCP frontends only in the running one
+ * @param frontends     the TCP frontends in both, by name, with the fate of each listening address
+ */
+record ConfigDiff(List<String> restartNeeded, List<String> addedBackends, List<String> removedBackends,
+                  Map<String, Servers> backends, List<String> addedFrontends, List<String> removedFrontends,
+                  Map<String, Listeners> frontends) {
+
+    /**
+     * The servers of a backend in both configurations.
+     *
+     * @param added    new names, or a name whose identity changed (see {@code replaced})
+     * @param removed  names gone, or whose identity changed
+     * @param kept     same identity: state carries over, other settings change in place
+     * @param replaced names in both whose identity changed (also in added and removed)
+     * @param followersRestart the backend's Patroni view or etcd watch must start again: its
+     *                 {@code patroni-view} or {@code patroni-dcs} changed, or its set of servers did
+     */
+    record Servers(List<String> added, List<String> removed, List<String> kept, List<String> replaced,
+                   boolean followersRestart) {
+        boolean unchanged() {
+            return added.isEmpty() && removed.isEmpty() && !followersRestart;
+        }
+    }
+
+    /** The listening addresses of a frontend in both configurations. */
+    record Listeners(List<Bind.Address> kept, List<Bind.Address> added, List<Bind.Address> removed) {}
+
+    /** Global settings that a running process applies: the rest needs a restart. */
+    private static final List<String> GLOBAL_AT_RUN_TIME = List.of("hardStopAfter", "logs");
+
+    /** HAProxy's keyword for each component of {@link Global}. */
+    private static final Map<String, String> GLOBAL_KEYWORDS = Map.ofEntries(
+            Map.entry("maxconn", "maxconn"), Map.entry("maxconnSet", "maxconn"), Map.entry("nbthread", "nbthread"),
+            Map.entry("pidfile", "pidfile"), Map.entry("statsSockets", "stats socket"),
+            Map.entry("logTag", "log-tag"), Map.entry("logSendHostname", "log-send-hostname"),
+            Map.entry("strictLimits", "strict-limits"), Map.entry("statsTimeout", "stats timeout"),
+            Map.entry("statsMaxconn", "stats maxconn"));
+
+    static ConfigDiff of(Config running, Config next) {
+        List<String> restart = new ArrayList<>(global(running.global(), next.global()));
+        Map<String, Proxy> oldTcp = tcp(running);
+        Map<String, Proxy> newTcp = tcp(next);
+        stats(running, next, restart);
+
+        List<String> addedBackends = new ArrayList<>();
+        Map<String, Servers> backends = new LinkedHashMap<>();
+        for (Proxy p : newTcp.values()) {
+            if (!p.isBackend()) {
+                continue;
+            }
+            Proxy before = oldTcp.get(p.name());
+            if (before == null || !before.isBackend()) {
+                addedBackends.add(p.name());
+            } else {
+                backends.put(p.name(), servers(before, p));
+            }
+        }
+        List<String> removedBackends = oldTcp.values().stream().filter(Proxy::isBackend)
+                .filter(p -> !newTcp.containsKey(p.name()) || !newTcp.get(p.name()).isBackend())
+                .map(Proxy::name).toList();
+
+        List<String> addedFrontends = new ArrayList<>();
+        Map<String, Listeners> frontends = new LinkedHashMap<>();
+        for (Proxy p : newTcp.values()) {
+            if (!p.isFrontend()) {
+                continue;
+            }
+            Proxy before = oldTcp.get(p.name());
+            if (before == null || !before.isFrontend()) {
+                addedFrontends.add(p.name());
+            } else {
+                frontends.put(p.name(), listeners(before, p));
+            }
+        }
+        List<String> removedFrontends = oldTcp.values().stream().filter(Proxy::isFrontend)
+                .filter(p -> !newTcp.containsKey(p.name()) || !newTcp.get(p.name()).isFrontend())
+                .map(Proxy::name).toList();
+        return new ConfigDiff(List.copyOf(restart), List.copyOf(addedBackends), removedBackends, backends,
+                List.copyOf(addedFrontends), removedFrontends, frontends);
+    }
+
+    private static Map<String, Proxy> tcp(Config c) {
+        Map<String, Proxy> out = new LinkedHashMap<>();
+        c.proxies().stream().filter(p -> p.mode() == Proxy.Mode.TCP).forEach(p -> out.put(p.name(), p));
+        return out;
+    }
+
+    /** Every global setting that differs and applies only at start, once per keyword. */
+    static List<String> global(Global running, Global next) {
+        List<String> out = new ArrayList<>();
+        for (RecordComponent c : Global.class.getRecordComponents()) {
+            if (GLOBAL_AT_RUN_TIME.contains(c.getName())) {
+                continue;
+            }
+            try {
+                if (!Objects.equals(c.getAccessor().invoke(running), c.getAccessor().invoke(next))) {
+                    String line = "global '" + GLOBAL_KEYWORDS.getOrDefault(c.getName(), c.getName()) + "'";
+                    if (!out.contains(line)) {
+                        out.add(line);
+                    }
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
+    }
+
+    /** A stats listener ({@code mode http} section) added, removed or changed needs a restart. */
+    private static void stats(Config running, Config next, List<String> restart) {
+        Map<String, Proxy> before = new HashMap<>();
+        running.proxies().stream().filter(p -> p.mode() == Proxy.Mode.HTTP).forEach(p -> before.put(p.name(), p));
+        for (Proxy p : next.proxies()) {
+            if (p.mode() != Proxy.Mode.HTTP) {
+                continue;
+            }
+            Proxy old = before.remove(p.name());
+            if (old == null || !withoutSource(old).equals(withoutSource(p))) {
+                restart.add("stats section '" + p.name() + "' " + (old == null ? "added" : "changed"));
+            }
+        }
+        before.keySet().forEach(n -> restart.add("stats section '" + n + "' removed"));
+    }
+
+    /** A proxy's settings that matter, not where its lines were. */
+    private static List<Object> withoutSource(Proxy p) {
+        return List.of(p.capabilities(), p.binds().stream().map(Bind::addresses).toList(), p.maxconn(),
+                p.timeouts(), p.stats(), p.logs(), p.logTag());
+    }
+
+    static Servers servers(Proxy before, Proxy after) {
+        Map<String, ServerConfig> old = new LinkedHashMap<>();
+        before.servers().forEach(s -> old.put(s.name(), s));
+        List<String> added = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        List<String> replaced = new ArrayList<>();
+        for (ServerConfig s : after.servers()) {
+            ServerConfig was = old.get(s.name());
+            if (was == null) {
+                added.add(s.name());
+            } else if (sameIdentity(before, was, after, s)) {
+                kept.add(s.name());
+            } else {
+                replaced.add(s.name());
+                added.add(s.name());
+            }
+        }
+        List<String> removed = new ArrayList<>();
+        for (String name : old.keySet()) {
+            if (after.server(name).isEmpty() || replaced.contains(name)) {
+                removed.add(name);
+            }
+        }
+        boolean followers = !added.isEmpty() || !removed.isEmpty()
+                || !before.patroniView().equals(after.patroniView()) || !before.dcs().equals(after.dcs());
+        return new Servers(List.copyOf(added), List.copyOf(removed), List.copyOf(kept), List.copyOf(replaced),
+                followers);
+    }
+
+    /** Same name, address and check settings: the running server, its checker and its state carry over. */
+    static boolean sameIdentity(Proxy beforeBackend, ServerConfig before, Proxy afterBackend, ServerConfig after) {
+        return before.name().equals(after.name())
+                && before.host().equals(after.host()) && before.port() == after.port()
+                && Objects.equals(before.address(), after.address())
+                && before.check() == after.check() && before.checkPort().equals(after.checkPort())
+                && before.checkAddr().equals(after.checkAddr()) && before.inter().equals(after.inter())
+                && before.fastinter().equals(after.fastinter()) && before.downinter().equals(after.downinter())
+                && before.rise() == after.rise() && before.fall() == after.fall() && before.backup() == after.backup()
+                && beforeBackend.check().equals(afterBackend.check())
+                && beforeBackend.timeouts().check().equals(afterBackend.timeouts().check())
+                && beforeBackend.timeouts().connect().equals(afterBackend.timeouts().connect());
+    }
+
+    /**
+     * Which listening addresses stay bound, which are new and which close. The same address twice
+     * in a section (port 0 in tests) matches occurrence by occurrence.
+     */
+    static Listeners listeners(Proxy before, Proxy after) {
+        List<Bind.Address> remaining = new ArrayList<>(addresses(before));
+        List<Bind.Address> kept = new ArrayList<>();
+        List<Bind.Address> added = new ArrayList<>();
+        for (Bind.Address a : addresses(after)) {
+            if (remaining.remove(a)) {
+                kept.add(a);
+            } else {
+                added.add(a);
+            }
+        }
+        return new Listeners(List.copyOf(kept), List.copyOf(added), List.copyOf(remaining));
+    }
+
+    static List<Bind.Address> addresses(Proxy p) {
+        return p.binds().stream().flatMap(b -> b.addresses().stream()).toList();
+    }
+
+    /** True when nothing at all changes at run time. */
+    boolean empty() {
+        return addedBackends.isEmpty() && removedBackends.isEmpty() && addedFrontends.isEmpty()
+                && removedFrontends.isEmpty() && backends.values().stream().allMatch(Servers::unchanged)
+                && frontends.values().stream().allMatch(l -> l.added().isEmpty() && l.removed().isEmpty());
+    }
+
+    Optional<Servers> backend(String name) {
+        return Optional.ofNullable(backends.get(name));
+    }
+}

@@ -1,0 +1,234 @@
+package dev.pointsman.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pointsman.config.Bind;
+import dev.pointsman.config.Config;
+import dev.pointsman.config.parse.ConfigParser;
+import dev.pointsman.testing.EphemeralPorts;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ConfigDiffTest {
+
+    private static final String DEFAULTS = """
+            defaults
+                mode tcp
+                timeout connect 1s
+                timeout client 1m
+                timeout server 1m
+            """;
+
+    private static Config parse(String text) throws Exception {
+        return ConfigParser.system().parse("r.cfg", DEFAULTS + text);
+    }
+
+    private static ConfigDiff diff(String before, String after) throws Exception {
+        return ConfigDiff.of(parse(before), parse(after));
+    }
+
+    private static Bind.Address at(String host, int port) {
+        return new Bind.Address(Optional.ofNullable(host), port);
+    }
+
+    @Test
+    void theSameConfigurationChangesNothing() throws Exception {
+        String cfg = """
+                listen primary
+                    bind 127.0.0.1:5000
+                    server a 127.0.0.1:6001 check
+                """;
+        ConfigDiff d = diff(cfg, cfg);
+        assertThat(d.empty()).isTrue();
+        assertThat(d.restartNeeded()).isEmpty();
+        assertThat(d.backends().get("primary").kept()).containsExactly("a");
+        assertThat(d.frontends().get("primary").kept()).containsExactly(at("127.0.0.1", 5000));
+    }
+
+    @Test
+    void aServerMovedToAnotherLineOrGivenANewWeightKeepsItsIdentity() throws Exception {
+        ConfigDiff d = diff("""
+                listen primary
+                    bind :5000
+                    server a 127.0.0.1:6001 check weight 1 maxconn 10
+                    server b 127.0.0.1:6002 check
+                """, """
+                listen primary
+                    bind :5000
+                    # a comment shifts every line
+                    server b 127.0.0.1:6002 check
+                    server a 127.0.0.1:6001 check weight 5 maxconn 20 maxqueue 3 slowstart 10s
+                """);
+        ConfigDiff.Servers s = d.backends().get("primary");
+        assertThat(s.kept()).containsExactly("b", "a");
+        assertThat(s.added()).isEmpty();
+        assertThat(s.removed()).isEmpty();
+        assertThat(s.followersRestart()).isFalse();
+        assertThat(d.empty()).isTrue();
+    }
+
+    @Test
+    void serversAddedAndRemovedAreToldApartFromKeptOnes() throws Exception {
+        ConfigDiff.Servers s = diff("""
+                listen primary
+                    bind :5000
+                    server a 127.0.0.1:6001 check
+                    server b 127.0.0.1:6002 check
+                """, """
+                listen primary
+                    bind :5000
+                    server a 127.0.0.1:6001 check
+                    server c 127.0.0.1:6003 check
+                """).backends().get("primary");
+        assertThat(s.kept()).containsExactly("a");
+        assertThat(s.added()).containsExactly("c");
+        assertThat(s.removed()).containsExactly("b");
+        assertThat(s.replaced()).isEmpty();
+        assertThat(s.followersRestart()).as("the Patroni view maps members to the server list").isTrue();
+    }
+
+    @Test
+    void aNewAddressOrCheckSettingReplacesTheServer() throws Exception {
+        ConfigDiff.Servers s = diff("""
+                listen primary
+                    bind :5000
+                    server a 127.0.0.1:6001 check
+                    server b 127.0.0.1:6002 check
+                    server c 127.0.0.1:6003 check port 8008
+                    server d 127.0.0.1:6004 check
+                    server e 127.0.0.1:6005
+                """, """
+                listen primary
+                    bind :5000
+                    server a 127.0.0.1:7001 check
+                    server b 127.0.0.1:6002 check rise 5
+                    server c 127.0.0.1:6003 check port 8009
+                    server d 127.0.0.1:6004 check backup
+                    server e 127.0.0.1:6005 check
+                """).backends().get("primary");
+        assertThat(s.replaced()).containsExactly("a", "b", "c", "d", "e");
+        assertThat(s.added()).containsExactly("a", "b", "c", "d", "e");
+        assertThat(s.removed()).containsExactly("a", "b", "c", "d", "e");
+        assertThat(s.kept()).isEmpty();
+    }
+
+    @Test
+    void aBackendsCheckTypeOrCheckTimeoutChangesTheIdentityOfEveryCheckedServer() throws Exception {
+        String before = """
+                listen primary
+                    bind :5000
+                    timeout check 2s
+                    server a 127.0.0.1:6001 check
+                """;
+        assertThat(diff(before, before.replace("timeout check 2s", "timeout check 3s")).backends().get("primary")
+                .replaced()).containsExactly("a");
+        assertThat(diff(before, before.replace("timeout check 2s", "timeout check 2s\n    option httpchk"))
+                .backends().get("primary").replaced()).containsExactly("a");
+    }
+
+    @Test
+    void sectionsAddedAndRemovedAreListedInTheirOwnOrder() throws Exception {
+        ConfigDiff d = diff("""
+                listen primary
+                    bind :5000
+                    server a 127.0.0.1:6001
+                listen old
+                    bind :5009
+                    server a 127.0.0.1:6001
+                """, """
+                listen primary
+                    bind :5000
+                    server a 127.0.0.1:6001
+                listen third
+                    bind :5002
+                    server a 127.0.0.1:6001
+                frontend fe
+                    bind :5003
+                    default_backend be
+                backend be
+                    server x 127.0.0.1:6009
+                """);
+        assertThat(d.addedBackends()).containsExactly("third", "be");
+        assertThat(d.removedBackends()).containsExactly("old");
+        assertThat(d.addedFrontends()).containsExactly("third", "fe");
+        assertThat(d.removedFrontends()).containsExactly("old");
+        assertThat(d.backends()).containsOnlyKeys("primary");
+        assertThat(d.empty()).isFalse();
+    }
+
+    @Test
+    void listenersKeepTheirAddressAddNewOnesAndCloseDroppedOnes() throws Exception {
+        ConfigDiff.Listeners l = diff("""
+                listen primary
+                    bind 127.0.0.1:5000
+                    bind :6000-6002
+                    server a 127.0.0.1:6001
+                """, """
+                listen primary
+                    bind 127.0.0.1:5000
+                    bind :6001-6003
+                    bind 127.0.0.1:5002
+                    server a 127.0.0.1:6001
+                """).frontends().get("primary");
+        assertThat(l.kept()).containsExactly(at("127.0.0.1", 5000), at(null, 6001), at(null, 6002));
+        assertThat(l.added()).containsExactly(at(null, 6003), at("127.0.0.1", 5002));
+        assertThat(l.removed()).containsExactly(at(null, 6000));
+    }
+
+    @Test
+    void theSameAddressTwiceMatchesOccurrenceByOccurrence() throws Exception {
+        // tests bind port 0 everywhere: one more port-0 bind is one more socket
+        ConfigDiff d = ConfigDiff.of(EphemeralPorts.of(parse("""
+                listen primary
+                    bind 127.0.0.1:5000
+                    server a 127.0.0.1:6001
+                """)), EphemeralPorts.of(parse("""
+                listen primary
+                    bind 127.0.0.1:5000
+                    bind 127.0.0.1:5001
+                    server a 127.0.0.1:6001
+                """)));
+        ConfigDiff.Listeners l = d.frontends().get("primary");
+        assertThat(l.kept()).containsExactly(at("127.0.0.1", 0));
+        assertThat(l.added()).containsExactly(at("127.0.0.1", 0));
+        assertThat(l.removed()).isEmpty();
+    }
+
+    @Test
+    void globalSettingsThatNeedARestartAreNamedOnceEachAndTheOthersApply() throws Exception {
+        ConfigDiff d = ConfigDiff.of(ConfigParser.system().parse("r.cfg", """
+                global
+                    maxconn 100
+                    hard-stop-after 10s
+                """ + DEFAULTS + """
+                listen primary
+                    bind :5000
+                    server a 127.0.0.1:6001
+                """), ConfigParser.system().parse("r.cfg", """
+                global
+                    maxconn 200
+                    nbthread 2
+                    hard-stop-after 30s
+                """ + DEFAULTS + """
+                listen primary
+                    bind :5000
+                    server a 127.0.0.1:6001
+                """));
+        assertThat(d.restartNeeded()).containsExactly("global 'maxconn'", "global 'nbthread'");
+    }
+
+    @Test
+    void aChangedStatsSectionNeedsARestart() throws Exception {
+        String stats = """
+                listen stats
+                    mode http
+                    bind :7000
+                    stats enable
+                    stats uri /
+                """;
+        ConfigDiff d = diff(stats, stats.replace("stats uri /", "stats uri /s"));
+        assertThat(d.restartNeeded()).containsExactly("stats section 'stats' changed");
+        assertThat(diff(stats, stats + "    # only a comment\n").restartNeeded()).isEmpty();
+        assertThat(diff(stats, "").restartNeeded()).containsExactly("stats section 'stats' removed");
+    }
+}
