@@ -187,8 +187,8 @@ abstract class FaultScenario extends ClusterScenario {
             long other = key.otherHolderSince(node, t0).orElse(Long.MAX_VALUE);
             String cut = s.cutNanos == 0 ? "not cut"
                     : String.format(java.util.Locale.ROOT, "cut at %+.2f s (%s)", (s.cutNanos - t0) / 1e9, s.error);
-            lines.add(node + " " + cut + (other == Long.MAX_VALUE ? "" : ", " + s.answersAfter(other)
-                    + " answer(s) after another node held the key"));
+            lines.add(node + " " + cut + (other == Long.MAX_VALUE || !sessions.writes() ? ""
+                    : ", " + s.answersAfter(other) + " answer(s) after another node held the key"));
         }
         return lines;
     }
