@@ -132,6 +132,55 @@ final class LocalCluster {
         run("restore");
     }
 
+    // Faults (scripts/cluster; docs/FAULTS.md). restore (awaitHealthy) undoes any of them.
+
+    /** SIGSTOP of the node's Patroni, postmaster and every backend, or of its Patroni alone. */
+    void freeze(String node, boolean patroniOnly) {
+        if (patroniOnly) {
+            run("freeze", node, "--patroni-only");
+        } else {
+            run("freeze", node);
+        }
+    }
+
+    void thaw(String node) {
+        run("thaw", node);
+    }
+
+    /** Stops every etcd member. */
+    void etcdStop() {
+        run("etcd-stop");
+    }
+
+    /** Starts them again and waits for quorum. */
+    void etcdStart() {
+        run("etcd-start");
+    }
+
+    /** Patroni's failsafe_mode, set in the DCS; returns once every Patroni applied it (one loop_wait). */
+    void failsafe(boolean on) {
+        run("failsafe", on ? "on" : "off");
+    }
+
+    /** Cuts the node from etcd and the other nodes, not from the proxy. */
+    void partition(String node) {
+        run("partition", node);
+    }
+
+    void heal() {
+        run("heal");
+    }
+
+    /** Pauses (resumes) a replica's WAL replay. */
+    void lag(String node, boolean on) {
+        run("lag", node, on ? "on" : "off");
+    }
+
+    /** kill -9 of a replica's Patroni and postmaster. */
+    void crash(String node) {
+        run("crash", node);
+    }
+
     /** A connection to one node's PostgreSQL, not through the proxy. */
     Connection connectNode(String node) throws SQLException {
         return connect(address(node), 5432);
@@ -143,13 +192,18 @@ final class LocalCluster {
     }
 
     static Connection connect(String host, int port) throws SQLException {
+        return connect(host, port, JDBC_TIMEOUT);
+    }
+
+    /** {@link #connect(String, int)} with its own read timeout (a long session outlasting a fault). */
+    static Connection connect(String host, int port, Duration readTimeout) throws SQLException {
         String secs = String.valueOf(JDBC_TIMEOUT.toSeconds());
         Properties p = new Properties();
         p.setProperty("user", "postgres");
         p.setProperty("password", "postgres");
         p.setProperty("connectTimeout", secs);
         p.setProperty("loginTimeout", secs);
-        p.setProperty("socketTimeout", secs);
+        p.setProperty("socketTimeout", String.valueOf(readTimeout.toSeconds()));
         p.setProperty("sslmode", "disable");
         p.setProperty("gssEncMode", "disable");
         p.setProperty("ApplicationName", "pointsman-e2e");

@@ -174,6 +174,29 @@ final class ProxyProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGKILL to the process and its descendants (a crash: nothing is flushed, no session is
+     * closed politely), waiting (bounded) until they are gone; {@link #start} may be called again.
+     */
+    void killHard() {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> all = family();
+        all.forEach(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + STOP_BOUND.toNanos();
+        while (all.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+        System.out.printf("%s killed (SIGKILL); log: %s%n", name, log);
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException ignored) {
+            // already shutting down
+        }
+        process = null;
+    }
+
     /** Fails with every line of Netty's leak reports (each with its records) found in the output. */
     static void assertNoLeak(Path where, String output) {
         int at = output.indexOf(LEAK);

@@ -76,6 +76,11 @@ final class WriteProbe implements AutoCloseable {
         return probe;
     }
 
+    /** The run's name: the value of the probe table's {@code run} column for this probe's rows. */
+    String run() {
+        return run;
+    }
+
     /** Remembers when something happened (e.g. "switchover"), to place the figures in time. */
     void mark(String event) {
         marks.put(event, System.nanoTime());

@@ -1,0 +1,52 @@
+package dev.pointsman.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The leader frozen whole (SIGSTOP of its Patroni, postmaster and every backend) for longer than
+ * Patroni's ttl, then resumed, under the write probe and three long sessions through 5000
+ * (issue 13). Its leader key lapses, a replica is promoted; when the old leader wakes up it must
+ * not be answering anyone through the proxy.
+ */
+class FreezeLeaderIT extends FaultScenario {
+    static final Duration HOLD = Duration.ofSeconds(40);
+
+    @BeforeAll
+    static void proxy() {
+        startProxy("freeze-leader");
+        awaitSteadyRouting();
+    }
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void frozenLeaderAnswersNobodyOnceAnotherNodeHoldsTheKeyAndWritesReachThePromotedNode() throws Exception {
+        FaultReport r = runFault(Fault.FREEZE_WHOLE, HOLD);
+
+        assertRoutedOnlyToTheKeyHolder(r);
+        SoftAssertions soft = new SoftAssertions();
+        soft.assertThat(r.promoted()).as("a node promoted while the leader was frozen (%s)", r.summary()).isNotNull();
+        soft.assertThat(r.firstWrite()).as("seconds from the promotion to the first write the new primary acknowledged (%s)",
+                r.summary()).isNotNaN();
+        soft.assertAll();
+    }
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    @Disabled("issue 13: while the leader is frozen Pointsman's cluster view goes stale every round (the poll waits for"
+            + " the frozen node's answers), so it sees the promotion up to ~1 s late: 1.11 s from promotion to first write"
+            + " in one run, 0.25 s in another; docs/FAULTS.md, defect 1")
+    void theNewPrimaryTakesWritesWithinASecondOfItsPromotion() throws Exception {
+        FaultReport r = runFault(Fault.FREEZE_WHOLE, HOLD);
+
+        assertThat(r.firstWrite()).as("seconds from the promotion to the first write the new primary acknowledged (%s)",
+                r.summary()).isLessThanOrEqualTo(1.0);
+    }
+}
