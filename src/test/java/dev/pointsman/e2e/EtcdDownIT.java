@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,9 +35,6 @@ class EtcdDownIT extends FaultScenario {
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    @Disabled("issue 13: once etcd is back and Patroni promotes the leader again (\"promoted self to leader because I"
-            + " had the session lock\"), Pointsman's first write comes ~6 s later: the view sees the leader at once but"
-            + " primary/pg-N waits for its checks (rise 2 x inter 3 s); docs/FAULTS.md, etcd-down")
     void afterTheDcsReturnsTheLeaderTakesWritesWithinASecondOfItsPromotion() throws Exception {
         FaultReport r = runFault(Fault.ETCD_DOWN, HOLD);
 

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,9 +39,6 @@ class FreezeLeaderIT extends FaultScenario {
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
-    @Disabled("issue 13: while the leader is frozen Pointsman's cluster view goes stale every round (the poll waits for"
-            + " the frozen node's answers), so it sees the promotion up to ~1 s late: 1.11 s from promotion to first write"
-            + " in one run, 0.25 s in another; docs/FAULTS.md, defect 1")
     void theNewPrimaryTakesWritesWithinASecondOfItsPromotion() throws Exception {
         FaultReport r = runFault(Fault.FREEZE_WHOLE, HOLD);
 
