@@ -108,6 +108,11 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
     /** A reload kept the backend, maybe with other {@code log} targets. */
     void keepBackend(Backend b, ProxyLog log) {
         logs.put(b.name(), log);
+        if (PoolKind.of(b.config().check()) == PoolKind.PRIMARY) {
+            b.primaryChanges().track(); // its check may have made it a primary pool
+        } else if (b.primaryChanges().tracked()) {
+            b.primaryChanges().untrack(); // or a replica pool, with no primary to follow
+        }
     }
 
     /**

@@ -135,6 +135,22 @@ class ReloadTest {
     }
 
     @Test
+    void aKeptBackendFollowsThePrimaryOnlyWhileItsCheckMakesItAPrimaryPool() throws Exception {
+        try (TestServer a = TestServer.echo()) {
+            String primary = "listen db\n    bind 127.0.0.1:5000\n    option httpchk OPTIONS /primary\n" + server("a", a, "");
+            String replica = "listen db\n    bind 127.0.0.1:5000\n    option httpchk OPTIONS /replica\n" + server("a", a, "");
+            try (Pointsman p = Pointsman.start(EphemeralPorts.of(parse(primary)))) {
+                Backend db = p.backends().get("db");
+                await().atMost(Duration.ofSeconds(5)).until(() -> db.primaryChanges().tracked());
+                p.reload(EphemeralPorts.of(parse(replica)));
+                await().atMost(Duration.ofSeconds(5)).until(() -> !db.primaryChanges().tracked());
+                p.reload(EphemeralPorts.of(parse(primary)));
+                await().atMost(Duration.ofSeconds(5)).until(() -> db.primaryChanges().tracked());
+            }
+        }
+    }
+
+    @Test
     void aRemovedListenerStopsAcceptingWhileItsSessionLivesOn() throws Exception {
         try (TestServer a = TestServer.echo()) {
             String one = "listen db\n    bind 127.0.0.1:5000\n" + server("a", a, "");
