@@ -53,6 +53,22 @@ final class Reload {
     void apply() throws BindFailedException {
         diff.restartNeeded().forEach(w -> LOG.warn("Reload: {}: kept as it is until the next start (needs a restart)", w));
         prepare();
+        try {
+            applyPrepared();
+        } catch (RuntimeException e) {
+            // what prepare() bound and no running part took over would listen, unowned, until exit
+            for (Frontend f : addedFrontends) {
+                if (!p.frontends().contains(f)) {
+                    f.stopAccepting();
+                    p.gate().unregister(f);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The second phase; a failure here is a defect (a backend's owner gone), never a refused configuration. */
+    private void applyPrepared() {
         for (Map.Entry<String, ConfigDiff.Servers> e : diff.backends().entrySet()) {
             keep(p.backends().get(e.getKey()), proxy(e.getKey()), e.getValue());
         }

@@ -280,6 +280,65 @@ class ReloadTest {
         }
     }
 
+    /** What the reloader told systemd, in order. */
+    private static final class Told implements Reloader.Notifier {
+        final List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void reloading() {
+            said.add("RELOADING");
+        }
+
+        @Override
+        public void ready(String status) {
+            said.add("READY " + status);
+        }
+    }
+
+    @Test
+    void aReloadThatFailsUnexpectedlyIsLoggedAndSystemdHearsReadyAgain() throws Exception {
+        try (TestServer a = TestServer.echo()) {
+            String one = "listen db\n    bind 127.0.0.1:5000\n" + server("a", a, "");
+            Told told = new Told();
+            try (Pointsman p = Pointsman.start(EphemeralPorts.of(parse(one)));
+                 Reloader reloader = new Reloader(p, () -> {
+                     throw new IllegalStateException("a defect");
+                 }, "reload.cfg", told)) {
+                assertThat(reloader.request().get(5, TimeUnit.SECONDS)).isFalse();
+
+                assertThat(told.said).containsExactly("RELOADING", "READY reload refused; the running configuration goes on");
+                assertThat(lines()).contains("Reload failed: java.lang.IllegalStateException: a defect; the running configuration goes on");
+            }
+        }
+    }
+
+    @Test
+    void aReloadOvertakenByAStopIsNeitherAppliedNorFollowedByReady() throws Exception {
+        try (TestServer a = TestServer.echo()) {
+            String one = "listen db\n    bind 127.0.0.1:5000\n" + server("a", a, "");
+            Told told = new Told();
+            CountDownLatch reading = new CountDownLatch(1);
+            CountDownLatch stopped = new CountDownLatch(1);
+            try (Pointsman p = Pointsman.start(EphemeralPorts.of(parse(one)));
+                 Reloader reloader = new Reloader(p, () -> {
+                     reading.countDown();
+                     awaitQuietly(stopped);
+                     return EphemeralPorts.of(parse(one + server("b", a, "")));
+                 }, "reload.cfg", told)) {
+                CompletableFuture<Boolean> reload = reloader.request();
+                assertThat(reading.await(5, TimeUnit.SECONDS)).isTrue();
+                p.stop(java.util.Optional.of(Duration.ZERO));
+                stopped.countDown();
+
+                assertThat(reload.get(5, TimeUnit.SECONDS)).isFalse();
+                assertThat(told.said).containsExactly("RELOADING");
+                assertThat(lines()).noneMatch(l -> l.startsWith("Configuration reloaded"))
+                        .contains("Reload dropped: the proxy is stopping");
+                assertThat(p.backends().get("db").servers()).extracting(Server::name).containsExactly("a");
+            }
+        }
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(5, TimeUnit.SECONDS);
