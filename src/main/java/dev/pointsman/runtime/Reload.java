@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *       address is bound. A bind that fails closes what this reload bound and throws: the running
  *       configuration goes on untouched.</li>
  *   <li>Apply, which cannot fail: each kept backend takes its new settings and servers on its owner
- *       (a kept server keeps its state, checker and sessions); checks of removed servers stop and
+ *       (a kept server keeps its state, checker and sessions; a kept server checked at another pace
+ *       or with other rise/fall or timeouts gets a new checker that starts from the old one's state); checks of removed servers stop and
  *       those of new servers start; the Patroni view and etcd watch of a backend whose servers
  *       changed start again; every kept frontend sends new sessions to its new backend with its new
  *       settings and closes the addresses it dropped; removed frontends stop accepting and removed
@@ -161,6 +162,7 @@ final class Reload {
             throw new IllegalStateException("backend " + b.name() + " could not take its new servers", e.getCause());
         }
         p.health().keepBackend(b, p.logs().of(np));
+        p.health().recheck(b, servers.rechecked().stream().map(n -> b.server(n).orElseThrow()).toList());
         p.health().removeServers(r.removed());
         p.health().addServers(b, r.added());
         r.added().forEach(s -> LOG.info("Reload: server {}/{} added{}", b.name(), s.name(),

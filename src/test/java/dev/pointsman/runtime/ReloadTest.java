@@ -151,6 +151,43 @@ class ReloadTest {
     }
 
     @Test
+    void aReloadChangingCheckPaceRiseOrTimeoutKeepsServersUpInTheirAdminStateAndWeight() throws Exception {
+        try (TestServer a = TestServer.echo(); TestServer b = TestServer.echo()) {
+            String servers = server("a", a, "") + server("b", b, "");
+            try (Pointsman p = Pointsman.start(EphemeralPorts.of(parse("listen db\n    bind 127.0.0.1:5000\n" + servers)))) {
+                Backend db = p.backends().get("db");
+                Server sa = db.server("a").orElseThrow();
+                Server sb = db.server("b").orElseThrow();
+                await().atMost(Duration.ofSeconds(5)).until(() -> sa.usable() && sb.usable());
+                assertThat(db.setAdminState(sb, Server.AdminState.MAINT).get(5, TimeUnit.SECONDS)).isTrue();
+                assertThat(db.setWeight(sa, 7).get(5, TimeUnit.SECONDS)).isTrue();
+                HealthChecker checker = p.health().checker(sa).orElseThrow();
+                long lastChange = sa.lastChangeNanos();
+                logs.list.clear();
+
+                p.reload(EphemeralPorts.of(parse("listen db\n    bind 127.0.0.1:5000\n    timeout check 2s\n"
+                        + "    default-server inter 150ms rise 2 fall 2\n" + servers)));
+
+                // the same servers, in the same states since the same moment, with the runtime API's changes
+                assertThat(db.server("a")).containsSame(sa);
+                assertThat(db.server("b")).containsSame(sb);
+                assertThat(sa.usable()).isTrue();
+                assertThat(sa.lastChangeNanos()).isEqualTo(lastChange);
+                assertThat(sa.weight()).isEqualTo(7);
+                assertThat(sb.adminState()).isEqualTo(Server.AdminState.MAINT);
+                assertThat(sb.opState()).isEqualTo(Server.OpState.UP);
+                // a new checker with the new rise and fall, started from the old one's state
+                HealthChecker now = p.health().checker(sa).orElseThrow();
+                assertThat(now).isNotSameAs(checker);
+                assertThat(now.state().rise()).isEqualTo(2);
+                assertThat(now.state().up()).isTrue();
+                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(sa::usable);
+                assertThat(lines()).noneMatch(l -> l.contains("Server db/a is") || l.contains("Server db/b is"));
+            }
+        }
+    }
+
+    @Test
     void aRemovedListenerStopsAcceptingWhileItsSessionLivesOn() throws Exception {
         try (TestServer a = TestServer.echo()) {
             String one = "listen db\n    bind 127.0.0.1:5000\n" + server("a", a, "");
