@@ -261,6 +261,55 @@ class ReloadTest {
         }
     }
 
+    private static int freePort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return free.getLocalPort();
+        }
+    }
+
+    /**
+     * listen db on 127.0.0.1, reloaded with {@code section} on {@code host} at the same port: the
+     * reload is refused with {@code message} (given the port), and db goes on serving there.
+     */
+    private void assertMoveRefused(String section, String host, java.util.function.IntFunction<String> message)
+            throws Exception {
+        int port = freePort();
+        try (TestServer a = TestServer.echo()) {
+            Config running = listenOn("db", "127.0.0.1", port, a);
+            try (Pointsman p = Pointsman.start(running)) {
+                Config moved = listenOn(section, host, port, a);
+                assertThatThrownBy(() -> p.reload(moved)).isInstanceOf(BindFailedException.class)
+                        .hasMessage(message.apply(port));
+                assertThat(p.config()).isSameAs(running);
+                assertThat(p.frontends()).extracting(dev.pointsman.frontend.Frontend::name).containsExactly("db");
+                await().atMost(Duration.ofSeconds(5)).until(() -> p.backends().get("db").activeUsable() == 1);
+                try (Socket s = connect(port)) {
+                    assertThat(roundTrip(s, "still")).isEqualTo("still");
+                }
+            }
+        }
+    }
+
+    /** A {@code listen} section bound on {@code host:port} with server a. */
+    private static Config listenOn(String section, String host, int port, TestServer a) throws ConfigException {
+        return parse("listen " + section + "\n    bind " + host + ":" + port + "\n" + server("a", a, ""));
+    }
+
+    @Test
+    void renamingAListenSectionOnTheSameAddressIsRefusedWithAClearReasonAndTheOldOneGoesOn() throws Exception {
+        assertMoveRefused("primary", "127.0.0.1", port -> "[reload.cfg:9] : 'primary': address 127.0.0.1:" + port
+                + " is used by section 'db' being removed; a reload cannot move an address between sections, restart instead");
+    }
+
+    @Test
+    void respellingABoundHostIsRefusedWithAClearReasonAndTheOldAddressGoesOn() throws Exception {
+        for (String host : List.of("localhost", "*")) {
+            assertMoveRefused("db", host, port -> "[reload.cfg:9] : 'db': address " + host + ":" + port
+                    + " overlaps 127.0.0.1:" + port + ", which it still listens on; a reload cannot rebind an address"
+                    + " under another spelling, restart instead");
+        }
+    }
+
     @Test
     void aBindThatFailsRefusesTheWholeReloadAndClosesWhatItBound() throws Exception {
         try (TestServer a = TestServer.echo(); TestServer b = TestServer.echo();
