@@ -388,6 +388,7 @@ public final class Backend {
             config = next;
             servers = List.copyOf(list);
             queue.reconfigure(next.timeouts().effectiveQueue(), queueLimit(next.servers()));
+            primaryChanges.removed(removed, now());
             refresh();
             return new Reconfigured(List.copyOf(added), removed);
         });

@@ -16,7 +16,8 @@ import java.time.Instant;
  * @param learnt    what took the old primary out, one word: {@code check}, {@code re-check}
  *                  (another server came up on the pool), {@code connect} (a session's connection
  *                  failed), {@code cluster-view}, {@code etcd-key}, {@code switchover-key},
- *                  {@code admin} or {@code weight-0}
+ *                  {@code admin}, {@code weight-0} or {@code reload}
+ *                  (a reload removed the old primary)
  * @param gap       how long the pool had no primary: old one out → new one usable
  * @param held      sessions that waited in the queue during the window and got a server
  * @param longestWait the longest wait in the queue of a session that left it during the window

@@ -37,6 +37,8 @@ public final class PrimaryChanges {
     private final LongSupplier wallMillis;
     private volatile boolean tracked;
     private Server primary;
+    /** The primary was removed by a reload and no same-named server took its place: it is not usable. */
+    private boolean primaryGone;
     /** When the primary stopped taking sessions (backend clock), NONE while it takes them. */
     private long lostNanos = NONE;
     private String lostBy;
@@ -84,6 +86,18 @@ public final class PrimaryChanges {
         });
     }
 
+    /** Stops following the primary (a reload made this backend a replica pool): what was open is forgotten. */
+    public void untrack() {
+        onOwner(() -> {
+            tracked = false;
+            closeWindow();
+            primary = null;
+            primaryGone = false;
+            lostNanos = NONE;
+            window = null;
+        });
+    }
+
     private void onOwner(Runnable r) {
         backend.onOwner(r, null);
     }
@@ -113,7 +127,7 @@ public final class PrimaryChanges {
         if (!tracked) {
             return;
         }
-        Server usable = primary != null && primary.usable() ? primary : firstUsable();
+        Server usable = primary != null && !primaryGone && primary.usable() ? primary : firstUsable();
         if (primary == null) {
             primary = usable; // the first primary since start is no change
             return;
@@ -135,10 +149,35 @@ public final class PrimaryChanges {
             window.atMillis = wallMillis.getAsLong();
             window.arrivedNanos = now;
             primary = usable;
+            primaryGone = false;
             total++;
             Window w = window;
             backend.owner().schedule(() -> settle(w), SETTLE.toNanos(), TimeUnit.NANOSECONDS);
             publish();
+        }
+    }
+
+    /**
+     * A reload took {@code gone} out of the backend (the servers are already the new ones): when the
+     * primary is among them it left, as if it stopped taking sessions, and a gap opens, learnt by
+     * "reload". A new server of the same name (its identity changed) stands for it: usable first, it
+     * is no change. Without this, the old object would stay usable forever (its checker closed) and
+     * no change would be seen again. Owner only.
+     */
+    void removed(List<Server> gone, long now) {
+        if (!tracked || primary == null || !gone.contains(primary)) {
+            return;
+        }
+        if (lostNanos == NONE) {
+            closeWindow();
+            lostNanos = now;
+            lostBy = "reload";
+            window = new Window(primary, now, lostBy, backend);
+        }
+        Server same = backend.server(primary.name()).orElse(null);
+        primaryGone = same == null;
+        if (same != null) {
+            primary = same;
         }
     }
 

@@ -52,6 +52,11 @@ public final class HealthChecker implements AutoCloseable {
 
     HealthChecker(String backend, ServerConfig server, Probe probe, Scheduler scheduler, HealthListener listener,
                   Duration firstDelay) {
+        this(backend, server, probe, scheduler, listener, firstDelay, new HealthState(0, server.rise(), server.fall(), false));
+    }
+
+    HealthChecker(String backend, ServerConfig server, Probe probe, Scheduler scheduler, HealthListener listener,
+                  Duration firstDelay, HealthState initial) {
         this.backend = backend;
         this.server = server.name();
         this.backup = server.backup();
@@ -60,7 +65,7 @@ public final class HealthChecker implements AutoCloseable {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.intervals = CheckIntervals.of(server);
         this.firstDelay = firstDelay;
-        this.counter = new HealthCounter(server.rise(), server.fall());
+        this.counter = new HealthCounter(initial.rescaled(server.rise(), server.fall()));
         this.snapshot = counter.state();
     }
 
@@ -75,13 +80,25 @@ public final class HealthChecker implements AutoCloseable {
      */
     public static Optional<HealthChecker> forServer(Proxy backend, ServerConfig server, int index, int count,
                                                     CheckEnvironment env, HealthListener listener) {
+        return forServer(backend, server, index, count, env, listener,
+                new HealthState(0, server.rise(), server.fall(), false));
+    }
+
+    /**
+     * As {@link #forServer(Proxy, ServerConfig, int, int, CheckEnvironment, HealthListener)}, the
+     * counter starting from {@code from} (the state of the checker it replaces, when a reload changed
+     * the server's intervals, rise, fall or its backend's check timeouts), rescaled to the new rise
+     * and fall: UP stays UP, and no state change is reported for the swap itself.
+     */
+    public static Optional<HealthChecker> forServer(Proxy backend, ServerConfig server, int index, int count,
+                                                    CheckEnvironment env, HealthListener listener, HealthState from) {
         if (!server.check()) {
             return Optional.empty();
         }
         EventLoop loop = env.nextLoop();
         Probe probe = Probes.create(backend, server, loop, env.channelClass(), env.sqlExecutor());
         return Optional.of(new HealthChecker(backend.name(), server, probe, Scheduler.on(loop), listener,
-                CheckIntervals.firstDelay(server.inter(), index, count)));
+                CheckIntervals.firstDelay(server.inter(), index, count), from));
     }
 
     public String backend() {

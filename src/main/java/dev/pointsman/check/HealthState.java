@@ -24,6 +24,24 @@ public record HealthState(int health, int rise, int fall, boolean checked) {
         return health >= rise;
     }
 
+    /**
+     * This state on a scale with other {@code rise} and {@code fall} (a reload changed them): UP
+     * stays UP (fully when it was, else one failure from DOWN), DOWN stays DOWN with its successes
+     * kept below the new {@code rise}; whether it was ever checked carries over.
+     */
+    public HealthState rescaled(int rise, int fall) {
+        if (rise == this.rise && fall == this.fall) {
+            return this;
+        }
+        int h;
+        if (up()) {
+            h = fullyUp() ? rise + fall - 1 : rise;
+        } else {
+            h = Math.min(health, rise - 1);
+        }
+        return new HealthState(h, rise, fall, checked);
+    }
+
     /** The top of the scale: fully up. */
     public int max() {
         return rise + fall - 1;

@@ -20,12 +20,14 @@ import java.util.Optional;
  * a stats listener ({@code mode http}) or a global setting that differs cannot change at run time
  * and is named in {@link #restartNeeded()}.
  *
- * <p>A server keeps its identity, and so its health state, counters, sessions and administrative
- * state, when its name, address and check settings are the same (its own: {@code check},
- * {@code port}, {@code addr}, {@code inter}, {@code fastinter}, {@code downinter}, {@code rise},
- * {@code fall}, {@code backup}; its backend's: the check type and {@code timeout check} and
- * {@code connect}); every other setting of it changes in place. A server whose identity changed is
- * replaced: removed, then added as new. A listener keeps its bound socket when the new
+ * <p>A server keeps its identity, and so its health state, counters, sessions, administrative
+ * state and a weight set by the runtime API, when its name, address and check target are the same
+ * (its own {@code check}, {@code port} and {@code addr}; its backend's check: type, request,
+ * expectation); every other setting of it changes in place. When how often or how long it is
+ * checked changes ({@code inter}, {@code fastinter}, {@code downinter}, {@code rise}, {@code fall},
+ * {@code backup}, the backend's {@code timeout check} or {@code connect}), it is kept and its
+ * checker is rebuilt from the old one's state ({@code rechecked}). A server whose identity changed
+ * is replaced: removed, then added as new. A listener keeps its bound socket when the new
  * configuration has the same address in the same section.
  *
  * @param restartNeeded what differs but applies only at the next start, worded for a warning
@@ -47,13 +49,14 @@ record ConfigDiff(List<String> restartNeeded, List<String> addedBackends, List<S
      * @param removed  names gone, or whose identity changed
      * @param kept     same identity: state carries over, other settings change in place
      * @param replaced names in both whose identity changed (also in added and removed)
+     * @param rechecked kept names whose checker takes new intervals, rise/fall or timeouts
      * @param followersRestart the backend's Patroni view or etcd watch must start again: its
      *                 {@code patroni-view} or {@code patroni-dcs} changed, or its set of servers did
      */
     record Servers(List<String> added, List<String> removed, List<String> kept, List<String> replaced,
-                   boolean followersRestart) {
+                   List<String> rechecked, boolean followersRestart) {
         boolean unchanged() {
-            return added.isEmpty() && removed.isEmpty() && !followersRestart;
+            return added.isEmpty() && removed.isEmpty() && rechecked.isEmpty() && !followersRestart;
         }
     }
 
@@ -169,12 +172,16 @@ record ConfigDiff(List<String> restartNeeded, List<String> addedBackends, List<S
         List<String> added = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         List<String> replaced = new ArrayList<>();
+        List<String> rechecked = new ArrayList<>();
         for (ServerConfig s : after.servers()) {
             ServerConfig was = old.get(s.name());
             if (was == null) {
                 added.add(s.name());
             } else if (sameIdentity(before, was, after, s)) {
                 kept.add(s.name());
+                if (s.check() && !sameChecking(before, was, after, s)) {
+                    rechecked.add(s.name());
+                }
             } else {
                 replaced.add(s.name());
                 added.add(s.name());
@@ -189,19 +196,24 @@ record ConfigDiff(List<String> restartNeeded, List<String> addedBackends, List<S
         boolean followers = !added.isEmpty() || !removed.isEmpty()
                 || !before.patroniView().equals(after.patroniView()) || !before.dcs().equals(after.dcs());
         return new Servers(List.copyOf(added), List.copyOf(removed), List.copyOf(kept), List.copyOf(replaced),
-                followers);
+                List.copyOf(rechecked), followers);
     }
 
-    /** Same name, address and check settings: the running server, its checker and its state carry over. */
+    /** Same name, address and check target: the running server and its state carry over. */
     static boolean sameIdentity(Proxy beforeBackend, ServerConfig before, Proxy afterBackend, ServerConfig after) {
         return before.name().equals(after.name())
                 && before.host().equals(after.host()) && before.port() == after.port()
                 && Objects.equals(before.address(), after.address())
                 && before.check() == after.check() && before.checkPort().equals(after.checkPort())
-                && before.checkAddr().equals(after.checkAddr()) && before.inter().equals(after.inter())
+                && before.checkAddr().equals(after.checkAddr())
+                && beforeBackend.check().equals(afterBackend.check());
+    }
+
+    /** Same pace and bounds of checking: the running checker carries over as it is. */
+    static boolean sameChecking(Proxy beforeBackend, ServerConfig before, Proxy afterBackend, ServerConfig after) {
+        return before.inter().equals(after.inter())
                 && before.fastinter().equals(after.fastinter()) && before.downinter().equals(after.downinter())
                 && before.rise() == after.rise() && before.fall() == after.fall() && before.backup() == after.backup()
-                && beforeBackend.check().equals(afterBackend.check())
                 && beforeBackend.timeouts().check().equals(afterBackend.timeouts().check())
                 && beforeBackend.timeouts().connect().equals(afterBackend.timeouts().connect());
     }

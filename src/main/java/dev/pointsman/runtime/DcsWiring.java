@@ -46,8 +46,11 @@ final class DcsWiring implements AutoCloseable {
     /** The longest a switchover request keeps new sessions away from a leader that stays. */
     static final Duration SWITCHOVER_HOLD = Duration.ofSeconds(10);
 
-    /** Each backend's two watches; replaced whole by start and reload (one at a time). */
-    private volatile Map<Backend, List<EtcdKeyWatch>> watches = Map.of();
+    /** Each backend's follower and its two watches; replaced whole by start and reload (one at a time). */
+    private volatile Map<Backend, Watched> watches = Map.of();
+
+    /** What follows one backend's keys. */
+    private record Watched(Follower follower, List<EtcdKeyWatch> pair) {}
     private final HealthWiring health;
     private final ClusterWiring cluster;
 
@@ -80,24 +83,33 @@ final class DcsWiring implements AutoCloseable {
                     loop, p.transport().socketChannel()),
                     EtcdKeyWatch.start(dcs, dcs.failoverKey(), follower.failoverKey(), loop,
                             p.transport().socketChannel()));
-            Map<Backend, List<EtcdKeyWatch>> next = new LinkedHashMap<>(watches);
-            next.put(b, pair);
+            Map<Backend, Watched> next = new LinkedHashMap<>(watches);
+            next.put(b, new Watched(follower, pair));
             watches = next;
             LOG.info("backend '{}' watches {} and {} in etcd {}", b.name(), dcs.leaderKey(), dcs.failoverKey(),
                     dcs.endpoints());
         });
     }
 
-    /** Stops watching {@code b}'s keys (a reload removed it, or watches them again). */
+    /**
+     * Stops watching {@code b}'s keys (a reload removed it, or watches them again): the watches
+     * close, and the follower, on the backend's owner, cancels its timer and lifts the vetoes it set
+     * (a follower added again sets its own from what its watches read).
+     */
     void remove(Backend b) {
-        List<EtcdKeyWatch> pair = watches.get(b);
-        if (pair == null) {
+        Watched w = watches.get(b);
+        if (w == null) {
             return;
         }
-        Map<Backend, List<EtcdKeyWatch>> next = new LinkedHashMap<>(watches);
+        Map<Backend, Watched> next = new LinkedHashMap<>(watches);
         next.remove(b);
         watches = next;
-        pair.forEach(EtcdKeyWatch::close);
+        w.pair().forEach(EtcdKeyWatch::close);
+        try {
+            b.owner().execute(w.follower()::close);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the owner is gone: nothing routes any more, no timer fires
+        }
     }
 
     /** {@code listener}, and each value it hears told to {@code also} (the cluster view's split-brain detector) first. */
@@ -134,6 +146,8 @@ final class DcsWiring implements AutoCloseable {
         /** When the current request was first seen due; null while none is. */
         private Instant dueSince;
         private ScheduledFuture<?> timer;
+        /** Set once by {@link #close}: what its watches still deliver, and its timer, do nothing. */
+        private boolean closed;
 
         /**
          * @param hurry          checks and cluster view of the backend, now and at the hurried pace
@@ -159,6 +173,9 @@ final class DcsWiring implements AutoCloseable {
 
                 @Override
                 public void onUnavailable(String reason) {
+                    if (closed) {
+                        return;
+                    }
                     LOG.warn("backend '{}': etcd unreachable ({}); routing follows the checks alone",
                             backend.name(), reason);
                     leader = Optional.empty();
@@ -181,6 +198,9 @@ final class DcsWiring implements AutoCloseable {
 
                 @Override
                 public void onUnavailable(String reason) {
+                    if (closed) {
+                        return;
+                    }
                     request = Optional.empty(); // the leader key's watch tells of the outage
                     applySwitchover();
                 }
@@ -193,6 +213,9 @@ final class DcsWiring implements AutoCloseable {
         }
 
         void onLeader(Optional<String> member, long revision) {
+            if (closed) {
+                return;
+            }
             Optional<String> previous = leader;
             leader = member;
             LOG.info("backend '{}': Patroni leader key {} (was {}, revision {})", backend.name(),
@@ -225,6 +248,9 @@ final class DcsWiring implements AutoCloseable {
         }
 
         void onFailover(Optional<String> value, long revision) {
+            if (closed) {
+                return;
+            }
             Optional<FailoverRequest> parsed;
             try {
                 parsed = value.isEmpty() ? Optional.empty() : FailoverRequest.parse(value.get(), clock.getZone());
@@ -254,6 +280,9 @@ final class DcsWiring implements AutoCloseable {
             if (timer != null) {
                 timer.cancel(false);
                 timer = null;
+            }
+            if (closed) {
+                return;
             }
             Instant now = clock.instant();
             Optional<String> target = Optional.empty();
@@ -289,6 +318,22 @@ final class DcsWiring implements AutoCloseable {
             }
         }
 
+        /**
+         * The backend is no longer followed (a reload): the timer of a pending switchover is
+         * cancelled, and the leader-key and switchover vetoes it set are lifted. On the loop.
+         */
+        void close() {
+            closed = true;
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+            for (Server s : backend.servers()) {
+                backend.allow(s, Veto.DCS, "its backend no longer follows etcd this way (reload)");
+                backend.allow(s, Veto.SWITCHOVER, "its backend no longer follows etcd this way (reload)");
+            }
+        }
+
         private void later(Duration delay) {
             timer = loop.schedule(this::applySwitchover, Math.max(delay.toMillis(), 1), TimeUnit.MILLISECONDS);
         }
@@ -305,6 +350,6 @@ final class DcsWiring implements AutoCloseable {
 
     @Override
     public void close() {
-        watches.values().forEach(pair -> pair.forEach(EtcdKeyWatch::close));
+        watches.values().forEach(w -> w.pair().forEach(EtcdKeyWatch::close));
     }
 }

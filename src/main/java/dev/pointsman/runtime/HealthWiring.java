@@ -9,6 +9,7 @@ import dev.pointsman.check.CheckStatus;
 import dev.pointsman.check.HealthChecker;
 import dev.pointsman.check.HealthListener;
 import dev.pointsman.check.HealthLog;
+import dev.pointsman.check.HealthState;
 import dev.pointsman.check.OperationalState;
 import dev.pointsman.check.PoolKind;
 import java.net.InetSocketAddress;
@@ -108,6 +109,11 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
     /** A reload kept the backend, maybe with other {@code log} targets. */
     void keepBackend(Backend b, ProxyLog log) {
         logs.put(b.name(), log);
+        if (PoolKind.of(b.config().check()) == PoolKind.PRIMARY) {
+            b.primaryChanges().track(); // its check may have made it a primary pool
+        } else if (b.primaryChanges().tracked()) {
+            b.primaryChanges().untrack(); // or a replica pool, with no primary to follow
+        }
     }
 
     /**
@@ -134,6 +140,38 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
             } else {
                 m.checker().start();
             }
+        }
+    }
+
+    /**
+     * A reload kept {@code servers} of {@code b} but changed how they are checked (intervals, rise,
+     * fall, backup, the backend's check or connect timeout): each gets a new checker with the new
+     * settings whose counter starts from the old one's state, so an UP server stays UP and no state
+     * line is logged; the server itself, its admin state and weight are untouched. A report of the
+     * old checker still in flight is dropped. A dormant checker (disabled, never out of
+     * maintenance) stays dormant.
+     */
+    void recheck(Backend b, List<Server> servers) {
+        PoolKind pool = PoolKind.of(b.config().check());
+        for (int i = 0; i < servers.size(); i++) {
+            Server s = servers.get(i);
+            Member old = members.get(s);
+            if (old == null) {
+                continue;
+            }
+            boolean sleeping = dormant.contains(s);
+            HealthState state = old.checker().state();
+            removeServers(List.of(s));
+            int index = i;
+            HealthChecker.forServer(b.config(), s.config(), index, servers.size(), env, this, state).ifPresent(c -> {
+                c.hurryWhile(() -> waitingForAServer(b, pool));
+                add(new Member(b, s, c, pool));
+                if (sleeping) {
+                    dormant.add(s);
+                } else {
+                    c.start();
+                }
+            });
         }
     }
 

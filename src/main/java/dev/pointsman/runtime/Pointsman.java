@@ -124,14 +124,26 @@ public final class Pointsman implements AutoCloseable {
      * Reload in place: applies {@code next} to the running proxy without a pause (see
      * {@link Reload}). Throws, with the running configuration untouched, when a new address cannot
      * be bound. One at a time; ignored once a stop has begun.
+     *
+     * @return true when {@code next} was applied, false when a stop had begun and nothing was
      */
-    public synchronized void reload(Config next) throws BindFailedException {
+    public synchronized boolean reload(Config next) throws BindFailedException {
         if (stopped) {
-            return;
+            return false;
         }
         new Reload(this, next).apply();
         config = next;
         stats.reconfigure(next);
+        return true;
+    }
+
+    /** Runs {@code r} unless a stop has begun, holding off a stop until it has run; true when it ran. */
+    synchronized boolean unlessStopping(Runnable r) {
+        if (stopped) {
+            return false;
+        }
+        r.run();
+        return true;
     }
 
     HealthWiring health() {

@@ -3,15 +3,19 @@ package dev.pointsman.runtime;
 import dev.pointsman.backend.Backend;
 import dev.pointsman.backend.Server;
 import dev.pointsman.backend.SessionPolicy;
+import dev.pointsman.config.Bind;
 import dev.pointsman.config.Config;
 import dev.pointsman.config.Proxy;
 import dev.pointsman.frontend.BindFailedException;
 import dev.pointsman.frontend.Frontend;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *       address is bound. A bind that fails closes what this reload bound and throws: the running
  *       configuration goes on untouched.</li>
  *   <li>Apply, which cannot fail: each kept backend takes its new settings and servers on its owner
- *       (a kept server keeps its state, checker and sessions); checks of removed servers stop and
+ *       (a kept server keeps its state, checker and sessions; a kept server checked at another pace
+ *       or with other rise/fall or timeouts gets a new checker that starts from the old one's state); checks of removed servers stop and
  *       those of new servers start; the Patroni view and etcd watch of a backend whose servers
  *       changed start again; every kept frontend sends new sessions to its new backend with its new
  *       settings and closes the addresses it dropped; removed frontends stop accepting and removed
@@ -53,6 +58,22 @@ final class Reload {
     void apply() throws BindFailedException {
         diff.restartNeeded().forEach(w -> LOG.warn("Reload: {}: kept as it is until the next start (needs a restart)", w));
         prepare();
+        try {
+            applyPrepared();
+        } catch (RuntimeException e) {
+            // what prepare() bound and no running part took over would listen, unowned, until exit
+            for (Frontend f : addedFrontends) {
+                if (!p.frontends().contains(f)) {
+                    f.stopAccepting();
+                    p.gate().unregister(f);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The second phase; a failure here is a defect (a backend's owner gone), never a refused configuration. */
+    private void applyPrepared() {
         for (Map.Entry<String, ConfigDiff.Servers> e : diff.backends().entrySet()) {
             keep(p.backends().get(e.getKey()), proxy(e.getKey()), e.getValue());
         }
@@ -104,6 +125,7 @@ final class Reload {
 
     /** Builds what is new and binds every new address; on a failure nothing of it stays. */
     private void prepare() throws BindFailedException {
+        refuseMovedAddresses();
         for (String name : diff.addedBackends()) {
             addedBackends.put(name, new Backend(proxy(name), System::nanoTime, p.group().next()));
         }
@@ -133,6 +155,75 @@ final class Reload {
         }
     }
 
+    /**
+     * A new address that overlaps one this reload drops (same port, same or wildcard host) cannot
+     * be bound while the dropped one still listens, and closing that one first would leave nothing
+     * to go back to if the reload then failed: refused with a message that says so, before
+     * anything is bound. Covers a section renamed on the same port and a host respelled
+     * ({@code 127.0.0.1:P} to {@code *:P}).
+     */
+    private void refuseMovedAddresses() throws BindFailedException {
+        Map<Bind.Address, String> dropped = new LinkedHashMap<>();
+        for (String name : diff.removedFrontends()) {
+            p.config().proxy(name).ifPresent(fp -> ConfigDiff.addresses(fp).forEach(a -> dropped.put(a, name)));
+        }
+        Map<Bind.Address, String> claimed = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigDiff.Listeners> e : diff.frontends().entrySet()) {
+            e.getValue().removed().forEach(a -> dropped.put(a, e.getKey()));
+            e.getValue().added().forEach(a -> claimed.put(a, e.getKey()));
+        }
+        for (String name : diff.addedFrontends()) {
+            ConfigDiff.addresses(proxy(name)).forEach(a -> claimed.put(a, name));
+        }
+        for (Map.Entry<Bind.Address, String> c : claimed.entrySet()) {
+            for (Map.Entry<Bind.Address, String> d : dropped.entrySet()) {
+                if (!overlap(c.getKey(), d.getKey())) {
+                    continue;
+                }
+                String at = "[" + source(proxy(c.getValue()), c.getKey()) + "] : '" + c.getValue() + "': ";
+                if (c.getValue().equals(d.getValue())) {
+                    throw new BindFailedException(at + "address " + c.getKey() + " overlaps " + d.getKey()
+                            + ", which it still listens on; a reload cannot rebind an address under another spelling,"
+                            + " restart instead", null);
+                }
+                throw new BindFailedException(at + "address " + d.getKey() + " is used by section '" + d.getValue()
+                        + "' being removed; a reload cannot move an address between sections, restart instead", null);
+            }
+        }
+    }
+
+    /** Where {@code address} is bound in {@code frontend}'s configuration (file:line). */
+    private static Object source(Proxy frontend, Bind.Address address) {
+        return frontend.binds().stream().filter(b -> b.addresses().contains(address)).findFirst()
+                .<Object>map(Bind::source).orElse(frontend.name());
+    }
+
+    /** Same port (not 0: an ephemeral port never collides) and the same host, or a wildcard. */
+    static boolean overlap(Bind.Address a, Bind.Address b) {
+        if (a.port() == 0 || a.port() != b.port()) {
+            return false;
+        }
+        if (wildcard(a) || wildcard(b)) {
+            return true;
+        }
+        try {
+            Set<InetAddress> left = Set.of(InetAddress.getAllByName(a.host().orElseThrow()));
+            for (InetAddress r : InetAddress.getAllByName(b.host().orElseThrow())) {
+                if (left.contains(r)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (UnknownHostException e) {
+            return a.host().equals(b.host()); // the bind itself will say what is wrong
+        }
+    }
+
+    private static boolean wildcard(Bind.Address a) {
+        String h = a.host().orElse("*");
+        return h.isEmpty() || h.equals("*") || h.equals("0.0.0.0") || h.equals("::");
+    }
+
     /** A backend in both configurations: new settings and servers on its owner, then checks and followers. */
     private void keep(Backend b, Proxy np, ConfigDiff.Servers servers) {
         Backend.Reconfigured r;
@@ -145,6 +236,7 @@ final class Reload {
             throw new IllegalStateException("backend " + b.name() + " could not take its new servers", e.getCause());
         }
         p.health().keepBackend(b, p.logs().of(np));
+        p.health().recheck(b, servers.rechecked().stream().map(n -> b.server(n).orElseThrow()).toList());
         p.health().removeServers(r.removed());
         p.health().addServers(b, r.added());
         r.added().forEach(s -> LOG.info("Reload: server {}/{} added{}", b.name(), s.name(),

@@ -27,8 +27,16 @@ public final class Reloader implements AutoCloseable {
         Config read() throws ConfigException;
     }
 
+    /** What systemd is told around a reload: {@link SdNotify} outside tests. */
+    interface Notifier {
+        void reloading();
+
+        void ready(String status);
+    }
+
     private final Pointsman proxy;
     private final Files files;
+    private final Notifier notifier;
     private final String names;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "pointsman-reload");
@@ -39,9 +47,24 @@ public final class Reloader implements AutoCloseable {
 
     /** @param names the files, as the log line names them */
     public Reloader(Pointsman proxy, Files files, String names) {
+        this(proxy, files, names, new Notifier() {
+            @Override
+            public void reloading() {
+                SdNotify.system().reloading();
+            }
+
+            @Override
+            public void ready(String status) {
+                SdNotify.system().ready(status);
+            }
+        });
+    }
+
+    Reloader(Pointsman proxy, Files files, String names, Notifier notifier) {
         this.proxy = proxy;
         this.files = files;
         this.names = names;
+        this.notifier = notifier;
     }
 
     /**
@@ -70,39 +93,54 @@ public final class Reloader implements AutoCloseable {
         }
     }
 
+    /** How one reload ended. */
+    private enum Outcome { APPLIED, REFUSED, STOPPING }
+
     private boolean reload() {
         if (proxy.stopping()) {
             return false;
         }
         long start = System.nanoTime();
         LOG.info("Reloading configuration from {}", names);
-        SdNotify.system().reloading();
-        boolean applied = apply();
-        SdNotify.system().ready(applied ? "reloaded in " + (System.nanoTime() - start) / 1_000_000 + " ms"
-                : "reload refused; the running configuration goes on");
-        if (applied) {
-            LOG.info("Configuration reloaded in {} ms", (System.nanoTime() - start) / 1_000_000);
+        notifier.reloading();
+        Outcome outcome = apply();
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        if (outcome == Outcome.STOPPING) {
+            // the stop tells systemd STOPPING=1 itself: no READY=1 after it
+            LOG.info("Reload dropped: the proxy is stopping");
+            return false;
         }
-        return applied;
+        // READY=1 only while no stop has begun: a stop's STOPPING=1 comes after it, never before
+        proxy.unlessStopping(() -> notifier.ready(outcome == Outcome.APPLIED
+                ? "reloaded in " + ms + " ms" : "reload refused; the running configuration goes on"));
+        if (outcome == Outcome.APPLIED) {
+            LOG.info("Configuration reloaded in {} ms", ms);
+        }
+        return outcome == Outcome.APPLIED;
     }
 
-    /** Reads and applies the files; false (logged) when they are refused and the running configuration goes on. */
-    private boolean apply() {
+    /** Reads and applies the files; REFUSED (logged) when they are refused or fail and the running configuration goes on. */
+    private Outcome apply() {
         Config next;
         try {
             next = files.read();
         } catch (ConfigException e) {
             LOG.error("Reload refused: {}; the running configuration goes on",
                     e.getMessage().lines().collect(Collectors.joining(" | ")));
-            return false;
+            return Outcome.REFUSED;
+        } catch (RuntimeException e) {
+            LOG.error("Reload failed: {}; the running configuration goes on", e.toString(), e);
+            return Outcome.REFUSED;
         }
         try {
-            proxy.reload(next);
+            return proxy.reload(next) ? Outcome.APPLIED : Outcome.STOPPING;
         } catch (BindFailedException e) {
             LOG.error("Reload refused: {}; the running configuration goes on", e.getMessage());
-            return false;
+            return Outcome.REFUSED;
+        } catch (RuntimeException e) {
+            LOG.error("Reload failed: {}; the running configuration goes on", e.toString(), e);
+            return Outcome.REFUSED;
         }
-        return true;
     }
 
     @Override

@@ -111,4 +111,21 @@ class HealthCounterTest {
         assertThat(counter.apply(CheckStatus.L7OK)).isEqualTo(Transition.CHANGED);
         assertThat(counter.apply(CheckStatus.L4CON)).isEqualTo(Transition.PENDING);
     }
+
+    @ParameterizedTest(name = "health {0} of rise 2 fall 3 -> {3} of rise {1} fall {2}")
+    @CsvSource({
+            "4, 3, 1, 3", // fully UP stays fully UP
+            "2, 3, 1, 3", // UP one failure from DOWN: UP, one failure from DOWN
+            "3, 1, 5, 1", // UP going down: UP, one failure from DOWN
+            "0, 4, 2, 0", // DOWN stays DOWN
+            "1, 4, 2, 1", // going up keeps its successes
+            "1, 1, 1, 0", // ... below the new rise
+    })
+    void aStateRescaledToOtherRiseAndFallKeepsItsSide(int health, int rise, int fall, int expected) {
+        HealthState before = new HealthState(health, 2, 3, true);
+        HealthState after = before.rescaled(rise, fall);
+        assertThat(after.health()).isEqualTo(expected);
+        assertThat(after.up()).isEqualTo(before.up());
+        assertThat(after.checked()).isTrue();
+    }
 }

@@ -101,9 +101,9 @@ class ConfigDiffTest {
                 listen primary
                     bind :5000
                     server a 127.0.0.1:7001 check
-                    server b 127.0.0.1:6002 check rise 5
+                    server b 127.0.0.1:6002 check addr 127.0.0.2
                     server c 127.0.0.1:6003 check port 8009
-                    server d 127.0.0.1:6004 check backup
+                    server d 127.0.0.1:6004
                     server e 127.0.0.1:6005 check
                 """).backends().get("primary");
         assertThat(s.replaced()).containsExactly("a", "b", "c", "d", "e");
@@ -113,15 +113,40 @@ class ConfigDiffTest {
     }
 
     @Test
-    void aBackendsCheckTypeOrCheckTimeoutChangesTheIdentityOfEveryCheckedServer() throws Exception {
+    void anotherCheckPaceRiseFallOrBackupKeepsTheServerAndRebuildsItsChecker() throws Exception {
+        String before = """
+                listen primary
+                    bind :5000
+                    default-server inter 2s
+                    server a 127.0.0.1:6001 check
+                    server b 127.0.0.1:6002 check
+                    server c 127.0.0.1:6003 check
+                    server d 127.0.0.1:6004 check
+                    server e 127.0.0.1:6005
+                """;
+        ConfigDiff.Servers s = diff(before, before.replace("default-server inter 2s", "default-server inter 3s")
+                .replace("6002 check", "6002 check rise 5 fall 1").replace("6003 check", "6003 check fastinter 1s downinter 9s")
+                .replace("6004 check", "6004 check backup").replace(":6005", ":6005 rise 4")).backends().get("primary");
+        assertThat(s.kept()).containsExactly("a", "b", "c", "d", "e");
+        assertThat(s.rechecked()).as("e is not checked").containsExactly("a", "b", "c", "d");
+        assertThat(s.replaced()).isEmpty();
+        assertThat(s.unchanged()).isFalse();
+    }
+
+    @Test
+    void aBackendsCheckTypeChangesTheIdentityOfEveryCheckedServerItsCheckTimeoutOnlyTheirCheckers() throws Exception {
         String before = """
                 listen primary
                     bind :5000
                     timeout check 2s
                     server a 127.0.0.1:6001 check
                 """;
-        assertThat(diff(before, before.replace("timeout check 2s", "timeout check 3s")).backends().get("primary")
-                .replaced()).containsExactly("a");
+        ConfigDiff.Servers timeout = diff(before, before.replace("timeout check 2s", "timeout check 3s")).backends().get("primary");
+        assertThat(timeout.kept()).containsExactly("a");
+        assertThat(timeout.rechecked()).containsExactly("a");
+        ConfigDiff.Servers connect = diff(before, before.replace("timeout check 2s", "timeout check 2s\n    timeout connect 3s"))
+                .backends().get("primary");
+        assertThat(connect.rechecked()).containsExactly("a");
         assertThat(diff(before, before.replace("timeout check 2s", "timeout check 2s\n    option httpchk"))
                 .backends().get("primary").replaced()).containsExactly("a");
     }

@@ -165,6 +165,22 @@ class DcsFollowerTest {
     }
 
     @Test
+    void aClosedFollowerLiftsItsVetoesAndItsScheduledSwitchoverNeverFires() throws Exception {
+        Backend b = backend("primary");
+        DcsWiring.Follower f = ledByPg1(b, Clock.systemUTC());
+        Instant at = Instant.now().plusMillis(200);
+        on(() -> f.onFailover(Optional.of("{\"leader\":\"pg-1\",\"member\":\"pg-2\",\"scheduled_at\":\"" + at + "\"}"), 11));
+        assertThat(usable(b)).isEqualTo("pg-1 - -");
+        // a reload stops following the backend's keys
+        on(f::close);
+        assertThat(usable(b)).isEqualTo("pg-1 pg-2 pg-3");
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> usable(b).equals("pg-1 pg-2 pg-3"));
+        // what its watch still delivers is not acted on
+        on(() -> f.onLeader(Optional.of("pg-2"), 12));
+        assertThat(usable(b)).isEqualTo("pg-1 pg-2 pg-3");
+    }
+
+    @Test
     void anUnreadableRequestWithdrawsNobody() throws Exception {
         Backend b = backend("primary");
         DcsWiring.Follower f = ledByPg1(b, clock);

@@ -135,6 +135,59 @@ class ReloadTest {
     }
 
     @Test
+    void aKeptBackendFollowsThePrimaryOnlyWhileItsCheckMakesItAPrimaryPool() throws Exception {
+        try (TestServer a = TestServer.echo()) {
+            String primary = "listen db\n    bind 127.0.0.1:5000\n    option httpchk OPTIONS /primary\n" + server("a", a, "");
+            String replica = "listen db\n    bind 127.0.0.1:5000\n    option httpchk OPTIONS /replica\n" + server("a", a, "");
+            try (Pointsman p = Pointsman.start(EphemeralPorts.of(parse(primary)))) {
+                Backend db = p.backends().get("db");
+                await().atMost(Duration.ofSeconds(5)).until(() -> db.primaryChanges().tracked());
+                p.reload(EphemeralPorts.of(parse(replica)));
+                await().atMost(Duration.ofSeconds(5)).until(() -> !db.primaryChanges().tracked());
+                p.reload(EphemeralPorts.of(parse(primary)));
+                await().atMost(Duration.ofSeconds(5)).until(() -> db.primaryChanges().tracked());
+            }
+        }
+    }
+
+    @Test
+    void aReloadChangingCheckPaceRiseOrTimeoutKeepsServersUpInTheirAdminStateAndWeight() throws Exception {
+        try (TestServer a = TestServer.echo(); TestServer b = TestServer.echo()) {
+            String servers = server("a", a, "") + server("b", b, "");
+            try (Pointsman p = Pointsman.start(EphemeralPorts.of(parse("listen db\n    bind 127.0.0.1:5000\n" + servers)))) {
+                Backend db = p.backends().get("db");
+                Server sa = db.server("a").orElseThrow();
+                Server sb = db.server("b").orElseThrow();
+                await().atMost(Duration.ofSeconds(5)).until(() -> sa.usable() && sb.usable());
+                assertThat(db.setAdminState(sb, Server.AdminState.MAINT).get(5, TimeUnit.SECONDS)).isTrue();
+                assertThat(db.setWeight(sa, 7).get(5, TimeUnit.SECONDS)).isTrue();
+                HealthChecker checker = p.health().checker(sa).orElseThrow();
+                long lastChange = sa.lastChangeNanos();
+                logs.list.clear();
+
+                p.reload(EphemeralPorts.of(parse("listen db\n    bind 127.0.0.1:5000\n    timeout check 2s\n"
+                        + "    default-server inter 150ms rise 2 fall 2\n" + servers)));
+
+                // the same servers, in the same states since the same moment, with the runtime API's changes
+                assertThat(db.server("a")).containsSame(sa);
+                assertThat(db.server("b")).containsSame(sb);
+                assertThat(sa.usable()).isTrue();
+                assertThat(sa.lastChangeNanos()).isEqualTo(lastChange);
+                assertThat(sa.weight()).isEqualTo(7);
+                assertThat(sb.adminState()).isEqualTo(Server.AdminState.MAINT);
+                assertThat(sb.opState()).isEqualTo(Server.OpState.UP);
+                // a new checker with the new rise and fall, started from the old one's state
+                HealthChecker now = p.health().checker(sa).orElseThrow();
+                assertThat(now).isNotSameAs(checker);
+                assertThat(now.state().rise()).isEqualTo(2);
+                assertThat(now.state().up()).isTrue();
+                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(sa::usable);
+                assertThat(lines()).noneMatch(l -> l.contains("Server db/a is") || l.contains("Server db/b is"));
+            }
+        }
+    }
+
+    @Test
     void aRemovedListenerStopsAcceptingWhileItsSessionLivesOn() throws Exception {
         try (TestServer a = TestServer.echo()) {
             String one = "listen db\n    bind 127.0.0.1:5000\n" + server("a", a, "");
@@ -208,6 +261,55 @@ class ReloadTest {
         }
     }
 
+    private static int freePort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return free.getLocalPort();
+        }
+    }
+
+    /**
+     * listen db on 127.0.0.1, reloaded with {@code section} on {@code host} at the same port: the
+     * reload is refused with {@code message} (given the port), and db goes on serving there.
+     */
+    private void assertMoveRefused(String section, String host, java.util.function.IntFunction<String> message)
+            throws Exception {
+        int port = freePort();
+        try (TestServer a = TestServer.echo()) {
+            Config running = listenOn("db", "127.0.0.1", port, a);
+            try (Pointsman p = Pointsman.start(running)) {
+                Config moved = listenOn(section, host, port, a);
+                assertThatThrownBy(() -> p.reload(moved)).isInstanceOf(BindFailedException.class)
+                        .hasMessage(message.apply(port));
+                assertThat(p.config()).isSameAs(running);
+                assertThat(p.frontends()).extracting(dev.pointsman.frontend.Frontend::name).containsExactly("db");
+                await().atMost(Duration.ofSeconds(5)).until(() -> p.backends().get("db").activeUsable() == 1);
+                try (Socket s = connect(port)) {
+                    assertThat(roundTrip(s, "still")).isEqualTo("still");
+                }
+            }
+        }
+    }
+
+    /** A {@code listen} section bound on {@code host:port} with server a. */
+    private static Config listenOn(String section, String host, int port, TestServer a) throws ConfigException {
+        return parse("listen " + section + "\n    bind " + host + ":" + port + "\n" + server("a", a, ""));
+    }
+
+    @Test
+    void renamingAListenSectionOnTheSameAddressIsRefusedWithAClearReasonAndTheOldOneGoesOn() throws Exception {
+        assertMoveRefused("primary", "127.0.0.1", port -> "[reload.cfg:9] : 'primary': address 127.0.0.1:" + port
+                + " is used by section 'db' being removed; a reload cannot move an address between sections, restart instead");
+    }
+
+    @Test
+    void respellingABoundHostIsRefusedWithAClearReasonAndTheOldAddressGoesOn() throws Exception {
+        for (String host : List.of("localhost", "*")) {
+            assertMoveRefused("db", host, port -> "[reload.cfg:9] : 'db': address " + host + ":" + port
+                    + " overlaps 127.0.0.1:" + port + ", which it still listens on; a reload cannot rebind an address"
+                    + " under another spelling, restart instead");
+        }
+    }
+
     @Test
     void aBindThatFailsRefusesTheWholeReloadAndClosesWhatItBound() throws Exception {
         try (TestServer a = TestServer.echo(); TestServer b = TestServer.echo();
@@ -260,6 +362,65 @@ class ReloadTest {
                 // defaults take 7 lines, then 'listen db', bind, server: the broken line is the 11th
                 assertThat(lines()).anyMatch(l -> l.startsWith("Reload refused: parsing [reload.cfg:11]")
                         && l.endsWith("; the running configuration goes on"));
+            }
+        }
+    }
+
+    /** What the reloader told systemd, in order. */
+    private static final class Told implements Reloader.Notifier {
+        final List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void reloading() {
+            said.add("RELOADING");
+        }
+
+        @Override
+        public void ready(String status) {
+            said.add("READY " + status);
+        }
+    }
+
+    @Test
+    void aReloadThatFailsUnexpectedlyIsLoggedAndSystemdHearsReadyAgain() throws Exception {
+        try (TestServer a = TestServer.echo()) {
+            String one = "listen db\n    bind 127.0.0.1:5000\n" + server("a", a, "");
+            Told told = new Told();
+            try (Pointsman p = Pointsman.start(EphemeralPorts.of(parse(one)));
+                 Reloader reloader = new Reloader(p, () -> {
+                     throw new IllegalStateException("a defect");
+                 }, "reload.cfg", told)) {
+                assertThat(reloader.request().get(5, TimeUnit.SECONDS)).isFalse();
+
+                assertThat(told.said).containsExactly("RELOADING", "READY reload refused; the running configuration goes on");
+                assertThat(lines()).contains("Reload failed: java.lang.IllegalStateException: a defect; the running configuration goes on");
+            }
+        }
+    }
+
+    @Test
+    void aReloadOvertakenByAStopIsNeitherAppliedNorFollowedByReady() throws Exception {
+        try (TestServer a = TestServer.echo()) {
+            String one = "listen db\n    bind 127.0.0.1:5000\n" + server("a", a, "");
+            Told told = new Told();
+            CountDownLatch reading = new CountDownLatch(1);
+            CountDownLatch stopped = new CountDownLatch(1);
+            try (Pointsman p = Pointsman.start(EphemeralPorts.of(parse(one)));
+                 Reloader reloader = new Reloader(p, () -> {
+                     reading.countDown();
+                     awaitQuietly(stopped);
+                     return EphemeralPorts.of(parse(one + server("b", a, "")));
+                 }, "reload.cfg", told)) {
+                CompletableFuture<Boolean> reload = reloader.request();
+                assertThat(reading.await(5, TimeUnit.SECONDS)).isTrue();
+                p.stop(java.util.Optional.of(Duration.ZERO));
+                stopped.countDown();
+
+                assertThat(reload.get(5, TimeUnit.SECONDS)).isFalse();
+                assertThat(told.said).containsExactly("RELOADING");
+                assertThat(lines()).noneMatch(l -> l.startsWith("Configuration reloaded"))
+                        .contains("Reload dropped: the proxy is stopping");
+                assertThat(p.backends().get("db").servers()).extracting(Server::name).containsExactly("a");
             }
         }
     }
