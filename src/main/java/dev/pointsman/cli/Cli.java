@@ -138,10 +138,31 @@ public final class Cli implements Callable<Integer> {
     /** SIGHUP (systemctl reload) reloads in place instead of stopping the JVM. */
     @SuppressWarnings("restriction")
     private void onHangUp(Reloader reloader) {
+        if (hangUpIgnored()) {
+            // the JVM does not take over a signal ignored at its start: the handler would never run
+            err.println("[WARNING] SIGHUP is ignored in this process (started under nohup?): a SIGHUP will not"
+                    + " reload the configuration; start Pointsman without nohup (systemd, or setsid) to reload in place");
+            return;
+        }
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> reloader.request());
         } catch (IllegalArgumentException e) {
             err.println("[WARNING] SIGHUP cannot be handled here (" + e.getMessage() + "); reload needs a restart");
+        }
+    }
+
+    /** Whether SIGHUP was ignored when this process started (Linux: the SigIgn mask of /proc/self/status); the ITs ask it too. */
+    public static boolean hangUpIgnored() {
+        return hangUpIgnored(Path.of("/proc/self/status"));
+    }
+
+    static boolean hangUpIgnored(Path status) {
+        try {
+            return Files.readAllLines(status).stream().filter(l -> l.startsWith("SigIgn:")).findFirst()
+                    .map(l -> (Long.parseUnsignedLong(l.substring("SigIgn:".length()).trim(), 16) & 1L) != 0)
+                    .orElse(false);
+        } catch (IOException | RuntimeException e) {
+            return false; // not Linux, or unreadable: assume the handler works
         }
     }
 

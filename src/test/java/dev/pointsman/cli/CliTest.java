@@ -103,4 +103,17 @@ class CliTest {
         assertThat(err.toString()).contains("[WARNING] config : FD limit (", "too low for maxconn=2000000000",
                 "Raise 'ulimit -n'", "this shell's limit");
     }
+
+    @org.junit.jupiter.api.Test
+    void aProcessStartedUnderNohupIsToldThatSighupCannotReload(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path ignored = dir.resolve("ignored");
+        java.nio.file.Path handled = dir.resolve("handled");
+        java.nio.file.Files.writeString(ignored, "Name:\tjava\nSigIgn:\t0000000000000001\nSigCgt:\t0\n");
+        java.nio.file.Files.writeString(handled, "Name:\tjava\nSigIgn:\t0000000000001000\nSigCgt:\t0\n");
+
+        org.assertj.core.api.Assertions.assertThat(Cli.hangUpIgnored(ignored)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(Cli.hangUpIgnored(handled)).isFalse();
+        org.assertj.core.api.Assertions.assertThat(Cli.hangUpIgnored(dir.resolve("absent"))).isFalse();
+    }
 }
