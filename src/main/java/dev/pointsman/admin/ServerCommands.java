@@ -1,37 +1,31 @@
 package dev.pointsman.admin;
 
-import dev.pointsman.backend.AdminChange;
 import dev.pointsman.backend.Backend;
 import dev.pointsman.backend.Server;
 import dev.pointsman.config.Balance;
 import dev.pointsman.config.Proxy;
 import dev.pointsman.config.StatsSocket.Level;
-import dev.pointsman.log.BackendLines;
-import dev.pointsman.log.ProxyLog;
-import io.netty.util.concurrent.Future;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The commands that write: {@code set server B/S state|weight}, {@code disable}/{@code enable
  * server}, {@code set weight}, {@code shutdown sessions server}, and {@code get weight} beside
  * them. Only administrative state and weight change, on the backend's owner; the answer is sent
- * once the change is in force there, so that the next command sees it. Errors are HAProxy's.
+ * once the change is in force there, so that the next command sees it. Errors are HAProxy's. States
+ * and session cuts go through {@link ServerControl}, the path the stats page's actions take too.
  */
 final class ServerCommands {
-    private static final Logger LOG = LoggerFactory.getLogger("admin");
     /** {@code set server} words HAProxy has that Pointsman does not: they change more than admin state and weight. */
     private static final Set<String> NOT_IMPLEMENTED = Set.of("addr", "agent", "agent-addr", "agent-port",
             "agent-send", "check-addr", "check-port", "fqdn", "health", "ssl");
 
-    private final AdminContext context;
+    private final ServerControl control;
 
     ServerCommands(AdminContext context) {
-        this.context = context;
+        this.control = new ServerControl(context);
     }
 
     List<Command> commands() {
@@ -52,7 +46,7 @@ final class ServerCommands {
                                 + sv.initialWeight() + ")\n"))),
                 new Command(List.of("shutdown", "sessions", "server"), "shutdown sessions server <bk>/<srv>",
                         "kill sessions on a server", Level.ADMIN, (s, a) -> withServer(arg(a, 3), (b, sv) -> {
-                            b.shutdownSessions(sv, 'K');
+                            control.shutdownSessions(b, sv);
                             return done("");
                         })));
     }
@@ -94,54 +88,16 @@ final class ServerCommands {
         }
         String bname = arg.substring(0, slash);
         String sname = arg.substring(slash + 1);
-        Backend backend = backend(bname);
+        Backend backend = control.backend(bname).orElse(null);
         if (backend == null) {
-            boolean isBackend = context.config().proxies().stream().anyMatch(p -> p.isBackend() && p.name().equals(bname));
-            return done(isBackend ? "No such server.\n" : "No such backend.\n");
+            return done(control.isBackend(bname) ? "No such server.\n" : "No such backend.\n");
         }
-        for (Server s : backend.servers()) {
-            if (s.name().equals(sname) || sname.equals("#" + s.config().id())) {
-                return action.run(backend, s);
-            }
-        }
-        return done("No such server.\n");
+        return ServerControl.server(backend, sname).map(s -> action.run(backend, s))
+                .orElseGet(() -> done("No such server.\n"));
     }
 
-    private Backend backend(String name) {
-        Backend b = context.backends().get(name);
-        if (b != null || !name.startsWith("#")) {
-            return b;
-        }
-        return context.backends().values().stream().filter(x -> ("#" + context.proxyId(x.name())).equals(name))
-                .findFirst().orElse(null);
-    }
-
-    /**
-     * Changes the state on the backend's owner and logs it there, in order with the backend's other
-     * state lines; a server leaving maintenance is checked at once.
-     */
     private CompletionStage<String> state(Backend backend, Server server, Server.AdminState state) {
-        return onOwner(backend.changeAdminState(server, state), change -> {
-            logged(backend, change);
-            if (change.changed() && change.before() == Server.AdminState.MAINT && server.config().check()) {
-                context.leftMaintenance().accept(server);
-            }
-            return "";
-        });
-    }
-
-    /** Logs a change as HAProxy does: its state lines, and "no server available" when it was the last one. */
-    private void logged(Backend backend, AdminChange change) {
-        ProxyLog proxyLog = context.logs().apply(backend);
-        for (AdminLog.Line line : AdminLog.lines(backend.name(), change.server().config().backup(), change)) {
-            LOG.warn(line.text());
-            if (proxyLog != null) {
-                proxyLog.log(line.level(), line.text());
-            }
-        }
-        if (change.lostLast()) {
-            BackendLines.noServerAvailable(LOG, proxyLog, backend.config());
-        }
+        return control.setState(backend, server, state).thenApply(change -> "");
     }
 
     /** {@code N} or {@code N%} of the configured weight, with HAProxy's checks and messages. */
@@ -173,7 +129,7 @@ final class ServerCommands {
         if (w != 0 && w != server.initialWeight() && staticAlgorithm(backend.config())) {
             return done("Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.\n");
         }
-        return onOwner(backend.setWeight(server, (int) w), changed -> "");
+        return ServerControl.onOwner(backend.setWeight(server, (int) w), changed -> "");
     }
 
     /** The length of an optionally signed integer at the start of {@code text} (blanks before it allowed); 0 when none. */
@@ -205,30 +161,5 @@ final class ServerCommands {
 
     static CompletionStage<String> done(String text) {
         return CompletableFuture.completedFuture(text);
-    }
-
-    /**
-     * The answer to a routing change, made by {@code then} on the backend's owner once the change is
-     * in force (a Netty future's listeners run on its executor); a change refused because the proxy
-     * is stopping fails the stage.
-     */
-    private static <T> CompletionStage<String> onOwner(Future<T> change, java.util.function.Function<T, String> then) {
-        CompletableFuture<String> out = new CompletableFuture<>();
-        if (change.isDone() && !change.isSuccess()) {
-            out.completeExceptionally(change.cause()); // its executor may be gone: no listener would run
-            return out;
-        }
-        change.addListener(done -> {
-            if (!done.isSuccess()) {
-                out.completeExceptionally(done.cause());
-                return;
-            }
-            try {
-                out.complete(then.apply(change.getNow()));
-            } catch (RuntimeException e) {
-                out.completeExceptionally(e);
-            }
-        });
-        return out;
     }
 }

@@ -15,6 +15,13 @@ import java.util.Optional;
  * last alert, and, for a client {@code stats admin} allows, a button that acknowledges them. A
  * primary pool that saw changes of primary gets a {@code table.changes#changes-NAME} below its own
  * with the newest ({@link Stats#PAGE_CHANGES}), rows {@code tr.open} while a change's window is open.
+ *
+ * <p>For a client {@code stats admin} allows, as HAProxy 2.6 draws it: every table has a first
+ * column, each backend with servers is a {@code form method="post"} with a checkbox
+ * {@code name="s"} per server, and under its table a {@code select name="action"} (the actions
+ * Pointsman applies, {@link PageActions.Action}), a hidden {@code b=#<iid>} and a submit button. No
+ * "check all" box: HAProxy's needs JavaScript. The outcome of the last POST ({@code ;st=CODE}) is
+ * shown as {@code p#st} with HAProxy's message.
  */
 final class HtmlPage {
     /** One column: its group header, its own header, the field it shows. */
@@ -46,10 +53,17 @@ final class HtmlPage {
     /**
      * What the page says about itself.
      *
-     * @param admin the client may acknowledge alerts ({@code stats admin})
+     * @param admin  the client may act: server actions and acknowledging alerts ({@code stats admin})
+     * @param status the outcome of the POST that led here ({@code ;st=CODE})
+     * @param back   where the message's [X] leads: the page without the outcome
      */
     record Header(String uri, Optional<String> version, Optional<String> node, long uptimeSeconds,
-                  Optional<Long> refreshSeconds, boolean admin) {}
+                  Optional<Long> refreshSeconds, boolean admin, Optional<PageStatus> status, String back) {
+        Header(String uri, Optional<String> version, Optional<String> node, long uptimeSeconds,
+               Optional<Long> refreshSeconds, boolean admin) {
+            this(uri, version, node, uptimeSeconds, refreshSeconds, admin, Optional.empty(), uri);
+        }
+    }
 
     private HtmlPage() {}
 
@@ -72,10 +86,13 @@ final class HtmlPage {
                 () -> { });
         sb.append(" · <a href=\"").append(esc(base)).append(";csv\">CSV</a> · <a href=\"").append(esc(base))
                 .append(";json\">JSON</a> · <a href=\"/metrics\">Prometheus</a></p>\n");
+        h.status().ifPresent(st -> sb.append("<p id=\"st\" class=\"st tone-").append(st.tone).append("\" data-status=\"")
+                .append(st.name()).append("\"><a href=\"").append(esc(h.back()))
+                .append("\" title=\"Remove this message\">[X]</a> ").append(st.html).append("</p>\n"));
         legend(sb);
         for (ProxyBlock b : blocks) {
             alert(sb, b, h);
-            block(sb, b);
+            block(sb, b, h.admin());
             changes(sb, b);
         }
         return sb.append("</body></html>\n").toString();
@@ -147,10 +164,19 @@ final class HtmlPage {
         sb.append("</tbody></table>\n");
     }
 
-    private static void block(StringBuilder sb, ProxyBlock b) {
+    private static void block(StringBuilder sb, ProxyBlock b, boolean admin) {
         String id = esc(b.name());
+        Row be = b.rows().stream().filter(r -> r.scope() == Scope.BACKEND).findFirst().orElse(null);
+        boolean form = admin && be != null && b.rows().stream().anyMatch(r -> r.scope() == Scope.SERVER);
+        if (form) {
+            sb.append("<form method=\"post\" class=\"actions\" id=\"actions-").append(id).append("\">");
+        }
         sb.append("<table class=\"px\" id=\"px-").append(id).append("\"><caption>").append(id)
-                .append(" <small>(").append(esc(b.mode())).append(")</small></caption>\n<thead><tr><th rowspan=\"2\">Name</th>");
+                .append(" <small>(").append(esc(b.mode())).append(")</small></caption>\n<thead><tr>");
+        if (admin) {
+            sb.append("<th rowspan=\"2\" class=\"select\"></th>");
+        }
+        sb.append("<th rowspan=\"2\">Name</th>");
         String group = null;
         int span = 0;
         StringBuilder groups = new StringBuilder();
@@ -171,12 +197,26 @@ final class HtmlPage {
         }
         sb.append("</tr></thead><tbody>\n");
         for (Row r : b.rows()) {
-            row(sb, r);
+            row(sb, r, admin);
         }
         sb.append("</tbody></table>\n");
+        if (form) {
+            actions(sb, be.number(Field.IID).map(n -> "#" + n).orElse(b.name()));
+        }
     }
 
-    private static void row(StringBuilder sb, Row r) {
+    /** HAProxy's action chooser under a backend's table, with the actions Pointsman applies; closes the form. */
+    private static void actions(StringBuilder sb, String backend) {
+        sb.append("<p class=\"actions\">Choose the action to perform on the checked servers : <select name=\"action\">")
+                .append("<option value=\"\"></option>");
+        for (PageActions.Action a : PageActions.Action.values()) {
+            sb.append("<option value=\"").append(a.word).append("\">").append(a.label).append("</option>");
+        }
+        sb.append("</select><input type=\"hidden\" name=\"b\" value=\"").append(esc(backend))
+                .append("\">&nbsp;<input type=\"submit\" value=\"Apply\"></p></form>\n");
+    }
+
+    private static void row(StringBuilder sb, Row r, boolean admin) {
         String id = switch (r.scope()) {
             case FRONTEND -> "fe-" + r.proxy();
             case BACKEND -> "be-" + r.proxy();
@@ -192,7 +232,14 @@ final class HtmlPage {
         if (st != null) {
             sb.append(" data-standing=\"").append(st.kind()).append('"');
         }
-        sb.append("><td class=\"name\"");
+        sb.append('>');
+        if (admin && r.scope() == Scope.SERVER) {
+            sb.append("<td class=\"select\"><input class=\"").append(esc(r.proxy())).append("-checkbox\" type=\"checkbox\"")
+                    .append(" name=\"s\" value=\"").append(esc(r.name())).append("\"></td>");
+        } else if (admin) {
+            sb.append("<td class=\"select\"></td>");
+        }
+        sb.append("<td class=\"name\"");
         if (r.scope() == Scope.SERVER && !r.text(Field.ADDR).isEmpty()) {
             sb.append(" title=\"").append(esc(r.text(Field.ADDR))).append('"');
         }
@@ -293,5 +340,6 @@ final class HtmlPage {
             ".alert{margin:12px 0;padding:6px 10px;border:2px solid #b00;background:#fde0e0;max-width:80em}",
             ".alert p{margin:4px 0;white-space:normal}.alert form{margin:4px 0}",
             "table.changes{border-collapse:collapse;margin:-6px 0 12px}table.changes caption{background:#789}",
-            "tr.open td{background:#f4f0a0}");
+            "tr.open td{background:#f4f0a0}td.select{text-align:center}p.actions{margin:-6px 0 12px}",
+            "p.st{padding:4px 8px;border:1px solid #999;max-width:80em}p.st ul{margin:4px 0}");
 }

@@ -94,12 +94,19 @@ final class RequestDeadline extends ChannelDuplexHandler {
         ctx.close();
     }
 
-    /** The request announces a body larger than the listener takes (the aggregator found it): 413, closed. */
-    void tooLarge() {
+    /**
+     * The request announces a body larger than the listener takes (the aggregator found it): 413, or
+     * a redirect to {@code seeOther} (a page action: HAProxy's {@code ;st=EXCD}); closed at once.
+     */
+    void tooLarge(java.util.Optional<String> seeOther) {
         if (requestComplete || refused) {
             return;
         }
         counters.badRequests.increment();
+        if (seeOther.isPresent()) {
+            refuse("303 See Other", "Location: " + seeOther.get() + "\r\n", "");
+            return;
+        }
         refuse("413 Request Entity Too Large", "a stats request has no body of more than "
                 + StatsServer.MAX_REQUEST_BYTES + " bytes");
     }
@@ -128,13 +135,16 @@ final class RequestDeadline extends ChannelDuplexHandler {
 
     /** A short answer written under the HTTP codec (whatever it has half-parsed); closed once what can go now has. */
     private void refuse(String status, String why) {
+        refuse(status, "", status + ": " + why + "\n");
+    }
+
+    private void refuse(String status, String headers, String body) {
         if (refused) {
             return;
         }
         giveUp();
-        String body = status + ": " + why + "\n";
         ByteBuf raw = Unpooled.copiedBuffer("HTTP/1.1 " + status + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                + "Content-Length: " + body.length() + "\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n"
+                + headers + "Content-Length: " + body.length() + "\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n"
                 + body, StandardCharsets.US_ASCII);
         counters.bytesOut.add(raw.readableBytes());
         ctx.writeAndFlush(raw);

@@ -42,6 +42,7 @@ public final class Stats {
     private final Map<String, ListenerCounters> listeners = new ConcurrentHashMap<>();
     private volatile java.util.function.Supplier<Map<String, ?>> clusters = Map::of;
     private volatile AlertBoard alerts = AlertBoard.NONE;
+    private volatile PageActions actions = PageActions.NONE;
 
     public Stats(Config config, Map<String, Backend> backends, List<Frontend> frontends, PatroniView patroni,
                  LongSupplier nanoClock) {
@@ -78,6 +79,15 @@ public final class Stats {
 
     AlertBoard alerts() {
         return alerts;
+    }
+
+    /** What the page's server actions apply through: the runtime API's own path. */
+    public void actions(PageActions actions) {
+        this.actions = actions;
+    }
+
+    PageActions actions() {
+        return actions;
     }
 
     /** Now, by the clock these stats read time from (nanoseconds). */

@@ -13,20 +13,28 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import dev.pointsman.config.StatsConfig;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers one request per connection (then closes it): routing and authentication on the event
  * loop, rendering on the stats renderer thread, so no page is ever built on a proxying thread; a
  * page whose client has gone by the time the renderer gets to it is not built.
- * The one action, acknowledging alerts ({@code POST <uri>;ack-alerts}), is handed to the
- * {@link AlertBoard}; the answer (303 back to the page) goes out when it has been applied.
+ * Its actions: HAProxy's server actions ({@code POST <uri>}, {@link PagePost}), applied through the
+ * runtime API's path ({@link PageActions}), and acknowledging alerts ({@code POST <uri>;ack-alerts}),
+ * handed to the {@link AlertBoard}; the answer (303 back to the page) goes out when the action has
+ * been applied.
  */
 final class StatsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger("admin");
     private final StatsServer server;
     private final Executor renderer;
     private final RequestDeadline deadline;
@@ -50,14 +58,17 @@ final class StatsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         boolean head = req.method().equals(HttpMethod.HEAD);
-        boolean loopback = ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
-                && a.getAddress().isLoopbackAddress();
-        StatsRoute route = StatsRoute.of(req.method().name(), req.uri(),
-                Optional.ofNullable(req.headers().get(HttpHeaderNames.AUTHORIZATION)), server.config(), loopback);
+        StatsRoute route = route(ctx.channel(), req, server.config());
         switch (route.kind()) {
             case METHOD_NOT_ALLOWED -> respond(ctx, false, HttpResponseStatus.METHOD_NOT_ALLOWED,
-                    "text/plain; charset=utf-8", "405 Method Not Allowed: the stats page is read-only but for POST "
-                            + server.config().uri() + ";" + StatsRoute.ACK_ALERTS + "\n");
+                    "text/plain; charset=utf-8", "405 Method Not Allowed: the stats page answers GET and HEAD, and POST"
+                            + " to " + server.config().uri() + " (server actions) or " + server.config().uri() + ";"
+                            + StatsRoute.ACK_ALERTS + "\n");
+            case ACTION -> act(ctx, req, route);
+            case DENY -> {
+                counters.denied.increment();
+                seeOther(ctx, server.redirect(route, PageStatus.DENY));
+            }
             case FORBIDDEN -> {
                 counters.denied.increment();
                 respond(ctx, false, HttpResponseStatus.FORBIDDEN, "text/plain; charset=utf-8",
@@ -75,8 +86,50 @@ final class StatsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             case NOT_FOUND -> respond(ctx, head, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
                     "404 Not Found: the stats page is at " + server.config().uri() + "\n");
-            default -> render(ctx, route, head, server.config().admin().allows(loopback));
+            default -> render(ctx, route, head, server.config().admin().allows(loopback(ctx.channel())));
         }
+    }
+
+    /** What the request asks for ({@link StatsRoute}), from its head alone. */
+    static StatsRoute route(Channel ch, HttpRequest req, StatsConfig config) {
+        return StatsRoute.of(req.method().name(), req.uri(),
+                Optional.ofNullable(req.headers().get(HttpHeaderNames.AUTHORIZATION)), config, loopback(ch));
+    }
+
+    private static boolean loopback(Channel ch) {
+        return ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                && a.getAddress().isLoopbackAddress();
+    }
+
+    /**
+     * A POST of the page's server actions: the form is read as HAProxy reads it, applied through the
+     * runtime API's path, and answered as HAProxy does, 303 to {@code <uri>;st=CODE} once every
+     * change is in force. Whatever goes wrong is ERRP, never a 500.
+     */
+    private void act(ChannelHandlerContext ctx, FullHttpRequest req, StatsRoute route) {
+        String client = String.valueOf(ctx.channel().remoteAddress());
+        java.util.concurrent.CompletionStage<PageStatus> outcome;
+        try {
+            PagePost post = PagePost.parse(req.content().toString(StandardCharsets.ISO_8859_1),
+                    server.actions()::isBackend);
+            outcome = server.apply(post, client);
+        } catch (RuntimeException e) {
+            outcome = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        outcome.whenComplete((status, failure) -> {
+            if (failure != null) {
+                LOG.warn("stats page: a POST from {} failed: {}", client, failure.toString());
+            }
+            server.counters().intercepted.increment();
+            seeOther(ctx, server.redirect(route, failure != null ? PageStatus.ERRP : status));
+        });
+    }
+
+    /** HAProxy's redirect after a POST: 303, empty, to {@code location}. */
+    private static void seeOther(ChannelHandlerContext ctx, String location) {
+        FullHttpResponse r = response(HttpResponseStatus.SEE_OTHER, "text/plain", "", false);
+        r.headers().set(HttpHeaderNames.LOCATION, location);
+        send(ctx, r);
     }
 
     private void acknowledge(ChannelHandlerContext ctx, StatsRoute route) {
@@ -119,7 +172,7 @@ final class StatsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                         }
                         default -> {
                             type = "text/html; charset=utf-8";
-                            body = server.html(route.refresh(), admin);
+                            body = server.html(route.refresh(), admin, route.status());
                         }
                     }
                 } catch (RuntimeException e) {

@@ -12,20 +12,31 @@ import java.util.Optional;
  * tested without a socket. {@code /metrics} is Prometheus; a target starting with the stats URI
  * is the page, with options after {@code ;} ({@code csv}, {@code json}, {@code norefresh}).
  *
- * <p>The page's one action is a {@code POST} to {@code <uri>;ack-alerts} (every backend) or
- * {@code <uri>;ack-alerts=BACKEND}: it acknowledges split-brain alerts, for a client that passed
- * {@code stats auth} and that {@code stats admin} allows (403 otherwise). Any other POST is 405;
- * a GET never acts.
+ * <p>The page acts on a {@code POST}, for a client that passed {@code stats auth}:
+ * <ul>
+ *   <li>to {@code <uri>}: HAProxy's server actions ({@link Kind#ACTION}, see {@link PagePost}) where
+ *       {@code stats admin} allows, else {@link Kind#DENY} (answered, as in HAProxy, with a redirect to
+ *       {@code <uri>;st=DENY});
+ *   <li>to {@code <uri>;ack-alerts} (every backend) or {@code <uri>;ack-alerts=BACKEND}: Pointsman's
+ *       acknowledgement of split-brain alerts where {@code stats admin} allows (403 otherwise).
+ * </ul>
+ * A POST to {@code /metrics} is 405; a GET never acts. A GET of {@code <uri>;st=CODE} shows the
+ * outcome of the POST that redirected there ({@link PageStatus}).
  *
  * @param ackBackend for {@link Kind#ACK}: the backend whose alerts are acknowledged; empty for all
+ * @param status     the outcome the page shows ({@code ;st=}), for {@link Kind#HTML}
  */
-record StatsRoute(Kind kind, boolean refresh, Optional<String> ackBackend) {
+record StatsRoute(Kind kind, boolean refresh, Optional<String> ackBackend, Optional<PageStatus> status) {
     static final String ACK_ALERTS = "ack-alerts";
 
-    enum Kind { HTML, CSV, JSON, METRICS, ACK, NOT_FOUND, METHOD_NOT_ALLOWED, UNAUTHORIZED, FORBIDDEN }
+    enum Kind { HTML, CSV, JSON, METRICS, ACK, ACTION, DENY, NOT_FOUND, METHOD_NOT_ALLOWED, UNAUTHORIZED, FORBIDDEN }
 
     StatsRoute(Kind kind, boolean refresh) {
-        this(kind, refresh, Optional.empty());
+        this(kind, refresh, Optional.empty(), Optional.empty());
+    }
+
+    StatsRoute(Kind kind, boolean refresh, Optional<String> ackBackend) {
+        this(kind, refresh, ackBackend, Optional.empty());
     }
 
     /** @param loopbackClient the client connects from a loopback address (HAProxy's {@code LOCALHOST}) */
@@ -47,6 +58,7 @@ record StatsRoute(Kind kind, boolean refresh, Optional<String> ackBackend) {
         Kind kind = Kind.HTML;
         boolean refresh = config.refresh().isPresent();
         Optional<String> ack = null;
+        Optional<PageStatus> status = Optional.empty();
         for (String option : target.substring(config.uri().length()).split(";")) {
             switch (option) {
                 case "csv" -> kind = Kind.CSV;
@@ -56,18 +68,20 @@ record StatsRoute(Kind kind, boolean refresh, Optional<String> ackBackend) {
                 default -> {
                     if (option.startsWith(ACK_ALERTS + "=") && option.length() > ACK_ALERTS.length() + 1) {
                         ack = Optional.of(option.substring(ACK_ALERTS.length() + 1));
+                    } else if (option.startsWith("st=") && status.isEmpty()) {
+                        status = PageStatus.of(option.substring(3));
                     }
                 }
             }
         }
         if (!post) {
-            return new StatsRoute(kind, refresh);
+            return new StatsRoute(kind, refresh, Optional.empty(), kind == Kind.HTML ? status : Optional.empty());
         }
+        boolean admin = config.admin().allows(loopbackClient);
         if (ack == null) {
-            return new StatsRoute(Kind.METHOD_NOT_ALLOWED, false);
+            return new StatsRoute(admin ? Kind.ACTION : Kind.DENY, refresh);
         }
-        return config.admin().allows(loopbackClient) ? new StatsRoute(Kind.ACK, false, ack)
-                : new StatsRoute(Kind.FORBIDDEN, false);
+        return admin ? new StatsRoute(Kind.ACK, false, ack) : new StatsRoute(Kind.FORBIDDEN, false);
     }
 
     /** HTTP Basic against the {@code stats auth} accounts; no account configured means open. */

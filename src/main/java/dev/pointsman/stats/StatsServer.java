@@ -16,6 +16,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -25,16 +26,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP listener of one {@code listen} section with {@code mode http} and {@code stats enable},
  * on one of the proxy's event loops. Bounded so that stats clients never slow proxying, never take
  * the descriptors of checks and sessions, and slow clients never blind the page:
  * <ul>
- *   <li>a small request (8 kB of headers, no body), one request per connection: what is pipelined
+ *   <li>a small request (8 kB of headers, 8 kB of body: a page action's form), one request per connection: what is pipelined
  *       after it is dropped unread ({@link FirstRequestOnly}), reading stops once it is complete and
  *       while the connection cannot be written to, and a refusal closes at once ({@link RequestDeadline});
  *   <li>a request deadline ({@code timeout http-request}; unset: {@code timeout client} capped at
@@ -48,6 +53,7 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  */
 public final class StatsServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("admin");
     static final int MAX_REQUEST_BYTES = 8192;
     static final Duration MAX_DEADLINE = Duration.ofSeconds(10);
     static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
@@ -167,7 +173,15 @@ public final class StatsServer implements AutoCloseable {
                 new HttpObjectAggregator(MAX_REQUEST_BYTES, true) {
                     @Override
                     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage m) {
-                        deadline.tooLarge();
+                        // HAProxy answers a page action whose body it cannot hold ;st=EXCD, and one it
+                        // denies ;st=DENY without reading the body; anything else is 413
+                        StatsRoute route = m instanceof HttpRequest r ? StatsHandler.route(ctx.channel(), r, proxy.stats()) : null;
+                        Optional<String> seeOther = route == null ? Optional.empty() : switch (route.kind()) {
+                            case ACTION -> Optional.of(redirect(route, PageStatus.EXCD));
+                            case DENY -> Optional.of(redirect(route, PageStatus.DENY));
+                            default -> Optional.empty();
+                        };
+                        deadline.tooLarge(seeOther);
                     }
                 },
                 new StatsHandler(this, pages, deadline));
@@ -190,6 +204,11 @@ public final class StatsServer implements AutoCloseable {
         return proxy.stats();
     }
 
+    /** What the page's server actions apply through. */
+    PageActions actions() {
+        return stats.actions();
+    }
+
     ListenerCounters counters() {
         return counters;
     }
@@ -206,11 +225,60 @@ public final class StatsServer implements AutoCloseable {
         return PromOutput.render(collect());
     }
 
-    /** @param admin the client may acknowledge alerts (the page offers the button) */
-    String html(boolean refresh, boolean admin) {
+    /**
+     * @param admin  the client may act (the page offers the server actions and the alerts' button)
+     * @param status the outcome of the POST that redirected here
+     */
+    String html(boolean refresh, boolean admin, Optional<PageStatus> status) {
         Optional<Long> every = refresh ? proxy.stats().refresh().map(d -> Math.max(1, d.toSeconds())) : Optional.empty();
-        return HtmlPage.render(collect(),
-                new HtmlPage.Header(proxy.stats().uri(), version, node, stats.uptimeSeconds(), every, admin));
+        return HtmlPage.render(collect(), new HtmlPage.Header(proxy.stats().uri(), version, node, stats.uptimeSeconds(),
+                every, admin, status, proxy.stats().uri() + noRefresh(refresh)));
+    }
+
+    /** HAProxy's answer to a POST of the page's actions: {@code <uri>;st=CODE}, keeping {@code ;norefresh}. */
+    String redirect(StatsRoute route, PageStatus status) {
+        return proxy.stats().uri() + ";st=" + status.name() + noRefresh(route.refresh());
+    }
+
+    private String noRefresh(boolean refresh) {
+        return proxy.stats().refresh().isPresent() && !refresh ? ";norefresh" : "";
+    }
+
+    /**
+     * Applies a POST of the page's server actions through the runtime API's path, one server after
+     * the other in HAProxy's order; completes with HAProxy's verdict once every change is in force
+     * (a server the change fails for counts as not altered).
+     *
+     * @param client who asked, for the log line
+     */
+    CompletionStage<PageStatus> apply(PagePost post, String client) {
+        PageActions actions = actions();
+        post.unsupported().ifPresent(word -> LOG.warn("stats page {}: action '{}' from {} is HAProxy's; Pointsman applies"
+                + " ready, drain, maint and shutdown only (answered ERRP)", proxy.name(), word, client));
+        CompletionStage<Integer> altered = CompletableFuture.completedFuture(0);
+        if (post.backend().isPresent() && post.action().isPresent()) {
+            String backend = post.backend().get();
+            PageActions.Action action = post.action().get();
+            for (String server : post.servers()) {
+                altered = altered.thenCompose(n -> {
+                    CompletionStage<Boolean> one;
+                    try {
+                        one = actions.apply(backend, server, action);
+                    } catch (RuntimeException e) {
+                        one = CompletableFuture.failedFuture(e);
+                    }
+                    return one.handle((ok, failure) -> n + (failure == null && Boolean.TRUE.equals(ok) ? 1 : 0));
+                });
+            }
+        }
+        return altered.thenApply(n -> {
+            outdated = true; // the page the 303 leads to must show the change
+            PageStatus status = post.status(n);
+            LOG.info("stats page {}: action '{}' on backend {} servers {} from {}: {}", proxy.name(),
+                    post.action().map(a -> a.word).orElse(""), post.backend().orElse("-"), post.servers(), client,
+                    status);
+            return status;
+        });
     }
 
     /** Acknowledges the split-brain alerts of {@code backend} (all when empty); see {@link AlertBoard}. */

@@ -31,6 +31,8 @@ class StatsRouteTest {
         assertThat(StatsRoute.of("GET", "/metrics", Optional.empty(), OPEN, true).kind()).isEqualTo(StatsRoute.Kind.METRICS);
         assertThat(StatsRoute.of("GET", "/elsewhere", Optional.empty(), OPEN, true).kind()).isEqualTo(StatsRoute.Kind.NOT_FOUND);
         assertThat(StatsRoute.of("POST", "/haproxy?stats", Optional.empty(), OPEN, true).kind())
+                .as("without stats admin").isEqualTo(StatsRoute.Kind.DENY);
+        assertThat(StatsRoute.of("PUT", "/haproxy?stats", Optional.empty(), OPEN, true).kind())
                 .isEqualTo(StatsRoute.Kind.METHOD_NOT_ALLOWED);
     }
 
@@ -64,12 +66,36 @@ class StatsRouteTest {
                 .isEqualTo(new StatsRoute(StatsRoute.Kind.ACK, false, Optional.of("primary")));
         assertThat(StatsRoute.of("POST", "/;ack-alerts", ok, admin(StatsConfig.Admin.LOCALHOST), false).kind())
                 .isEqualTo(StatsRoute.Kind.FORBIDDEN);
-        // any other POST is still not allowed, and a GET never acts
-        assertThat(StatsRoute.of("POST", "/", ok, admin(StatsConfig.Admin.ANYONE), true).kind())
-                .isEqualTo(StatsRoute.Kind.METHOD_NOT_ALLOWED);
+        // a POST to /metrics is not allowed, and a GET never acts
         assertThat(StatsRoute.of("POST", "/metrics", ok, admin(StatsConfig.Admin.ANYONE), true).kind())
                 .isEqualTo(StatsRoute.Kind.METHOD_NOT_ALLOWED);
         assertThat(StatsRoute.of("GET", "/;ack-alerts", ok, admin(StatsConfig.Admin.ANYONE), true).kind())
                 .isEqualTo(StatsRoute.Kind.HTML);
+    }
+
+    @Test
+    void aPostToThePageIsAServerActionWhereStatsAdminAllowsAndDeniedElsewhere() {
+        Optional<String> ok = basic("admin:secret");
+        StatsConfig open = admin(StatsConfig.Admin.ANYONE);
+
+        assertThat(StatsRoute.of("POST", "/", ok, open, false).kind()).isEqualTo(StatsRoute.Kind.ACTION);
+        assertThat(StatsRoute.of("POST", "/;st=DONE", ok, open, false).kind()).isEqualTo(StatsRoute.Kind.ACTION);
+        assertThat(StatsRoute.of("POST", "/", ok, admin(StatsConfig.Admin.LOCALHOST), true).kind())
+                .isEqualTo(StatsRoute.Kind.ACTION);
+        assertThat(StatsRoute.of("POST", "/", ok, admin(StatsConfig.Admin.LOCALHOST), false).kind())
+                .isEqualTo(StatsRoute.Kind.DENY);
+        assertThat(StatsRoute.of("POST", "/", ok, admin(StatsConfig.Admin.NOBODY), true).kind())
+                .isEqualTo(StatsRoute.Kind.DENY);
+        assertThat(StatsRoute.of("POST", "/", Optional.empty(), open, true).kind())
+                .as("authentication first").isEqualTo(StatsRoute.Kind.UNAUTHORIZED);
+    }
+
+    @Test
+    void aPageAskedWithStShowsThatOutcomeAsHaproxyReadsIt() {
+        assertThat(StatsRoute.of("GET", "/haproxy?stats;st=DONE", Optional.empty(), OPEN, true).status()).hasValue(PageStatus.DONE);
+        assertThat(StatsRoute.of("GET", "/haproxy?stats;st=DENYING", Optional.empty(), OPEN, true).status()).hasValue(PageStatus.DENY);
+        assertThat(StatsRoute.of("GET", "/haproxy?stats;st=WHAT", Optional.empty(), OPEN, true).status()).hasValue(PageStatus.UNKN);
+        assertThat(StatsRoute.of("GET", "/haproxy?stats;st=OK", Optional.empty(), OPEN, true).status()).isEmpty();
+        assertThat(StatsRoute.of("GET", "/haproxy?stats;csv;st=DONE", Optional.empty(), OPEN, true).status()).isEmpty();
     }
 }

@@ -92,7 +92,7 @@ final class StatsKeywords {
         };
         if (admin == null) {
             a.notice("'stats admin " + cond + " " + condition + "' accepted without effect: Pointsman evaluates only"
-                    + " 'if TRUE' and 'if LOCALHOST'; the page's one action (acknowledging alerts) stays refused");
+                    + " 'if TRUE' and 'if LOCALHOST'; the page's actions (server states, acknowledging alerts) stay refused");
             return;
         }
         p.stats.admin = admin;
