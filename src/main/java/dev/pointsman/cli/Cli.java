@@ -117,6 +117,7 @@ public final class Cli implements Callable<Integer> {
         Reloader reloader = new Reloader(proxy, () -> ConfigParser.system().parse(files),
                 files.stream().map(Path::toString).collect(Collectors.joining(", ")));
         onHangUp(reloader);
+        onUser1();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             reloader.close();
@@ -148,6 +149,26 @@ public final class Cli implements Callable<Integer> {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> reloader.request());
         } catch (IllegalArgumentException e) {
             err.println("[WARNING] SIGHUP cannot be handled here (" + e.getMessage() + "); reload needs a restart");
+        }
+    }
+
+    /**
+     * SIGUSR1 is HAProxy's soft stop: the same as SIGTERM here (listeners close, sessions may finish
+     * until {@code hard-stop-after}), through the shutdown hook; the process then exits 0, as HAProxy
+     * does after a soft stop.
+     */
+    @SuppressWarnings("restriction")
+    private void onUser1() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("USR1"), sig -> {
+                org.slf4j.LoggerFactory.getLogger("pointsman").info("SIGUSR1: soft stop");
+                // not on the signal thread: exit waits for the shutdown hook, which waits for the sessions
+                Thread exit = new Thread(() -> System.exit(0), "pointsman-usr1");
+                exit.setDaemon(false);
+                exit.start();
+            });
+        } catch (IllegalArgumentException e) {
+            err.println("[WARNING] SIGUSR1 cannot be handled here (" + e.getMessage() + "); use SIGTERM for a soft stop");
         }
     }
 
