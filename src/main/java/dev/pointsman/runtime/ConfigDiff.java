@@ -7,7 +7,6 @@ import dev.pointsman.config.Proxy;
 import dev.pointsman.config.ServerConfig;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +15,12 @@ import java.util.Optional;
 
 /**
  * What a reload changes: the running configuration compared with the new one, section by section.
- * Pure: no I/O, no running state. Only {@code mode tcp} sections run as frontends and backends;
- * a stats listener ({@code mode http}) or a global setting that differs cannot change at run time
- * and is named in {@link #restartNeeded()}.
+ * Pure: no I/O, no running state. Only {@code mode tcp} sections run as frontends and backends.
+ * A stats listener ({@code mode http} with {@code stats enable}) keeps its sockets: its other
+ * settings change in place ({@code statsReconfigured}), but one added, removed, bound elsewhere or
+ * given another {@code maxconn}, and a {@code stats socket} added, removed or changed, cannot: the
+ * whole reload is {@code refused}. Other global settings that differ apply at the next start and
+ * are named in {@link #restartNeeded()}.
  *
  * <p>A server keeps its identity, and so its health state, counters, sessions, administrative
  * state and a weight set by the runtime API, when its name, address and check target are the same
@@ -30,7 +32,10 @@ import java.util.Optional;
  * is replaced: removed, then added as new. A listener keeps its bound socket when the new
  * configuration has the same address in the same section.
  *
+ * @param refused       why the reload cannot be applied, each with file:line (empty when it can)
  * @param restartNeeded what differs but applies only at the next start, worded for a warning
+ * @param statsReconfigured stats listeners in both whose settings (uri, auth, admin, refresh,
+ *                      realm, timeouts...) change in place
  * @param addedBackends TCP backends only in the new configuration, in its order
  * @param removedBackends TCP backends only in the running one
  * @param backends      the TCP backends in both, by name, in the new order
@@ -38,7 +43,7 @@ import java.util.Optional;
  * @param removedFrontends TCP frontends only in the running one
  * @param frontends     the TCP frontends in both, by name, with the fate of each listening address
  */
-record ConfigDiff(List<String> restartNeeded, List<String> addedBackends, List<String> removedBackends,
+record ConfigDiff(List<String> refused, List<String> restartNeeded, List<String> statsReconfigured, List<String> addedBackends, List<String> removedBackends,
                   Map<String, Servers> backends, List<String> addedFrontends, List<String> removedFrontends,
                   Map<String, Listeners> frontends) {
 
@@ -63,8 +68,8 @@ record ConfigDiff(List<String> restartNeeded, List<String> addedBackends, List<S
     /** The listening addresses of a frontend in both configurations. */
     record Listeners(List<Bind.Address> kept, List<Bind.Address> added, List<Bind.Address> removed) {}
 
-    /** Global settings that a running process applies: the rest needs a restart. */
-    private static final List<String> GLOBAL_AT_RUN_TIME = List.of("hardStopAfter", "logs");
+    /** Global settings that a running process applies (or, {@code stats socket}, refuses to change): the rest needs a restart. */
+    private static final List<String> GLOBAL_AT_RUN_TIME = List.of("hardStopAfter", "logs", "statsSockets");
 
     /** HAProxy's keyword for each component of {@link Global}. */
     private static final Map<String, String> GLOBAL_KEYWORDS = Map.ofEntries(
@@ -78,7 +83,10 @@ record ConfigDiff(List<String> restartNeeded, List<String> addedBackends, List<S
         List<String> restart = new ArrayList<>(global(running.global(), next.global()));
         Map<String, Proxy> oldTcp = tcp(running);
         Map<String, Proxy> newTcp = tcp(next);
-        stats(running, next, restart);
+        List<String> refused = new ArrayList<>();
+        List<String> statsReconfigured = new ArrayList<>();
+        stats(running, next, refused, statsReconfigured);
+        sockets(running.global(), next.global(), refused);
 
         List<String> addedBackends = new ArrayList<>();
         Map<String, Servers> backends = new LinkedHashMap<>();
@@ -113,7 +121,8 @@ record ConfigDiff(List<String> restartNeeded, List<String> addedBackends, List<S
         List<String> removedFrontends = oldTcp.values().stream().filter(Proxy::isFrontend)
                 .filter(p -> !newTcp.containsKey(p.name()) || !newTcp.get(p.name()).isFrontend())
                 .map(Proxy::name).toList();
-        return new ConfigDiff(List.copyOf(restart), List.copyOf(addedBackends), removedBackends, backends,
+        return new ConfigDiff(List.copyOf(refused), List.copyOf(restart), List.copyOf(statsReconfigured),
+                List.copyOf(addedBackends), removedBackends, backends,
                 List.copyOf(addedFrontends), removedFrontends, frontends);
     }
 
@@ -144,20 +153,57 @@ record ConfigDiff(List<String> restartNeeded, List<String> addedBackends, List<S
         return out;
     }
 
-    /** A stats listener ({@code mode http} section) added, removed or changed needs a restart. */
-    private static void stats(Config running, Config next, List<String> restart) {
-        Map<String, Proxy> before = new HashMap<>();
-        running.proxies().stream().filter(p -> p.mode() == Proxy.Mode.HTTP).forEach(p -> before.put(p.name(), p));
+    /**
+     * Stats listeners: one kept on the same addresses and maxconn takes its other settings in place;
+     * one added, removed, bound elsewhere or given another maxconn refuses the reload (its sockets
+     * would have to be rebound, and a failure then would leave nothing to go back to).
+     */
+    private static void stats(Config running, Config next, List<String> refused, List<String> reconfigured) {
+        Map<String, Proxy> before = new LinkedHashMap<>();
+        running.proxies().stream().filter(Proxy::servesStats).forEach(p -> before.put(p.name(), p));
         for (Proxy p : next.proxies()) {
-            if (p.mode() != Proxy.Mode.HTTP) {
+            if (!p.servesStats()) {
                 continue;
             }
             Proxy old = before.remove(p.name());
-            if (old == null || !withoutSource(old).equals(withoutSource(p))) {
-                restart.add("stats section '" + p.name() + "' " + (old == null ? "added" : "changed"));
+            String at = "[" + p.source() + "] : '" + p.name() + "': ";
+            if (old == null) {
+                refused.add(at + "a reload cannot add a stats listener; restart instead");
+            } else if (!addresses(old).equals(addresses(p))) {
+                refused.add("[" + p.binds().stream().findFirst().map(b -> (Object) b.source()).orElse(p.source())
+                        + "] : '" + p.name() + "': a reload cannot move a stats listener from " + addresses(old) + " to "
+                        + addresses(p) + "; restart instead");
+            } else if (old.maxconn() != p.maxconn()) {
+                refused.add(at + "a reload cannot change a stats listener's maxconn (" + old.maxconn() + " to "
+                        + p.maxconn() + "); restart instead");
+            } else if (!withoutSource(old).equals(withoutSource(p))) {
+                reconfigured.add(p.name());
             }
         }
-        before.keySet().forEach(n -> restart.add("stats section '" + n + "' removed"));
+        before.values().forEach(p -> refused.add("[" + p.source() + "] : '" + p.name()
+                + "': a reload cannot remove a stats listener (it is gone from the new configuration); restart instead"));
+    }
+
+    /** A {@code stats socket} added, removed or changed (path, mode, level) refuses the reload. */
+    private static void sockets(Global running, Global next, List<String> refused) {
+        List<List<Object>> before = running.statsSockets().stream().map(ConfigDiff::socket).toList();
+        List<List<Object>> after = next.statsSockets().stream().map(ConfigDiff::socket).toList();
+        for (dev.pointsman.config.StatsSocket s : next.statsSockets()) {
+            if (!before.contains(socket(s))) {
+                refused.add("[" + s.source() + "] : 'stats socket " + s.address().label() + "': a reload cannot add or"
+                        + " change a stats socket (the runtime API listens there); restart instead");
+            }
+        }
+        for (dev.pointsman.config.StatsSocket s : running.statsSockets()) {
+            if (!after.contains(socket(s))) {
+                refused.add("[" + s.source() + "] : 'stats socket " + s.address().label() + "': a reload cannot remove"
+                        + " or change a stats socket (the runtime API listens there); restart instead");
+            }
+        }
+    }
+
+    private static List<Object> socket(dev.pointsman.config.StatsSocket s) {
+        return List.of(s.address(), s.mode(), s.level());
     }
 
     /** A proxy's settings that matter, not where its lines were. */

@@ -123,7 +123,9 @@ public final class Pointsman implements AutoCloseable {
     /**
      * Reload in place: applies {@code next} to the running proxy without a pause (see
      * {@link Reload}). Throws, with the running configuration untouched, when a new address cannot
-     * be bound. One at a time; ignored once a stop has begun.
+     * be bound or the change cannot be made in place (a stats listener or stats socket added,
+     * removed or moved: the message names file:line and says to restart). One at a time; ignored
+     * once a stop has begun.
      *
      * @return true when {@code next} was applied, false when a stop had begun and nothing was
      */
@@ -222,6 +224,12 @@ public final class Pointsman implements AutoCloseable {
     public List<InetSocketAddress> statsAddresses(String proxy) {
         return services.stream().filter(StatsServer.class::isInstance).map(StatsServer.class::cast)
                 .filter(s -> s.proxyName().equals(proxy)).flatMap(s -> s.boundAddresses().stream()).toList();
+    }
+
+    /** The stats listener of section {@code proxy}, if it has one. */
+    Optional<StatsServer> statsServer(String proxy) {
+        return services.stream().filter(StatsServer.class::isInstance).map(StatsServer.class::cast)
+                .filter(s -> s.proxyName().equals(proxy)).findFirst();
     }
 
     public Optional<Frontend> frontend(String name) {

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One reload in place, from the running configuration to {@code next} ({@link ConfigDiff} says
- * what changes). Two phases:
+ * what changes). Refused before anything is touched when {@link ConfigDiff#refused()} names a change
+ * that cannot be made in place (a stats listener added, removed or moved, a stats socket changed).
+ * Two phases:
  *
  * <ol>
  *   <li>Prepare, all or nothing: new backends and frontends are built, and every new listening
@@ -56,6 +58,9 @@ final class Reload {
     }
 
     void apply() throws BindFailedException {
+        if (!diff.refused().isEmpty()) {
+            throw new BindFailedException(String.join("; ", diff.refused()), null);
+        }
         diff.restartNeeded().forEach(w -> LOG.warn("Reload: {}: kept as it is until the next start (needs a restart)", w));
         prepare();
         try {
@@ -121,6 +126,12 @@ final class Reload {
             LOG.info("Reload: backend {} removed", name);
         }
         p.liveBackends().reorder(next.proxies().stream().map(Proxy::name).toList());
+        for (String name : diff.statsReconfigured()) {
+            p.statsServer(name).ifPresent(s -> {
+                s.reconfigure(proxy(name));
+                LOG.info("Reload: stats listener {}: its new settings apply to new requests", name);
+            });
+        }
     }
 
     /** Builds what is new and binds every new address; on a failure nothing of it stays. */

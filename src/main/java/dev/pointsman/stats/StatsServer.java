@@ -60,12 +60,13 @@ public final class StatsServer implements AutoCloseable {
     /** How long one collection of the stats serves the pages rendered after it. */
     static final Duration FRESH = Duration.ofMillis(100);
 
-    private final Proxy proxy;
+    /** Replaced by a reload that changes the section's settings, not its addresses or maxconn. */
+    private volatile Proxy proxy;
     private final Stats stats;
     private final ListenerCounters counters;
     private final ThreadPoolExecutor renderer;
-    private final Optional<String> node;
-    private final Optional<String> version;
+    private volatile Optional<String> node;
+    private volatile Optional<String> version;
     private final List<Channel> listeners = new ArrayList<>();
     private final Admission admission;
     private EventLoop loop;
@@ -84,8 +85,25 @@ public final class StatsServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }, new ThreadPoolExecutor.AbortPolicy());
-        this.node = proxy.stats().showNode().map(n -> n.isEmpty() ? hostName() : n);
-        this.version = proxy.stats().hideVersion() ? Optional.empty() : Optional.of(dev.pointsman.Version.current());
+        describe(proxy);
+    }
+
+    private void describe(Proxy p) {
+        this.node = p.stats().showNode().map(n -> n.isEmpty() ? hostName() : n);
+        this.version = p.stats().hideVersion() ? Optional.empty() : Optional.of(dev.pointsman.Version.current());
+    }
+
+    /**
+     * A reload changed the section's settings (uri, auth, admin, refresh, realm, timeouts...) but not
+     * its addresses or maxconn: new requests follow them, the sockets and held connections stay.
+     */
+    public void reconfigure(Proxy next) {
+        if (!next.name().equals(proxy.name())) {
+            throw new IllegalArgumentException("stats listener " + proxy.name() + " cannot serve section " + next.name());
+        }
+        describe(next);
+        this.proxy = next;
+        outdated = true;
     }
 
     /** Binds every address of the section; a port that cannot be bound is fatal, as for proxies. */

@@ -243,7 +243,7 @@ class ConfigDiffTest {
     }
 
     @Test
-    void aChangedStatsSectionNeedsARestart() throws Exception {
+    void aStatsListenerKeptOnItsAddressesTakesItsOtherSettingsInPlace() throws Exception {
         String stats = """
                 listen stats
                     mode http
@@ -251,9 +251,48 @@ class ConfigDiffTest {
                     stats enable
                     stats uri /
                 """;
-        ConfigDiff d = diff(stats, stats.replace("stats uri /", "stats uri /s"));
-        assertThat(d.restartNeeded()).containsExactly("stats section 'stats' changed");
-        assertThat(diff(stats, stats + "    # only a comment\n").restartNeeded()).isEmpty();
-        assertThat(diff(stats, "").restartNeeded()).containsExactly("stats section 'stats' removed");
+        ConfigDiff d = diff(stats, stats.replace("stats uri /", "stats uri /s\n    stats admin if TRUE"));
+        assertThat(d.refused()).isEmpty();
+        assertThat(d.restartNeeded()).isEmpty();
+        assertThat(d.statsReconfigured()).containsExactly("stats");
+        assertThat(diff(stats, stats + "    # only a comment\n").statsReconfigured()).isEmpty();
+    }
+
+    @Test
+    void aStatsListenerAddedRemovedMovedOrResizedRefusesTheReloadWithItsLine() throws Exception {
+        String stats = """
+                listen stats
+                    mode http
+                    bind :7000
+                    stats enable
+                    stats uri /
+                """;
+        assertThat(diff(stats, stats.replace(":7000", ":7001")).refused()).containsExactly(
+                "[r.cfg:8] : 'stats': a reload cannot move a stats listener from [*:7000] to [*:7001]; restart instead");
+        assertThat(diff(stats, stats + "    maxconn 5\n").refused()).containsExactly(
+                "[r.cfg:6] : 'stats': a reload cannot change a stats listener's maxconn (0 to 5); restart instead");
+        assertThat(diff(stats, "").refused()).containsExactly("[r.cfg:6] : 'stats': a reload cannot remove a stats"
+                + " listener (it is gone from the new configuration); restart instead");
+        assertThat(diff("", stats).refused()).containsExactly(
+                "[r.cfg:6] : 'stats': a reload cannot add a stats listener; restart instead");
+    }
+
+    @Test
+    void aStatsSocketAddedRemovedOrChangedRefusesTheReloadWithItsLine() throws Exception {
+        Config admin = ConfigParser.system().parse("r.cfg", "global\n    stats socket /run/p.sock level admin\n" + DEFAULTS);
+        Config user = ConfigParser.system().parse("r.cfg", "global\n    stats socket /run/p.sock level user\n" + DEFAULTS);
+        Config none = ConfigParser.system().parse("r.cfg", "global\n" + DEFAULTS);
+        Config moved = ConfigParser.system().parse("r.cfg", "global\n    stats socket /run/q.sock level admin\n" + DEFAULTS);
+
+        assertThat(ConfigDiff.of(admin, user).refused()).containsExactly(
+                "[r.cfg:2] : 'stats socket unix@/run/p.sock': a reload cannot add or change a stats socket (the runtime API"
+                        + " listens there); restart instead",
+                "[r.cfg:2] : 'stats socket unix@/run/p.sock': a reload cannot remove or change a stats socket (the runtime"
+                        + " API listens there); restart instead");
+        assertThat(ConfigDiff.of(admin, moved).refused()).hasSize(2);
+        assertThat(ConfigDiff.of(admin, none).refused()).singleElement().asString().contains("cannot remove");
+        assertThat(ConfigDiff.of(none, admin).refused()).singleElement().asString().contains("cannot add");
+        assertThat(ConfigDiff.of(admin, admin).refused()).isEmpty();
+        assertThat(ConfigDiff.of(admin, user).restartNeeded()).isEmpty();
     }
 }
