@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -32,8 +36,8 @@ import org.junit.jupiter.api.Test;
  * stdio UNIX:...}: one connection per command line, HAProxy's exact command lines, and answers
  * compared to HAProxy 2.6's formats. The proxy runs the reference configuration plus two stats
  * sockets (admin and user level) and a {@code listen solo} on 5002 with the leader as its only
- * server; putting that server in maintenance holds a new client in the queue, and {@code ready}
- * releases it.
+ * server; putting that server in maintenance, on the socket or from the stats page's form ({@code
+ * stats admin if LOCALHOST} added), holds a new client in the queue, and {@code ready} releases it.
  *
  * <p>With {@code -De2e.proxy=haproxy} the same assertions run against HAProxy 2.6 (the format
  * checks are HAProxy's own answers then), except what only Pointsman does: holding clients while
@@ -41,6 +45,8 @@ import org.junit.jupiter.api.Test;
  */
 class RuntimeApiIT extends ClusterScenario {
     static final int SOLO_PORT = 5002;
+    /** The reference configuration's stats listener. */
+    static final String STATS = "http://127.0.0.1:7000";
     /** What HAProxy 2.6 prints first in show stat: the CSV's leading columns, in its order. */
     static final String CSV_HEAD = "# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,"
             + "wretr,wredis,status,weight,act,bck,chkfail,chkdown,lastchg,downtime,qlimit,pid,iid,sid,throttle,lbtot,"
@@ -70,6 +76,7 @@ class RuntimeApiIT extends ClusterScenario {
                         + "    stats socket " + admin + " mode 600 level admin\n"
                         + "    stats socket " + user + " mode 600 level user\n"
                         + "    stats timeout 30s\n")
+                .replaceFirst("(?m)^(listen stats\n(?:    .*\n)*?    stats uri .*\n)", "$1    stats admin if LOCALHOST\n")
                 + "\nlisten solo\n"
                 + "    bind *:" + SOLO_PORT + "\n"
                 + "    timeout queue 30s\n"
@@ -167,22 +174,8 @@ class RuntimeApiIT extends ClusterScenario {
             assertThat(LocalCluster.queryString(live, "SELECT 'still here'"))
                     .as("no on-marked-down shutdown-sessions here: the session stays").isEqualTo("still here");
 
-            // When a new client connects, it waits in the queue
-            CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> {
-                try (Connection c = LocalCluster.connectProxy(SOLO_PORT)) {
-                    return LocalCluster.queryString(c, "SELECT 'released'");
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e.getSQLState() + " " + e.getMessage(), e);
-                }
-            }, CLIENTS);
-            await("the client queued").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> socat(admin, "show stat solo 2 -1").lines().skip(1).findFirst().orElse("")
-                            .split(",")[2].equals("1"));
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> !held.isDone());
-
-            // Then ready releases it to the server
-            assertThat(socat(admin, "set server " + server + " state ready")).isEqualTo("\n");
-            assertThat(held.get(15, TimeUnit.SECONDS)).isEqualTo("released");
+            // When a new client connects, it waits in the queue; then ready releases it to the server
+            assertHeldThenReleased(() -> assertThat(socat(admin, "set server " + server + " state ready")).isEqualTo("\n"));
 
             // shutdown sessions cuts the live one
             assertThat(socat(admin, "shutdown sessions server " + server)).isEqualTo("\n");
@@ -192,6 +185,56 @@ class RuntimeApiIT extends ClusterScenario {
                 "Server " + server + " is UP/READY (leaving forced maintenance)."));
         assertThat(proxy.log()).contains("Server " + server + " is going DOWN for maintenance. 0 active and 0 backup"
                 + " servers left.", "has no server available!");
+    }
+
+    @Test
+    void maintFromTheStatsPageHoldsNewClientsOfTheOneServerBackendAndReadyReleasesThem() throws Exception {
+        Assumptions.assumeTrue(pointsman(), "HAProxy refuses clients when no server is usable; Pointsman holds them");
+        // Given the only server put in maintenance from the page's form (stats admin if LOCALHOST)
+        assertThat(pagePost("s=" + leader + "&action=maint&b=solo")).isEqualTo("/;st=DONE");
+        assertThat(serverLine("solo").split(" ")[6]).as("srv_admin_state: forced maintenance").isEqualTo("1");
+        assertThat(page("/;st=DONE")).contains("Action processed successfully.")
+                .contains("<input class=\"solo-checkbox\" type=\"checkbox\" name=\"s\" value=\"" + leader + "\">");
+
+        // When a new client connects, it waits in the queue; then ready from the page releases it
+        assertHeldThenReleased(() -> assertThat(pagePost("s=" + leader + "&action=ready&b=solo")).isEqualTo("/;st=DONE"));
+        assertThat(serverLine("solo").split(" ")[6]).as("srv_admin_state: none").isEqualTo("0");
+        assertThat(pagePost("s=nosuch&action=maint&b=solo")).isEqualTo("/;st=ERRP");
+    }
+
+    private interface Release {
+        void run() throws Exception;
+    }
+
+    /** A new client of solo, whose only server is in maintenance, waits in the queue until {@code release} runs. */
+    private static void assertHeldThenReleased(Release release) throws Exception {
+        CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> {
+            try (Connection c = LocalCluster.connectProxy(SOLO_PORT)) {
+                return LocalCluster.queryString(c, "SELECT 'released'");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e.getSQLState() + " " + e.getMessage(), e);
+            }
+        }, CLIENTS);
+        await("the client queued").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> socat(admin, "show stat solo 2 -1").lines().skip(1).findFirst().orElse("")
+                        .split(",")[2].equals("1"));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> !held.isDone());
+        release.run();
+        assertThat(held.get(15, TimeUnit.SECONDS)).isEqualTo("released");
+    }
+
+    /** POSTs the page's form to the stats listener (7000) from localhost; where the 303 leads. */
+    private static String pagePost(String form) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(STATS + "/"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("HAProxy's answer to a POST").isEqualTo(303);
+        return r.headers().firstValue("Location").orElseThrow();
+    }
+
+    private static String page(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(STATS + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test
