@@ -18,7 +18,8 @@
  *                     (Backend.withdraw / allow: veto, snapshot, cut, one log line).
  *
  * 3. Observation  stats / log read counters and states; nothing there writes server state.
- *                 The runtime API (admin, AdminWiring) reads the same, and writes only
+ *                 The runtime API (admin, AdminWiring), and the stats page's server actions
+ *                 through it (admin.ServerControl), read the same, and write only
  *                 administrative state and weight, on the backend's owner
  *                 (Backend.changeAdminState / setWeight → snapshot rebuilt, queue drained,
  *                 state line logged); a server leaving maintenance is checked at once.

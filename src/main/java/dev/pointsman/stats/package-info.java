@@ -6,7 +6,9 @@
  * {@code stats enable} ({@link dev.pointsman.stats.StatsServer}). Patroni facts come through
  * {@link dev.pointsman.stats.PatroniView}: the last check's body first, a cluster view later;
  * split-brain alerts through {@link dev.pointsman.stats.AlertBoard}. Reads only, never writes server
- * state; its one action, a POST acknowledging alerts where {@code stats admin} allows it, goes to the
+ * state itself. Where {@code stats admin} allows it, the page acts: HAProxy's server actions (a POST
+ * of its form, {@link dev.pointsman.stats.PagePost}) go to {@link dev.pointsman.stats.PageActions},
+ * which the runtime fills with the runtime API's path, and a POST acknowledging alerts goes to the
  * board.
  */
 package dev.pointsman.stats;
