@@ -178,11 +178,18 @@ public final class Frontend implements SessionOrigin {
         unbind(closing);
     }
 
+    /**
+     * Closes the sockets; off the event loops (a reload), returns once they are closed (at most 1 s
+     * each), so that a reload reported done, or undone, no longer accepts on them.
+     */
     private void unbind(List<Bound> gone) {
         for (Bound b : gone) {
             bound.remove(b);
             listeners.removeIf(l -> l.channel() == b.channel());
-            b.channel().close();
+            io.netty.channel.ChannelFuture closed = b.channel().close();
+            if (!b.channel().eventLoop().inEventLoop()) {
+                closed.awaitUninterruptibly(1, java.util.concurrent.TimeUnit.SECONDS);
+            }
         }
     }
 
