@@ -61,8 +61,8 @@ final class Reload {
         if (!diff.refused().isEmpty()) {
             throw new BindFailedException(String.join("; ", diff.refused()), null);
         }
-        diff.restartNeeded().forEach(w -> LOG.warn("Reload: {}: kept as it is until the next start (needs a restart)", w));
         prepare();
+        diff.restartNeeded().forEach(w -> LOG.warn("Reload: {}: kept as it is until the next start (needs a restart)", w));
         try {
             applyPrepared();
         } catch (RuntimeException e) {
@@ -162,6 +162,9 @@ final class Reload {
             }
         } catch (BindFailedException | RuntimeException e) {
             undo.forEach(Runnable::run);
+            if (!undo.isEmpty()) {
+                LOG.info("Reload: undone: the addresses it had bound are closed again");
+            }
             throw e;
         }
     }

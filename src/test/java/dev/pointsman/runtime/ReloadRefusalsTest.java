@@ -212,7 +212,8 @@ class ReloadRefusalsTest {
                 assertThat(reloader.request().get(10, TimeUnit.SECONDS)).isFalse();
 
                 // Then db's new address is closed again, nothing of the new configuration stays, and db serves
-                assertThat(lines()).contains("Reload: listener db added on 127.0.0.1:" + added)
+                assertThat(lines()).contains("Reload: listener db added on 127.0.0.1:" + added,
+                                "Reload: undone: the addresses it had bound are closed again")
                         .anyMatch(l -> l.startsWith("Reload refused: [reload.cfg:") && l.contains("'other'")
                                 && l.contains("cannot bind") && l.endsWith("; the running configuration goes on"));
                 assertClosed(added);
