@@ -1,7 +1,9 @@
 package dev.pointsman.stats;
 
+import dev.pointsman.config.StatsConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -11,14 +13,14 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import dev.pointsman.config.StatsConfig;
-import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -108,13 +110,13 @@ final class StatsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      */
     private void act(ChannelHandlerContext ctx, FullHttpRequest req, StatsRoute route) {
         String client = String.valueOf(ctx.channel().remoteAddress());
-        java.util.concurrent.CompletionStage<PageStatus> outcome;
+        CompletionStage<PageStatus> outcome;
         try {
             PagePost post = PagePost.parse(req.content().toString(StandardCharsets.ISO_8859_1),
                     server.actions()::isBackend);
             outcome = server.apply(post, client);
         } catch (RuntimeException e) {
-            outcome = java.util.concurrent.CompletableFuture.failedFuture(e);
+            outcome = CompletableFuture.failedFuture(e);
         }
         outcome.whenComplete((status, failure) -> {
             if (failure != null) {
