@@ -55,13 +55,19 @@ final class ReplayDriver {
      * StartupMessage is complete and the client got nothing but the one-byte answer to its SSLRequest.
      */
     boolean replayableAfter(long toClient) {
-        return window != null && window.replayable() && toClient <= (window.negotiated() ? 1 : 0);
+        if (window == null) {
+            return false;
+        }
+        if (window.replayable()) {
+            return toClient <= (window.negotiated() ? 1 : 0);
+        }
+        return toClient == 0 && window.negotiationPending(); // an SSLRequest the server never answered
     }
 
     /** The session leaves its server to be replayed elsewhere. */
     void leave() {
         replays++;
-        replaying = window != null && window.replayable();
+        replaying = window != null && (window.replayable() || window.negotiationPending());
         if (replaying) {
             window.serverLeft();
         } else if (window != null) {
@@ -72,13 +78,14 @@ final class ReplayDriver {
 
     /**
      * The first bytes for the next server, when replaying: the client's SSLRequest/GSSENCRequest
-     * (its answer is awaited, see {@link #fromServer}), else the StartupMessage.
+     * (its answer is awaited here when a StartupMessage follows, see {@link #fromServer}; else it
+     * is the client's, which is still waiting for it), else the StartupMessage.
      */
     ByteBuf replayOn(ByteBufAllocator channelAlloc) {
         replaying = false;
         ByteBuf negotiation = window.negotiationBytes(channelAlloc);
         if (negotiation != null) {
-            awaitingNegotiation = true;
+            awaitingNegotiation = window.replayable();
             return negotiation;
         }
         return window.startupBytes();

@@ -44,6 +44,8 @@ public final class Server implements Candidate {
     private final AtomicInteger maxSessions = new AtomicInteger();
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
     private volatile CheckReport lastCheck;
+    /** Why the cluster view doubts this server is alive although it does not veto it; null when it does not (owner only). */
+    private volatile String doubt;
     /** The vetoes in force (owner only), published as an immutable copy for readers. */
     private final EnumMap<Veto, Withdrawal> vetoes = new EnumMap<>(Veto.class);
     private volatile Map<Veto, Withdrawal> published = Map.of();
@@ -66,6 +68,20 @@ public final class Server implements Candidate {
      * it (a check must have started after that to lift it). Times on the backend's clock.
      */
     public record Withdrawal(String reason, long sinceNanos, long assertedNanos) {}
+
+    /**
+     * The cluster view doubts this server (it is the Patroni leader and its {@code /patroni} went
+     * unanswered), or no longer ({@code null}): a session that this server leaves silent after the
+     * client's opening goes elsewhere (see {@link Session#GREETING_WAIT_MILLIS}). On the owner.
+     */
+    public void doubt(String reason) {
+        doubt = reason;
+    }
+
+    /** Why the cluster view doubts this server; null when it does not. Any thread. */
+    public String doubt() {
+        return doubt;
+    }
 
     Server(ServerConfig config, Backend backend, long nowNanos) {
         this.config = config;

@@ -31,6 +31,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * client is closed, and the healthy server is neither withdrawn nor left. The line between the two
  * is {@link #SILENT_DROP_WINDOW_NANOS} after the connect.
  *
+ * <p>A server that accepted the connection and then answers nothing to the client's opening while
+ * the cluster view doubts it ({@link Server#doubt()}: the Patroni leader whose own API does not
+ * answer either) is a frozen node whose kernel completes handshakes for it: after
+ * {@link #GREETING_WAIT_MILLIS} the session leaves it, withdrawing it until a check passes, and
+ * its opening goes to the next usable server or waits in the queue ({@link GreetingWatch}).
+ *
  * <p>Owner: the client channel's event loop; the server channel is registered on the same loop,
  * so no field needs synchronisation. Other threads reach a session only through {@link #kill} and
  * the backend's grants, both run on that loop.
@@ -38,6 +44,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Session implements Waiter {
     /** How soon after the connect a server dropping a silent client counts as stopping (below PostgreSQL's 1 s minimum authentication_timeout). */
     static final long SILENT_DROP_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * How long a server the cluster view doubts may leave the client's opening unanswered before
+     * the session leaves it. PostgreSQL answers a StartupMessage (or an SSLRequest) within
+     * milliseconds; a server the view does not doubt is never left for its silence.
+     */
+    static final long GREETING_WAIT_MILLIS = 500;
     private static final AtomicLong IDS = new AtomicLong();
 
     /** A number naming this session in {@code show sess}, unique in the process. */
@@ -52,6 +64,9 @@ public final class Session implements Waiter {
     private final Connector connector;
     private final Relay relay;
     private final ReplayDriver opening;
+    private final GreetingWatch greeting;
+    /** The current server has sent something since the session reached it. */
+    private boolean serverSpoke;
     private final SessionLog log;
     /** The handler of the connected server channel; detached when the session leaves that server. */
     private RelayHandlers.ServerSide serverSide;
@@ -74,6 +89,7 @@ public final class Session implements Waiter {
         this.connector = new Connector(this, backend, policy, client.eventLoop());
         this.relay = new Relay(client, backend.counters, inactivity);
         this.opening = new ReplayDriver(this, client.alloc());
+        this.greeting = new GreetingWatch(client.eventLoop(), this::greetingDue);
     }
 
     /** The handler a frontend installs on each accepted channel (AUTO_READ off, half-closure allowed). */
@@ -153,6 +169,8 @@ public final class Session implements Waiter {
         log.connected(backend.now());
         phase = 'D';
         inactivity.start();
+        serverSpoke = false;
+        greeting.start();
         if (opening.replaying()) {
             ch.writeAndFlush(opening.replayOn(ch.alloc()));
             if (!opening.awaitingNegotiation()) {
@@ -188,6 +206,27 @@ public final class Session implements Waiter {
         replayElsewhere(true);
     }
 
+    /**
+     * The greeting wait ran out: leaves a silent server the view doubts when the client has spoken
+     * and its opening can still go elsewhere; true to keep watching.
+     */
+    private boolean greetingDue() {
+        if (finished || serverSpoke || phase != 'D' || relay.server() == null) {
+            return false;
+        }
+        if (relay.fromClient() == 0) {
+            return true; // the client has not spoken: nothing is owed yet
+        }
+        if (!replayable(false)) {
+            return false;
+        }
+        if (connector.server().doubt() == null) {
+            return true;
+        }
+        replayElsewhere(true);
+        return false;
+    }
+
     /** Relays what the client sent while the session was between servers; false if there was nothing. */
     private boolean relayHeld() {
         ByteBuf held = opening.takeHeld();
@@ -208,6 +247,7 @@ public final class Session implements Waiter {
             return;
         }
         Server failed = connector.server();
+        greeting.stop();
         serverSide.detached = true;
         relay.server().close();
         relay.detach();
@@ -266,6 +306,7 @@ public final class Session implements Waiter {
             buf.release();
             return;
         }
+        serverSpoke = true;
         ByteBuf out = opening.fromServer(buf);
         if (out != null) {
             relay.toClient(out);
@@ -379,6 +420,7 @@ public final class Session implements Waiter {
         finished = true;
         who = cause;
         inactivity.stop();
+        greeting.stop();
         connector.abort();
         Channel server = relay.server();
         if (immediately) {

@@ -47,7 +47,7 @@ final class Answers {
             members.add(new Member(name, text(m, "role"), text(m, "state"), text(m, "host"),
                     port != null && port.canConvertToInt() ? port.asInt() : 0, text(m, "api_url"),
                     number(m, "timeline"), lagBytes, lagUnknown, null, m.path("pending_restart").asBoolean(false),
-                    tags(m.get("tags")), null, null, false));
+                    tags(m.get("tags")), null, null, false, null));
         }
         return new ClusterAnswer(text(root, "scope"), members);
     }

@@ -26,13 +26,31 @@ import java.util.Set;
  * @param server            the server of the backend this member is, null when the config does not list it
  * @param lagOverSinceMillis epoch ms since when the lag has been over {@code max-lag}; null when under or no limit
  * @param lagExcluded       over {@code max-lag} for longer than {@code lag-grace} at the time of the poll
+ * @param wal               what the member's own {@code /patroni} said of its WAL this poll; null when it was not
+ *                          asked (only replicas under a time {@code max-lag}, and members behind the leader's timeline, are)
  */
 public record Member(String name, String role, String state, String host, int port, String apiUrl, Long timeline,
                      Long lag, boolean lagUnknown, Long replayDelayMillis, boolean pendingRestart, Map<String, String> tags, String server,
-                     Long lagOverSinceMillis, boolean lagExcluded) {
+                     Long lagOverSinceMillis, boolean lagExcluded, Wal wal) {
 
     private static final Set<String> LEADER_ROLES = Set.of("leader", "standby_leader", "master", "primary");
     private static final Set<String> RUNNING_STATES = Set.of("running", "streaming", "in archive recovery");
+
+    /**
+     * A member's own account of its WAL ({@code GET /patroni} on its API).
+     *
+     * @param role     {@code master} (3.x), {@code primary} (4.x), {@code replica}, {@code demoted}...
+     * @param running  its state is {@code running}
+     * @param timeline the timeline it says it is on; null when not given
+     * @param position a primary's {@code xlog.location} (pg_current_wal_lsn), a replica's
+     *                 {@code xlog.replayed_location}; null when not given
+     */
+    public record Wal(String role, boolean running, Long timeline, Long position) {
+        /** It says it runs as a primary: role master or primary, state running. */
+        public boolean primary() {
+            return running && ("master".equals(role) || "primary".equals(role));
+        }
+    }
 
     public Member {
         tags = tags == null ? Map.of() : Map.copyOf(tags);
@@ -58,16 +76,21 @@ public record Member(String name, String role, String state, String host, int po
 
     Member withServer(String serverName) {
         return new Member(name, role, state, host, port, apiUrl, timeline, lag, lagUnknown, replayDelayMillis, pendingRestart, tags,
-                serverName, lagOverSinceMillis, lagExcluded);
+                serverName, lagOverSinceMillis, lagExcluded, wal);
     }
 
     Member withReplayDelay(Long millis) {
         return new Member(name, role, state, host, port, apiUrl, timeline, lag, lagUnknown, millis, pendingRestart, tags,
-                server, lagOverSinceMillis, lagExcluded);
+                server, lagOverSinceMillis, lagExcluded, wal);
     }
 
     Member withLag(Long overSinceMillis, boolean excluded) {
         return new Member(name, role, state, host, port, apiUrl, timeline, lag, lagUnknown, replayDelayMillis, pendingRestart, tags,
-                server, overSinceMillis, excluded);
+                server, overSinceMillis, excluded, wal);
+    }
+
+    Member withWal(Wal value) {
+        return new Member(name, role, state, host, port, apiUrl, timeline, lag, lagUnknown, replayDelayMillis, pendingRestart, tags,
+                server, lagOverSinceMillis, lagExcluded, value);
     }
 }

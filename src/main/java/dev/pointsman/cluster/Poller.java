@@ -18,7 +18,10 @@ import java.util.function.Consumer;
  * never more than one in flight, to any node): {@code GET /cluster} from the current target
  * (rotating to the next on any failure, each target at most once per round), then
  * {@code GET /patroni} from the member the DCS names as leader, then, for a time {@code max-lag},
- * each replica's {@code /patroni}, then {@code GET /history} when the timeline moved. The next
+ * each replica's {@code /patroni}, and in any case that of each member listed on a timeline below
+ * the leader's (the old leader after a failover: did it write past the fork?), then
+ * {@code GET /history} when the timeline moved, again while it does not yet say where the
+ * leader's previous timeline ended (at most {@link #HISTORY_TRIES} times per timeline). The next
  * round starts {@code interval} after one ends, or {@link #HURRY_INTERVAL} while hurried.
  *
  * <p>Everything runs on the scheduler's thread.
@@ -29,6 +32,8 @@ final class Poller {
     /** How long the poller hurries itself after it saw a role change. */
     static final Duration HURRY_AFTER_CHANGE = Duration.ofSeconds(5);
     static final int MAX_TARGETS = 32;
+    /** How many times one timeline's /history is asked while it lacks the previous timeline's end. */
+    static final int HISTORY_TRIES = 20;
 
     /** Where views go; called on the scheduler's thread. */
     interface Publisher {
@@ -62,6 +67,8 @@ final class Poller {
     private Cancellable staleTimer = Cancellable.NONE;
     private ClusterView current;
     private Long historyTimeline;
+    private Long historyAskedFor;
+    private int historyAsked;
     private final List<String> failures = new ArrayList<>();
     // the round in progress
     private HttpClient.Endpoint source;
@@ -198,10 +205,20 @@ final class Poller {
     }
 
     private void queueReplicas() {
-        if (askReplicas) {
-            cluster.members().stream().filter(m -> !m.leaderRole() && m.apiUrl() != null).forEach(replicaQueue::add);
-        }
+        Long timeline = leaderTimeline();
+        cluster.members().stream().filter(m -> !m.leaderRole() && m.apiUrl() != null)
+                .filter(m -> askReplicas || timeline != null && m.timeline() != null && m.timeline() < timeline)
+                .forEach(replicaQueue::add);
         askReplicas();
+    }
+
+    /** The leader's timeline: the higher of its /cluster entry's and its own /patroni's; null when neither says. */
+    private Long leaderTimeline() {
+        Long listed = cluster.members().stream().filter(Member::leaderRole).map(Member::timeline)
+                .filter(Objects::nonNull).findFirst().orElse(null);
+        Long own = leaderStatus != null && leaderStatus.timeline().isPresent() ? leaderStatus.timeline().getAsLong()
+                : null;
+        return listed == null ? own : own == null ? listed : Long.valueOf(Math.max(listed, own));
     }
 
     private void askReplicas() {
@@ -222,18 +239,25 @@ final class Poller {
     }
 
     private void askHistory() {
-        Long timeline = cluster.members().stream().filter(Member::leaderRole).map(Member::timeline)
-                .filter(Objects::nonNull).findFirst().orElse(null);
-        if (timeline == null || timeline.equals(historyTimeline)) {
+        Long timeline = leaderTimeline();
+        if (timeline == null || timeline.equals(historyTimeline)
+                || timeline.equals(historyAskedFor) && historyAsked >= HISTORY_TRIES) {
             finish(null);
             return;
         }
+        if (!timeline.equals(historyAskedFor)) {
+            historyAskedFor = timeline;
+            historyAsked = 0;
+        }
+        historyAsked++;
         request(source, "/history", r -> {
             List<ClusterView.HistoryEntry> history = null;
             if (r instanceof HttpClient.Answer a && a.status() == 200) {
                 try {
                     history = Answers.history(a.body());
-                    historyTimeline = timeline;
+                    if (timeline <= 1 || history.stream().anyMatch(e -> e.timeline() == timeline - 1)) {
+                        historyTimeline = timeline; // complete: Patroni wrote where the previous timeline ended
+                    }
                 } catch (Answers.BadAnswer e) {
                     log.historyFailed(source, e.getMessage());
                 }

@@ -16,7 +16,9 @@ import java.util.Optional;
  *   <li>A server no member matches: VETO (never route to a node the cluster does not know).</li>
  *   <li>{@link Pool#PRIMARY}: VETO unless the member holds the leader key; then VETO unless the
  *       leader's own {@code /patroni} confirms role master/primary and state running. When that
- *       {@code /patroni} went unanswered, ALLOW: the checks of that node decide.</li>
+ *       {@code /patroni} went unanswered, DOUBT: the checks of that node decide, and a session
+ *       the server leaves silent after the client's opening goes elsewhere (a frozen node's
+ *       kernel still accepts connections; a healthy primary with a slow API answers its clients).</li>
  *   <li>{@link Pool#REPLICA}: VETO the leader (by name or role), a member whose PostgreSQL is not
  *       running, one tagged {@code noloadbalance}, and one whose lag has been over
  *       {@code max-lag} for longer than {@code lag-grace} (until it is back under); ALLOW the rest.</li>
@@ -62,7 +64,8 @@ public final class RoutingRules {
         }
         ClusterView.LeaderStatus status = view.leaderStatus();
         if (status == null || status.error() != null) {
-            return new Verdict.Allow("Patroni leader, /patroni unanswered: checks decide");
+            return new Verdict.Doubt("Patroni leader, /patroni unanswered (" + (status == null ? "not asked"
+                    : status.error()) + "): checks decide, a server silent to a client's opening is left");
         }
         if (!status.confirmed()) {
             return new Verdict.Veto("Patroni leader not promoted and running (role " + status.role() + ", state "

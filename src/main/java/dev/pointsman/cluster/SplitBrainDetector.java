@@ -33,6 +33,11 @@ import java.util.Set;
  * per reign of the leader; after it, the leader's timeline is the line the cluster follows.
  * <li><b>Two primaries</b>: a view lists two or more running members with a leader role. One alert
  * per set of claimants, again when the set changes after it had cleared.
+ * <li><b>WAL discarded</b> ({@link DiscardedWal}): the confirmed leader runs on a timeline above T,
+ * {@code /history} says T ended at LSN X, and a member was seen running as primary on T at a
+ * position past X (the leader's own {@code /patroni} in an earlier poll, or its own answer later).
+ * The partition case: the old leader acknowledged writes nobody streamed, its successor was
+ * promoted from what it had. One alert per member and timeline.
  * </ul>
  * A stale view is ignored; an inconsistent one (another problem than two leaders) tells nothing;
  * a leader whose timeline is unknown, or that is not confirmed, updates no timeline. A new system
@@ -82,6 +87,7 @@ final class SplitBrainDetector {
     private long total;
     private int unacknowledged;
     private SplitBrain last;
+    private final DiscardedWal discarded = new DiscardedWal();
 
     SplitBrainDetector(String backend, Meter meter) {
         this.backend = backend;
@@ -103,7 +109,11 @@ final class SplitBrainDetector {
             servers.clear();
         }
         view.members().stream().filter(m -> m.server() != null).forEach(m -> servers.put(m.name(), m.server()));
+        sightings(view, nowMillis);
         Optional<SplitBrain> alert = judge(view, nowMillis);
+        if (alert.isEmpty()) {
+            alert = discardedWal(view, nowMillis);
+        }
         previousHistory = view.history();
         alert.ifPresent(a -> {
             total++;
@@ -165,6 +175,43 @@ final class SplitBrainDetector {
         }
         reigns.keySet().removeIf(m -> !m.equals(leader)); // another member is confirmed: their reigns are over
         return alert;
+    }
+
+    /** Every member this view shows running as primary, with its position, for {@link DiscardedWal}. */
+    private void sightings(ClusterView view, long now) {
+        Set<String> seen = new java.util.HashSet<>();
+        ClusterView.LeaderStatus status = view.leaderStatus();
+        if (view.problem() == null && status != null && status.confirmed() && status.timeline() != null
+                && status.location() != null) {
+            primaryAt(status.member(), status.timeline(), status.location(), now, seen);
+        }
+        for (Member m : view.members()) {
+            Member.Wal w = m.wal();
+            if (w != null && w.primary() && w.timeline() != null && w.position() != null) {
+                primaryAt(m.name(), w.timeline(), w.position(), now, seen);
+            }
+        }
+        discarded.endPoll(seen, meter, now);
+    }
+
+    private void primaryAt(String member, long timeline, long position, long now, Set<String> seen) {
+        String server = servers.get(member);
+        discarded.primary(member, server, timeline, position, server == null ? null : meter.read(server), now);
+        seen.add(member + "/" + timeline);
+    }
+
+    /** The WAL rule, once the leader is confirmed on a timeline (and is not itself a regression). */
+    private Optional<SplitBrain> discardedWal(ClusterView view, long now) {
+        ClusterView.LeaderStatus status = view.leaderStatus();
+        if (view.problem() != null || view.leader() == null || status == null || !status.confirmed()) {
+            return Optional.empty();
+        }
+        Long timeline = status.timeline() != null ? status.timeline() : view.timeline();
+        Reign reign = reigns.get(view.leader());
+        if (timeline == null || reign != null && reign.alerted) {
+            return Optional.empty();
+        }
+        return discarded.judge(backend, scope, view.leader(), timeline, view.history(), now);
     }
 
     private Optional<SplitBrain> wentBack(ClusterView view, String leader, long timeline, long now) {
@@ -252,6 +299,7 @@ final class SplitBrainDetector {
     }
 
     private void forget() {
+        discarded.forget();
         reigns.clear();
         highest = null;
         previousHistory = null;

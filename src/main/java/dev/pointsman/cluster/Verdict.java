@@ -2,7 +2,10 @@ package dev.pointsman.cluster;
 
 import java.util.Optional;
 
-/** The view's word on one server: allow (checks decide) or veto (kept out of its pool, whatever its checks say). */
+/**
+ * The view's word on one server: allow (checks decide), doubt (checks decide, but a server silent to
+ * a client's opening is left) or veto (kept out of its pool, whatever its checks say).
+ */
 public sealed interface Verdict {
 
     /** @param why why the view does not object, e.g. "confirmed primary", "view stale: checks alone" */
@@ -11,12 +14,26 @@ public sealed interface Verdict {
     /** @param reason for stats and logs, e.g. "not the Patroni leader (pg-2 is)" */
     record Veto(String reason) implements Verdict {}
 
+    /**
+     * Allowed, the checks decide, but the view doubts the server is alive (the leader whose own
+     * {@code /patroni} went unanswered): a session it leaves silent after the client's opening goes
+     * elsewhere rather than waiting on it.
+     *
+     * @param why for logs, e.g. "Patroni leader, /patroni unanswered"
+     */
+    record Doubt(String why) implements Verdict {}
+
     /** The reason to hand to {@code Backend.setVeto}; empty when allowed. */
     default Optional<String> vetoReason() {
         return this instanceof Veto v ? Optional.of(v.reason()) : Optional.empty();
     }
 
     default boolean allowed() {
-        return this instanceof Allow;
+        return !(this instanceof Veto);
+    }
+
+    /** Why the view doubts the server; empty when it does not. */
+    default Optional<String> doubt() {
+        return this instanceof Doubt d ? Optional.of(d.why()) : Optional.empty();
     }
 }

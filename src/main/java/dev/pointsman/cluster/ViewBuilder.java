@@ -72,7 +72,7 @@ final class ViewBuilder {
             }
             PatroniStatus own = poll.replicas().get(m.name());
             if (own != null && !m.leaderRole()) {
-                m = m.withReplayDelay(replayDelay(own, leaderLocation, nowMillis));
+                m = m.withReplayDelay(replayDelay(own, leaderLocation, nowMillis)).withWal(wal(own));
             }
             members.add(lag(m, previous, ctx.limits(), nowMillis));
         }
@@ -110,6 +110,15 @@ final class ViewBuilder {
         return new ClusterView.LeaderStatus(leader, s.role().orElse(null), s.state().orElse(null),
                 s.timeline().isPresent() ? s.timeline().getAsLong() : null, location, ownScope,
                 s.isPrimary() && s.isRunning() && sameScope && sameName, null, s.systemId().orElse(null));
+    }
+
+    /** A member's own account of its WAL: a primary's write position, a replica's replay position. */
+    static Member.Wal wal(PatroniStatus s) {
+        java.util.OptionalLong position = s.xlog().map(x -> s.isPrimary() ? x.location() : x.replayedLocation())
+                .orElse(java.util.OptionalLong.empty());
+        return new Member.Wal(s.role().orElse(null), s.isRunning(),
+                s.timeline().isPresent() ? s.timeline().getAsLong() : null,
+                position.isPresent() ? position.getAsLong() : null);
     }
 
     /**

@@ -9,12 +9,15 @@
  * {@code ViewBuilder} (pure) → {@link dev.pointsman.cluster.ClusterListener#onView} with a
  * {@link dev.pointsman.cluster.ViewChange}. The runtime applies the pure
  * {@link dev.pointsman.cluster.RoutingRules#verdict} to each server and sets or clears its routing
- * veto; checks stay the authority for UP. {@link dev.pointsman.cluster.ClusterTable} prints a view
+ * veto, or its doubt (the leader whose {@code /patroni} went unanswered: a session it leaves silent
+ * is moved); checks stay the authority for UP. {@link dev.pointsman.cluster.ClusterTable} prints a view
  * as {@code patronictl list} does.
  *
  * <p>Split brain (issue 13): the source feeds every view, and every move of the etcd leader key, to
  * the pure {@code SplitBrainDetector}; a leader back on a lower timeline than one already promoted,
- * or two listed leaders, is logged at level error, handed to
+ * two listed leaders, or a member seen writing its timeline as primary past the LSN where
+ * {@code /history} says the next one forked ({@code DiscardedWal}: the partition), is logged at
+ * level error, handed to
  * {@link dev.pointsman.cluster.ClusterListener#onSplitBrain} as a {@link dev.pointsman.cluster.SplitBrain}
  * (nodes, timelines, window, Pointsman's own counts for the losing server) and counted in
  * {@link dev.pointsman.cluster.SplitBrainAlerts} until acknowledged. Routing does not change for it.

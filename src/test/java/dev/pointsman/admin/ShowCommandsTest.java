@@ -158,7 +158,7 @@ class ShowCommandsTest {
 
         ClusterView view = new ClusterView("primary", "demo", "127.0.0.1:8008", 0, false, null, "pg-1", null, 3L,
                 List.of(new Member("pg-1", "leader", "running", "127.0.0.1", 5432, null, 3L, null, false, null, false,
-                        Map.of(), "pg-1", null, false)), List.of(), List.of(), List.of(),
+                        Map.of(), "pg-1", null, false, null)), List.of(), List.of(), List.of(),
                 new ClusterView.Limits(1000, 3000, null, null, 0));
         runtime.clusters = Map.of("primary", view);
 

@@ -82,6 +82,13 @@ final class Fixtures {
                 + " [2, 67607688, \"no recovery target specified\", \"2026-11-26T22:24:10.631854+00:00\", \"pg-1\"]]";
     }
 
+    /** {@code GET /history} of a leader on timeline {@code current}: its last two lines, as Patroni 3.0.2 writes them. */
+    static String history(long current) {
+        return "[[" + (current - 2) + ", 67417112, \"no recovery target specified\", \"2026-11-26T22:18:58.271856+00:00\","
+                + " \"pg-3\"], [" + (current - 1) + ", 67607688, \"no recovery target specified\","
+                + " \"2026-11-26T22:24:10.631854+00:00\", \"pg-1\"]]";
+    }
+
     static List<ServerConfig> threeServers(int... apiPorts) {
         List<ServerConfig> list = new ArrayList<>();
         for (int i = 0; i < apiPorts.length; i++) {

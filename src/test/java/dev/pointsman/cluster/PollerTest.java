@@ -63,7 +63,7 @@ class PollerTest {
                 .answer(8008, "/cluster", cluster(null, LEADER, REPLICA2, REPLICA3))
                 .answer(8009, "/cluster", cluster(null, LEADER, REPLICA2, REPLICA3))
                 .answer(8010, "/cluster", cluster(null, LEADER, REPLICA2, REPLICA3))
-                .answer(8008, "/history", Fixtures.history()).answer(8009, "/history", Fixtures.history());
+                .answer(8008, "/history", Fixtures.history(8)).answer(8009, "/history", Fixtures.history(8));
     }
 
     ClusterSource start(PatroniView view) {
@@ -251,6 +251,41 @@ class PollerTest {
         assertThat(client.requests()).containsSubsequence("8008 /cluster", "8008 /patroni", "8009 /patroni",
                 "8010 /patroni");
         assertThat(client.maxInFlightPerNode()).isEqualTo(1);
+    }
+
+    @Test
+    void aMemberBehindTheLeadersTimelineIsAskedForItsOwnPositionEveryRound() {
+        // pg-3 was promoted to 9; pg-1, the old leader, is still listed on 8
+        String leader3 = member("pg-3", "leader", "running", "127.0.0.1", 15434, 8010, 9, null);
+        String old1 = member("pg-1", "replica", "running", "127.0.0.1", 15432, 8008, 8, "0");
+        String replica2 = member("pg-2", "replica", "running", "127.0.0.1", 15433, 8009, 9, "0");
+        client.answer(8008, "/patroni", patroni("master", "running", "pointsman", 8, 5000))
+                .answer(8009, "/patroni", REPLICA_JSON)
+                .answer(8010, "/patroni", patroni("master", "running", "pointsman", 9, 4000))
+                .answer(8008, "/cluster", cluster(null, old1, replica2, leader3))
+                .answer(8009, "/cluster", cluster(null, old1, replica2, leader3))
+                .answer(8010, "/cluster", cluster(null, old1, replica2, leader3))
+                .answer(8008, "/history", Fixtures.history(9));
+        startAuto();
+
+        assertThat(client.requests()).containsSubsequence("8008 /cluster", "8010 /patroni", "8008 /patroni",
+                "8008 /history");
+        assertThat(client.count("8009 /patroni")).as("a replica on the leader's timeline is not asked").isEqualTo(1);
+        assertThat(views.get(0).member("pg-1").orElseThrow().wal())
+                .isEqualTo(new Member.Wal("master", true, 8L, 5000L));
+        assertThat(client.maxInFlightPerNode()).isEqualTo(1);
+    }
+
+    @Test
+    void aHistoryThatDoesNotYetEndTheLeadersPreviousTimelineIsFetchedAgain() {
+        healthyCluster().answer(8008, "/history", Fixtures.history(7)); // Patroni has not written timeline 7's end yet
+        startAuto();
+        scheduler.advance(Duration.ofMillis(1000)); // two more rounds at the 500 ms interval
+        assertThat(client.count("8008 /history")).isEqualTo(3);
+
+        client.answer(8008, "/history", Fixtures.history(8));
+        scheduler.advance(Duration.ofMillis(3000));
+        assertThat(client.count("8008 /history")).as("complete now: not asked again").isEqualTo(4);
     }
 
     @Test

@@ -51,6 +51,16 @@ class RoutingRulesTest {
     }
 
     @Test
+    void aLeaderWhosePatroniWentUnansweredIsDoubtedButNotVetoed() throws Exception {
+        // a frozen node, or a healthy primary whose REST API is slow: its server decides by answering clients
+        ClusterView unanswered = view(CTX, null, cluster(null, M1_LEADER, M2_REPLICA), null, T);
+        assertThat(verdict(unanswered, Pool.PRIMARY, "pg-1", T).doubt()).get().asString()
+                .contains("/patroni unanswered");
+        assertThat(verdict(healthy(), Pool.PRIMARY, "pg-1", T).doubt()).isEmpty();
+        assertThat(verdict(unanswered, Pool.REPLICA, "pg-2", T).doubt()).isEmpty();
+    }
+
+    @Test
     void noLeaderVetoesEveryServerOfThePrimaryPool() throws Exception {
         ClusterView v = view(CTX, null, cluster(null, M2_REPLICA), null, T);
         assertThat(verdict(v, Pool.PRIMARY, "pg-2", T)).isEqualTo(new Verdict.Veto("no Patroni leader"));

@@ -31,6 +31,8 @@ class SplitBrainDetectorTest {
     ClusterView previous;
     Instant now = T0;
     List<ClusterView.HistoryEntry> history = List.of();
+    /** The members' own /patroni answers the next poll carries (asked for members behind the leader's timeline). */
+    Map<String, String> own = new HashMap<>();
 
     SplitBrainDetectorTest() {
         for (String s : List.of("pg-1", "pg-2", "pg-3")) {
@@ -73,9 +75,15 @@ class SplitBrainDetectorTest {
                 : PatroniStatus.parse(leader.getBytes(StandardCharsets.UTF_8)).orElseThrow();
         ClusterView v = ViewBuilder.build(ctx, previous, new ViewBuilder.Poll("http://127.0.0.1:8009",
                 Answers.cluster(Fixtures.cluster(null, members).getBytes(StandardCharsets.UTF_8)), status,
-                leader == null ? "answer timeout" : null, Map.of(), history), now.toEpochMilli());
+                leader == null ? "answer timeout" : null, owns(), history), now.toEpochMilli());
         previous = v;
         return v;
+    }
+
+    Map<String, PatroniStatus> owns() {
+        Map<String, PatroniStatus> out = new HashMap<>();
+        own.forEach((k, v) -> out.put(k, PatroniStatus.parse(v.getBytes(StandardCharsets.UTF_8)).orElseThrow()));
+        return out;
     }
 
     /** Feeds the view to the detector, collecting what it says. */
@@ -452,5 +460,184 @@ class SplitBrainDetectorTest {
         assertThat(detector.alerts().total()).isEqualTo(1);
         assertThat(detector.alerts().unacknowledged()).isZero();
         assertThat(detector.alerts().last()).isEqualTo(alerts.get(0));
+    }
+
+    // ---- WAL that Patroni threw away: the old leader wrote past the point the new timeline forked
+
+    /** pg-1's /patroni as a Patroni 3.0.2 primary at {@code lsn} (pg_current_wal_lsn(), bytes). */
+    static String primaryAt(long timeline, long lsn) {
+        return patroni("master", "running", "pointsman", timeline, lsn);
+    }
+
+    /** Patroni 3.0.2's /history line for a timeline that ended at {@code lsn} when {@code newLeader} was promoted. */
+    static ClusterView.HistoryEntry endedAt(long timeline, long lsn, Instant at, String newLeader) {
+        return new ClusterView.HistoryEntry(timeline, lsn, "no recovery target specified",
+                at.toString().replace("Z", "+00:00"), newLeader);
+    }
+
+    static final long CUT_LSN = 0x5A3F1C8L; // 0/5A3F1C8: what pg-3 had received when pg-1 was cut off
+
+    @Test
+    void aPartitionedLeaderThatWrotePastTheNewTimelinesForkAlertsWithTheDiscardedRangeWindowAndCounts()
+            throws Exception {
+        // Given pg-1 leading timeline 3, every write streamed
+        at("10:00:00");
+        poll(primaryAt(3, CUT_LSN - 8000), m("pg-1", "leader", "running", 3), m("pg-2", "replica", "running", 3),
+                m("pg-3", "replica", "running", 3));
+        at("10:00:06"); // the last poll before the cut: pg-3 will be promoted from exactly here
+        poll(primaryAt(3, CUT_LSN), m("pg-1", "leader", "running", 3), m("pg-2", "replica", "running", 3),
+                m("pg-3", "replica", "running", 3));
+        // When pg-1 is cut from etcd and the other nodes, not from Pointsman: it keeps its key (ttl 30) and, until
+        // retry_timeout (10 s), acknowledges the writes Pointsman sends it; nobody streams them
+        for (int s = 7; s <= 16; s++) {
+            at("10:00:%02d".formatted(s));
+            send("pg-1", 20, 20 * 95);
+            poll(primaryAt(3, CUT_LSN + (s - 6) * 2400L), m("pg-1", "leader", "running", 3),
+                    m("pg-2", "replica", "running", 3), m("pg-3", "replica", "running", 3));
+        }
+        at("10:00:17"); // Patroni demotes it (offline): its /patroni no longer says running primary
+        send("pg-1", 3, 285); // sessions sent before the checks took it out
+        poll(patroni("demoted", "stopped", "pointsman", 3, 0), m("pg-1", "leader", "running", 3),
+                m("pg-2", "replica", "running", 3), m("pg-3", "replica", "running", 3));
+        at("10:00:20");
+        send("pg-1", 5, 0); // refused: after the window
+        poll(patroni("demoted", "stopped", "pointsman", 3, 0), m("pg-1", "leader", "running", 3),
+                m("pg-2", "replica", "running", 3), m("pg-3", "replica", "running", 3));
+        at("10:00:36.400"); // the key lapsed: pg-3 takes it and is promoted to 4 from what it had
+        poll(replicaAnswer(3), m("pg-2", "replica", "running", 3), m("pg-3", "leader", "running", 3));
+        at("10:00:36.900");
+        poll(primaryAt(4, CUT_LSN + 200), m("pg-2", "replica", "running", 3), m("pg-3", "leader", "running", 3));
+        assertThat(alerts).as("no history yet: nothing says where timeline 3 ended").isEmpty();
+        history = List.of(endedAt(2, 0x3000000L, T0.minus(Duration.ofDays(1)), "pg-1"),
+                endedAt(3, CUT_LSN, Instant.parse("2027-01-15T10:00:36.800Z"), "pg-3"));
+        at("10:00:37.050");
+        poll(primaryAt(4, CUT_LSN + 400), m("pg-2", "replica", "running", 4), m("pg-3", "leader", "running", 4));
+
+        // Then one alert: old and new leader, both timelines, the discarded WAL, the window and Pointsman's counts
+        assertThat(alerts).singleElement().satisfies(a -> {
+            assertThat(a.kind()).isEqualTo(SplitBrain.Kind.WAL_DISCARDED);
+            assertThat(a.leader()).isEqualTo("pg-3");
+            assertThat(a.leaderTimeline()).isEqualTo(4L);
+            assertThat(a.losing()).isEqualTo("pg-1");
+            assertThat(a.losingServer()).isEqualTo("pg-1");
+            assertThat(a.losingTimeline()).isEqualTo(3L);
+            assertThat(a.discardedFrom()).isEqualTo(CUT_LSN);
+            assertThat(a.discardedTo()).isEqualTo(CUT_LSN + 24000);
+            assertThat(a.fromMillis()).isEqualTo(Instant.parse("2027-01-15T10:00:06Z").toEpochMilli());
+            assertThat(a.toMillis()).isEqualTo(Instant.parse("2027-01-15T10:00:17Z").toEpochMilli());
+            assertThat(a.atMillis()).isEqualTo(now.toEpochMilli());
+            assertThat(a.sent()).isEqualTo(new SplitBrain.Traffic(203, 20 * 20 * 95 / 2 + 285));
+            assertThat(a.message()).isEqualTo("split brain in Patroni cluster 'pointsman': pg-3 was promoted to"
+                    + " timeline 4 from 0/5A3F1C8 of timeline 3, but pg-1 had written timeline 3 as primary up to at"
+                    + " least 0/5A44F88: those 24000 bytes of WAL, written while it ran as primary (from 2027-01-15"
+                    + " 10:00:06.000 to 10:00:17.000 UTC), are discarded; Pointsman sent pg-1 203 sessions and"
+                    + " 19285 bytes in that window; writes acknowledged there are lost unless recovered from pg-1's"
+                    + " WAL before it is rewound, or a WAL archive. Routing follows the leader key (pg-3)");
+        });
+
+        // When pg-1 rejoins: rewound, following timeline 4; and later polls
+        at("10:01:30");
+        poll(primaryAt(4, CUT_LSN + 90000), m("pg-1", "replica", "running", 4), m("pg-2", "replica", "running", 4),
+                m("pg-3", "leader", "running", 4));
+        at("10:01:31");
+        poll(primaryAt(4, CUT_LSN + 91000), m("pg-1", "replica", "running", 4), m("pg-2", "replica", "running", 4),
+                m("pg-3", "leader", "running", 4));
+        // Then nothing more
+        assertThat(alerts).hasSize(1);
+        assertThat(detector.alerts().total()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailoverFromALeaderWhoseWalWasAllStreamedNeverAlerts() throws Exception {
+        // Given pg-1 leading timeline 3; its last answer before it died was at CUT_LSN
+        at("10:00:00");
+        poll(primaryAt(3, CUT_LSN - 300), m("pg-1", "leader", "running", 3), m("pg-3", "replica", "running", 3));
+        at("10:00:01");
+        poll(primaryAt(3, CUT_LSN), m("pg-1", "leader", "running", 3), m("pg-3", "replica", "running", 3));
+        // When it stops answering and pg-3, which had received everything, is promoted exactly there
+        at("10:00:02");
+        poll(null, m("pg-1", "leader", "running", 3), m("pg-3", "replica", "running", 3));
+        at("10:00:31");
+        poll(primaryAt(4, CUT_LSN + 100), m("pg-3", "leader", "running", 3));
+        history = List.of(endedAt(3, CUT_LSN, now, "pg-3"));
+        at("10:00:32");
+        poll(primaryAt(4, CUT_LSN + 200), m("pg-3", "leader", "running", 4));
+        // and when pg-1 comes back on timeline 3 as a replica, replaying its own shutdown checkpoint past the fork
+        own.put("pg-1", patroni("replica", "running", "pointsman", 3, CUT_LSN + 104));
+        at("10:00:40");
+        poll(primaryAt(4, CUT_LSN + 900), m("pg-1", "replica", "running", 3), m("pg-3", "leader", "running", 4));
+
+        // Then no alert: nothing beyond the fork was seen written by a primary
+        assertThat(alerts).isEmpty();
+    }
+
+    @Test
+    void aCleanSwitchoverWithRealPositionsNeverAlerts() throws Exception {
+        at("10:00:00");
+        poll(primaryAt(5, CUT_LSN), m("pg-1", "leader", "running", 5), m("pg-2", "replica", "running", 5));
+        at("10:00:00.150"); // demoting: the shutdown checkpoint is streamed before pg-2 is promoted past it
+        poll(patroni("demoted", "stopping", "pointsman", 5, 0), m("pg-1", "leader", "stopping", 5),
+                m("pg-2", "replica", "running", 5));
+        at("10:00:00.600");
+        poll(primaryAt(6, CUT_LSN + 300), m("pg-1", "replica", "stopped", 5), m("pg-2", "leader", "running", 5));
+        history = List.of(endedAt(5, CUT_LSN + 112, now, "pg-2"));
+        at("10:00:01.600");
+        poll(primaryAt(6, CUT_LSN + 500), m("pg-1", "replica", "running", 6), m("pg-2", "leader", "running", 6));
+
+        assertThat(alerts).isEmpty();
+    }
+
+    @Test
+    void anOldPrimarySeenAgainStillWritingItsTimelinePastTheForkAlerts() throws Exception {
+        // Given pg-3 leading timeline 7, last seen at CUT_LSN, then its Patroni frozen (PostgreSQL goes on)
+        at("10:00:00");
+        poll(primaryAt(7, CUT_LSN), m("pg-2", "replica", "running", 7), m("pg-3", "leader", "running", 7));
+        for (int s = 1; s <= 25; s++) {
+            at("10:00:%02d".formatted(s));
+            poll(null, m("pg-2", "replica", "running", 7), m("pg-3", "leader", "running", 7));
+        }
+        at("10:00:26"); // pg-2 promoted to 8 from CUT_LSN + 500
+        poll(primaryAt(8, CUT_LSN + 600), m("pg-2", "leader", "running", 7));
+        history = List.of(endedAt(7, CUT_LSN + 500, now, "pg-2"));
+        at("10:00:27");
+        poll(primaryAt(8, CUT_LSN + 700), m("pg-2", "leader", "running", 8));
+        assertThat(alerts).as("nothing seen past the fork yet").isEmpty();
+        send("pg-3", 2, 190); // clients that still reached it
+        // When its Patroni wakes: listed on timeline 7, its own /patroni still a primary, written past the fork
+        own.put("pg-3", primaryAt(7, CUT_LSN + 9500));
+        at("10:00:46");
+        poll(primaryAt(8, CUT_LSN + 900), m("pg-2", "leader", "running", 8), m("pg-3", "replica", "running", 7));
+
+        // Then an alert naming pg-3, timeline 7 and the 9000 bytes past the fork, window from its last sighting before
+        assertThat(alerts).singleElement().satisfies(a -> {
+            assertThat(a.kind()).isEqualTo(SplitBrain.Kind.WAL_DISCARDED);
+            assertThat(a.losing()).isEqualTo("pg-3");
+            assertThat(a.losingTimeline()).isEqualTo(7L);
+            assertThat(a.leader()).isEqualTo("pg-2");
+            assertThat(a.discardedTo() - a.discardedFrom()).isEqualTo(9000);
+            assertThat(a.fromMillis()).isEqualTo(T0.toEpochMilli());
+            assertThat(a.toMillis()).isEqualTo(now.toEpochMilli());
+            assertThat(a.sent()).isEqualTo(new SplitBrain.Traffic(2, 190));
+        });
+        at("10:00:47");
+        poll(primaryAt(8, CUT_LSN + 900), m("pg-2", "leader", "running", 8), m("pg-3", "replica", "running", 7));
+        assertThat(alerts).hasSize(1);
+    }
+
+    @Test
+    void aLeaderGoingBackToItsOldTimelineIsOneTimelineAlertNotAlsoADiscardedWalOne() throws Exception {
+        at("10:00:00");
+        poll(primaryAt(18, CUT_LSN), m("pg-1", "leader", "running", 18), m("pg-3", "replica", "running", 18));
+        at("10:00:31");
+        poll(primaryAt(19, CUT_LSN + 100), m("pg-3", "leader", "running", 18));
+        history = List.of(endedAt(18, CUT_LSN, now, "pg-3"));
+        at("10:00:32");
+        poll(primaryAt(19, CUT_LSN + 200), m("pg-3", "leader", "running", 19));
+        at("10:00:46"); // pg-1 takes the key back on 18 and writes on past the fork
+        poll(primaryAt(18, CUT_LSN + 5000), m("pg-1", "leader", "running", 18), m("pg-3", "replica", "running", 19));
+        at("10:00:47");
+        poll(primaryAt(18, CUT_LSN + 6000), m("pg-1", "leader", "running", 18), m("pg-3", "replica", "running", 19));
+
+        assertThat(alerts).singleElement().extracting(SplitBrain::kind).isEqualTo(SplitBrain.Kind.TIMELINE_WENT_BACK);
     }
 }

@@ -1,5 +1,7 @@
 package dev.pointsman.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -154,6 +156,30 @@ abstract class FaultScenario extends ClusterScenario {
         soft.assertThat(r.staleAnswers()).as("long-session answers from a node after another one held the key (%s)",
                 r.summary()).isZero();
         soft.assertAll();
+    }
+
+    /** The write pool's split-brain alert in the proxy's log (the standby pool follows the same cluster and alerts with its own counts). */
+    private static final Pattern ALERT = Pattern.compile("backend 'primary': ALERT: (split brain in Patroni cluster .*)");
+
+    /** The split-brain alerts of backend primary the proxy logged so far, oldest first. */
+    static List<String> splitBrainAlerts() {
+        return proxy.log().lines().map(ALERT::matcher).filter(java.util.regex.Matcher::find).map(m -> m.group(1))
+                .toList();
+    }
+
+    /**
+     * Issue 13's detection: when acknowledged rows were lost ({@code r}), an alert raised during the
+     * run ({@code alerts}) names a node they were lost on; when none were, no alert was raised.
+     */
+    static void assertSplitBrainReportedExactlyWhenWritesWereLost(FaultReport r, List<String> alerts) {
+        Set<String> lostOn = new HashSet<>(r.lostProbe().keySet());
+        lostOn.addAll(r.lostSessions().keySet());
+        if (r.lost() > 0) {
+            assertThat(alerts).as("a split-brain alert naming a node the lost rows were acknowledged by %s (%s)", lostOn,
+                    r.summary()).anySatisfy(a -> assertThat(lostOn).anySatisfy(n -> assertThat(a).contains(n)));
+        } else {
+            assertThat(alerts).as("no acknowledged row was lost, so no split-brain alert (%s)", r.summary()).isEmpty();
+        }
     }
 
     // -----------------------------------------------------------------------------------------

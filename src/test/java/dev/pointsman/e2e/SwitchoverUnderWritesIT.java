@@ -69,4 +69,12 @@ class SwitchoverUnderWritesIT extends ClusterScenario {
             assertThat(row[names.indexOf("primary_last")]).contains("-> " + last + " (");
         });
     }
+
+    @Test
+    @Order(4)
+    void cleanSwitchoversRaiseNoSplitBrainAlert() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(proxy.name().equals("pointsman"), "split-brain alerts are Pointsman's");
+        // two timelines forked with the old leader's WAL all streamed: no rule may fire (no false alarm)
+        assertThat(proxy.log().lines().filter(l -> l.contains("ALERT: split brain")).toList()).isEmpty();
+    }
 }

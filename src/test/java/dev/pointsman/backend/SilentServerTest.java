@@ -1,0 +1,140 @@
+package dev.pointsman.backend;
+
+import static dev.pointsman.backend.EmbeddedSession.writtenBytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A server that accepts the TCP connection and then says nothing (a SIGSTOPped postmaster: the
+ * kernel completes the handshake for it) while the cluster view doubts it (its Patroni does not
+ * answer either): the opening goes to the next usable server, or back to the queue, instead of
+ * waiting for the client's own timeout (defect 3 of docs/FAULTS.md). A server the view does not
+ * doubt, or one that answers, keeps its session.
+ */
+class SilentServerTest {
+    static final String DOUBT = "Patroni leader, /patroni unanswered";
+
+    @AfterEach
+    void closeWhatTheTestLeftOpen() {
+        EmbeddedSession.closeAll();
+    }
+
+    private static ByteBuf buf(byte[] bytes) {
+        return Unpooled.wrappedBuffer(bytes);
+    }
+
+    private static EmbeddedSession startedWithStartupMessage() throws Exception {
+        EmbeddedSession t = new EmbeddedSession().start();
+        t.client.writeInbound(buf(StartupReplayTest.startupMessage("alice")));
+        assertThat(writtenBytes(t.lastServer())).isEqualTo(StartupReplayTest.startupMessage("alice").length);
+        return t;
+    }
+
+    @Test
+    void aDoubtedServerSilentAfterTheStartupMessageIsLeftAndTheOpeningGoesToTheNextServer() throws Exception {
+        EmbeddedSession t = startedWithStartupMessage();
+        t.server("a").doubt(DOUBT);
+
+        t.tick(Session.GREETING_WAIT_MILLIS);
+
+        assertThat(t.servers).hasSize(2);
+        assertThat(t.lastServer().connectedTo).isEqualTo(t.server("b").config().address());
+        assertThat(writtenBytes(t.lastServer())).as("the StartupMessage replayed on b")
+                .isEqualTo(StartupReplayTest.startupMessage("alice").length);
+        assertThat(t.connectFailures).as("a is withdrawn until a check passes").hasSize(1);
+        t.lastServer().writeInbound(buf(StartupReplayTest.AUTH_OK));
+        assertThat(writtenBytes(t.client)).isEqualTo(StartupReplayTest.AUTH_OK.length);
+    }
+
+    @Test
+    void aSilentServerTheViewDoesNotDoubtKeepsTheSession() throws Exception {
+        EmbeddedSession t = startedWithStartupMessage();
+
+        t.tick(10_000);
+
+        assertThat(t.servers).hasSize(1);
+        assertThat(t.client.isOpen()).isTrue();
+        assertThat(t.connectFailures).isEmpty();
+    }
+
+    @Test
+    void aDoubtedServerThatAnswersKeepsTheSession() throws Exception {
+        // a healthy primary whose Patroni REST API is merely slow
+        EmbeddedSession t = startedWithStartupMessage();
+        t.server("a").doubt(DOUBT);
+        t.tick(5);
+        t.lastServer().writeInbound(buf(StartupReplayTest.AUTH_OK));
+
+        t.tick(10_000);
+
+        assertThat(t.servers).hasSize(1);
+        assertThat(writtenBytes(t.client)).isEqualTo(StartupReplayTest.AUTH_OK.length);
+        assertThat(t.connectFailures).isEmpty();
+    }
+
+    @Test
+    void aDoubtThatComesAfterTheConnectStillMovesTheSilentSession() throws Exception {
+        // the view notices the frozen leader a second or two after the freeze; the session connected at once
+        EmbeddedSession t = startedWithStartupMessage();
+        t.tick(1500);
+        assertThat(t.servers).hasSize(1);
+
+        t.server("a").doubt(DOUBT);
+        t.tick(Session.GREETING_WAIT_MILLIS);
+
+        assertThat(t.servers).hasSize(2);
+        assertThat(t.lastServer().connectedTo).isEqualTo(t.server("b").config().address());
+    }
+
+    @Test
+    void aClientThatSentNothingIsNotMovedForItsServersSilence() {
+        EmbeddedSession t = new EmbeddedSession().start();
+        t.server("a").doubt(DOUBT);
+
+        t.tick(10_000);
+
+        assertThat(t.servers).hasSize(1);
+        assertThat(t.connectFailures).isEmpty();
+    }
+
+    @Test
+    void aDoubtedServerSilentAfterAnSslRequestSendsItToTheNextServerWhoseAnswerReachesTheClient() throws Exception {
+        // libpq's default sslmode=prefer opens with an SSLRequest and waits for 'S' or 'N'
+        EmbeddedSession t = new EmbeddedSession().start();
+        t.client.writeInbound(buf(StartupReplayTest.sslRequest()));
+        assertThat(writtenBytes(t.lastServer())).isEqualTo(8);
+        t.server("a").doubt(DOUBT);
+
+        t.tick(Session.GREETING_WAIT_MILLIS);
+
+        assertThat(t.servers).hasSize(2);
+        assertThat(writtenBytes(t.lastServer())).as("the SSLRequest replayed on b").isEqualTo(8);
+        t.lastServer().writeInbound(buf(new byte[]{'N'}));
+        assertThat(writtenBytes(t.client)).as("b's 'N' reaches the client").isEqualTo(1);
+        t.client.writeInbound(buf(StartupReplayTest.startupMessage("alice")));
+        t.settle();
+        assertThat(writtenBytes(t.lastServer())).as("then the client's StartupMessage")
+                .isEqualTo(StartupReplayTest.startupMessage("alice").length);
+    }
+
+    @Test
+    void withNoOtherServerTheSilentSessionWaitsInTheQueueNotOnTheSilentServer() throws Exception {
+        EmbeddedSession t = startedWithStartupMessage();
+        t.backend.onConnectFailure((b, s, cause) -> b.setOpState(s, Server.OpState.DOWN)); // withdrawn, as the runtime does
+        t.backend.setOpState(t.server("b"), Server.OpState.DOWN);
+        t.server("a").doubt(DOUBT);
+
+        t.tick(Session.GREETING_WAIT_MILLIS);
+
+        assertThat(t.backend.queued()).isEqualTo(1);
+        assertThat(t.lastServer().isOpen()).as("the connection to the silent server is closed").isFalse();
+        t.backend.setOpState(t.server("b"), Server.OpState.UP);
+        t.settle();
+        assertThat(t.lastServer().connectedTo).isEqualTo(t.server("b").config().address());
+        assertThat(writtenBytes(t.lastServer())).isEqualTo(StartupReplayTest.startupMessage("alice").length);
+    }
+}
