@@ -147,6 +147,34 @@ class SessionReplayTest {
     }
 
     @Test
+    void anSslRequestLeftUnansweredByADroppedServerIsSentToTheNextWhoseAnswerReachesTheClient() throws Exception {
+        EmbeddedSession t = new EmbeddedSession().start();
+        withdrawOnRefusal(t);
+        ByteBuf ssl = buf(StartupReplayTest.sslRequest());
+        t.client.writeInbound(ssl);
+        assertThat(writtenBytes(t.lastServer())).isEqualTo(8);
+        assertThat(ssl.refCnt()).isZero();
+
+        t.lastServer().close(); // a postmaster going down: reset before its answer
+        t.settle();
+
+        assertThat(t.servers).hasSize(2);
+        assertThat(t.lastServer().connectedTo).isEqualTo(t.server("b").config().address());
+        ByteBuf replayed = t.lastServer().readOutbound();
+        assertThat(replayed.readInt()).isEqualTo(8);
+        assertThat(replayed.readInt()).isEqualTo(80877103);
+        replayed.release();
+        ByteBuf yes = buf(new byte[]{'S'});
+        t.lastServer().writeInbound(yes);
+        ByteBuf atClient = t.client.readOutbound();
+        assertThat(atClient.readableBytes()).isEqualTo(1);
+        assertThat(atClient.getByte(0)).isEqualTo((byte) 'S');
+        atClient.release();
+        assertThat(yes.refCnt()).isZero();
+        assertThat(t.connectFailures).hasSize(1);
+    }
+
+    @Test
     void clientBytesHeldForTheNextServerAreReleasedWhenTheClientLeaves() {
         EmbeddedSession t = new EmbeddedSession().start();
         withdrawOnRefusal(t);
