@@ -11,6 +11,7 @@ import dev.pointsman.cluster.Pool;
 import dev.pointsman.cluster.RoutingRules;
 import dev.pointsman.cluster.SplitBrain;
 import dev.pointsman.cluster.SplitBrainAlerts;
+import dev.pointsman.cluster.Verdict;
 import dev.pointsman.cluster.ViewChange;
 import dev.pointsman.config.LogTarget.Level;
 import dev.pointsman.config.Proxy;
@@ -163,10 +164,10 @@ final class ClusterWiring implements AutoCloseable, PatroniView, AlertBoard {
         Optional<ClusterView> view = source == null ? Optional.empty() : source.current();
         Instant now = Instant.now();
         for (Server server : backend.servers()) {
-            String reason = view.flatMap(v -> RoutingRules.verdict(v, source.pool(), server.name(), now).vetoReason())
-                    .orElse(null);
+            Optional<Verdict> verdict = view.map(v -> RoutingRules.verdict(v, source.pool(), server.name(), now));
+            String reason = verdict.flatMap(Verdict::vetoReason).orElse(null);
             if (reason != null) {
-                backend.withdraw(server, Veto.VIEW, reason, source.pool() != Pool.ANY);
+                backend.withdraw(server, Veto.VIEW, reason, source.pool() != Pool.ANY && verdict.get().cutsSessions());
             } else {
                 backend.allow(server, Veto.VIEW, "allowed again by the cluster view");
             }

@@ -175,6 +175,28 @@ class SessionReplayTest {
     }
 
     @Test
+    void aVetoThatKeptOpenSessionsCutsThemWhenTheSameSourceLaterWithdrawsTheServerForGood() {
+        // the cluster view: a leader "stopping" takes no new session but keeps its open ones; once
+        // it is no longer the leader, the same source ends them (on-marked-down shutdown-sessions)
+        EmbeddedSession t = new EmbeddedSession().shutdownSessionsOnDown().start();
+        t.client.writeInbound(EmbeddedSession.ascii("not a PostgreSQL opening"));
+        t.lastServer().writeInbound(EmbeddedSession.ascii("answer"));
+        EmbeddedSession.written(t.client);
+        EmbeddedSession.written(t.lastServer());
+        Server a = t.server("a");
+
+        t.backend.withdraw(a, Veto.VIEW, "Patroni leader not promoted and running (role master, state stopping)", false);
+        t.settle();
+        assertThat(t.client.isOpen()).as("kept while the leader stops").isTrue();
+
+        t.backend.withdraw(a, Veto.VIEW, "not the Patroni leader (pg-2 is)", true);
+        t.settle();
+
+        assertThat(t.client.isOpen()).as("cut once it is not the leader").isFalse();
+        assertThat(t.record().termination()).isEqualTo("DD");
+    }
+
+    @Test
     void clientBytesHeldForTheNextServerAreReleasedWhenTheClientLeaves() {
         EmbeddedSession t = new EmbeddedSession().start();
         withdrawOnRefusal(t);
