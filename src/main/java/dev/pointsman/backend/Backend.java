@@ -327,13 +327,13 @@ public final class Backend {
     public Future<Boolean> withdraw(Server server, Veto source, String reason, boolean cutSessions) {
         return onOwner(() -> {
             boolean wasUsable = server.usable();
-            boolean fresh = server.vetoOf(source).isEmpty();
-            if (!server.setVeto(source, reason, now())) {
+            // a source that newly says "not this one and not its sessions" ends them, even when it or
+            // another source had already kept new ones away (a leader stopping, a switchover request)
+            boolean fresh = server.vetoOf(source).map(w -> !w.cutsSessions()).orElse(true);
+            if (!server.setVeto(source, reason, cutSessions, now())) {
                 return false;
             }
             refresh();
-            // a source that newly says "not this one" ends its sessions, even when another source
-            // had already kept new ones away (a switchover request before the key moved)
             int cut = fresh && cutSessions && server.config().shutdownSessionsOnDown() && server.sessions() > 0
                     ? shutdownSessions(server, 'D') : 0;
             if (wasUsable || cut > 0) {

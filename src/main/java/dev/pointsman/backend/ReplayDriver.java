@@ -52,22 +52,18 @@ final class ReplayDriver {
 
     /**
      * The opening still fits the window once {@code toClient} bytes went to the client: its
-     * StartupMessage is complete and the client got nothing but the one-byte answer to its SSLRequest.
+     * StartupMessage is complete and the client got nothing but the one-byte answer to its
+     * SSLRequest; or the client sent nothing but its SSLRequest and got no answer yet.
      */
     boolean replayableAfter(long toClient) {
-        if (window == null) {
-            return false;
-        }
-        if (window.replayable()) {
-            return toClient <= (window.negotiated() ? 1 : 0);
-        }
-        return toClient == 0 && window.negotiationPending(); // an SSLRequest the server never answered
+        return window != null && (window.replayable() && toClient <= (window.negotiated() ? 1 : 0)
+                || window.negotiationUnanswered() && toClient == 0);
     }
 
     /** The session leaves its server to be replayed elsewhere. */
     void leave() {
         replays++;
-        replaying = window != null && (window.replayable() || window.negotiationPending());
+        replaying = window != null && (window.replayable() || window.negotiationUnanswered());
         if (replaying) {
             window.serverLeft();
         } else if (window != null) {
@@ -78,14 +74,15 @@ final class ReplayDriver {
 
     /**
      * The first bytes for the next server, when replaying: the client's SSLRequest/GSSENCRequest
-     * (its answer is awaited here when a StartupMessage follows, see {@link #fromServer}; else it
-     * is the client's, which is still waiting for it), else the StartupMessage.
+     * (when the StartupMessage followed, its answer is awaited here, see {@link #fromServer}; when
+     * it was unanswered, the answer goes to the client, judged as on a first server), else the
+     * StartupMessage.
      */
     ByteBuf replayOn(ByteBufAllocator channelAlloc) {
         replaying = false;
         ByteBuf negotiation = window.negotiationBytes(channelAlloc);
         if (negotiation != null) {
-            awaitingNegotiation = window.replayable();
+            awaitingNegotiation = window.startupSeen();
             return negotiation;
         }
         return window.startupBytes();

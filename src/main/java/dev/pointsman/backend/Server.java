@@ -67,7 +67,8 @@ public final class Server implements Candidate {
      * One source's veto: why, since when it has been in force, and when the source last asserted
      * it (a check must have started after that to lift it). Times on the backend's clock.
      */
-    public record Withdrawal(String reason, long sinceNanos, long assertedNanos) {}
+    /** @param cutsSessions the source asked for the server's sessions to be cut with it */
+    public record Withdrawal(String reason, long sinceNanos, long assertedNanos, boolean cutsSessions) {}
 
     /**
      * The cluster view doubts this server (it is the Patroni leader and its {@code /patroni} went
@@ -163,6 +164,11 @@ public final class Server implements Candidate {
      * changed. Setting it again renews when it was last asserted (owner only).
      */
     boolean setVeto(Veto source, String reason, long nowNanos) {
+        return setVeto(source, reason, false, nowNanos);
+    }
+
+    /** {@link #setVeto(Veto, String, long)}, remembering whether the source cut the server's sessions with it. */
+    boolean setVeto(Veto source, String reason, boolean cutsSessions, long nowNanos) {
         Withdrawal before = vetoes.get(source);
         if (reason == null) {
             if (before == null) {
@@ -171,10 +177,12 @@ public final class Server implements Candidate {
             vetoes.remove(source);
         } else {
             // a changed reason keeps the original time: the veto has been in force since then
-            vetoes.put(source, new Withdrawal(reason, before == null ? nowNanos : before.sinceNanos(), nowNanos));
+            boolean cuts = cutsSessions || before != null && before.cutsSessions();
+            vetoes.put(source, new Withdrawal(reason, before == null ? nowNanos : before.sinceNanos(), nowNanos, cuts));
         }
         published = Map.copyOf(vetoes);
-        return before == null || reason == null || !before.reason().equals(reason);
+        return before == null || reason == null || !before.reason().equals(reason)
+                || before.cutsSessions() != vetoes.get(source).cutsSessions();
     }
 
     /** The weight in force (HAProxy's {@code uweight}): the configured one, or what the admin API set. */

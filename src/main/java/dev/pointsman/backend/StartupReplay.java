@@ -53,17 +53,18 @@ final class StartupReplay {
         return !closed;
     }
 
-    /**
-     * The client sent only its SSLRequest/GSSENCRequest so far (the caller knows whether the server
-     * answered it): replayed alone, the next server's answer goes to the client.
-     */
-    boolean negotiationPending() {
-        return !closed && startup == null && negotiation;
-    }
-
     /** The StartupMessage is complete and nothing the server said since has been forwarded. */
     boolean replayable() {
         return !closed && startup != null;
+    }
+
+    /**
+     * The client sent an SSLRequest/GSSENCRequest and nothing else, and waits for the answer: a
+     * server that drops the session now has said nothing, and the request can go to another one,
+     * whose answer ('S' too: the client's TLS then starts there) reaches the client as if first.
+     */
+    boolean negotiationUnanswered() {
+        return !closed && negotiation && startup == null && clientBytes != null && clientBytes.readableBytes() == 0;
     }
 
     /** Records bytes from the client; closes the window when they are not a PostgreSQL opening. */
@@ -203,6 +204,11 @@ final class StartupReplay {
     /** The SSLRequest/GSSENCRequest the client opened with, if any (8 bytes), to send first on a new server. */
     ByteBuf negotiationBytes(ByteBufAllocator alloc) {
         return negotiation ? alloc.buffer(8).writeInt(8).writeInt(negotiationCode) : null;
+    }
+
+    /** The StartupMessage is complete (else only the negotiation request is replayed). */
+    boolean startupSeen() {
+        return startup != null;
     }
 
     /** The StartupMessage to send on the new server. */

@@ -68,8 +68,12 @@ public final class RoutingRules {
                     : status.error()) + "): checks decide, a server silent to a client's opening is left");
         }
         if (!status.confirmed()) {
+            // "stopping" comes after Patroni's CHECKPOINT and before the shutdown signal (with
+            // before_stop in between): sessions that can finish now should; PostgreSQL ends the rest
+            boolean stopping = "stopping".equals(status.state())
+                    && ("master".equals(status.role()) || "primary".equals(status.role()));
             return new Verdict.Veto("Patroni leader not promoted and running (role " + status.role() + ", state "
-                    + status.state() + ")");
+                    + status.state() + ")", stopping);
         }
         return new Verdict.Allow("confirmed primary");
     }

@@ -11,8 +11,17 @@ public sealed interface Verdict {
     /** @param why why the view does not object, e.g. "confirmed primary", "view stale: checks alone" */
     record Allow(String why) implements Verdict {}
 
-    /** @param reason for stats and logs, e.g. "not the Patroni leader (pg-2 is)" */
-    record Veto(String reason) implements Verdict {}
+    /**
+     * @param reason        for stats and logs, e.g. "not the Patroni leader (pg-2 is)"
+     * @param keepsSessions the server takes no new session but its open ones are left to end as
+     *                      they will (a leader about to stop); else they are cut where the server
+     *                      has {@code on-marked-down shutdown-sessions}
+     */
+    record Veto(String reason, boolean keepsSessions) implements Verdict {
+        public Veto(String reason) {
+            this(reason, false);
+        }
+    }
 
     /**
      * Allowed, the checks decide, but the view doubts the server is alive (the leader whose own
@@ -35,5 +44,10 @@ public sealed interface Verdict {
     /** Why the view doubts the server; empty when it does not. */
     default Optional<String> doubt() {
         return this instanceof Doubt d ? Optional.of(d.why()) : Optional.empty();
+    }
+
+    /** A veto that ends the server's open sessions (where the server cuts them when marked down). */
+    default boolean cutsSessions() {
+        return this instanceof Veto v && !v.keepsSessions();
     }
 }

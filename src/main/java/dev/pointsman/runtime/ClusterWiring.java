@@ -172,7 +172,7 @@ final class ClusterWiring implements AutoCloseable, PatroniView, AlertBoard {
             server.doubt(doubt);
             String reason = verdict.flatMap(Verdict::vetoReason).orElse(null);
             if (reason != null) {
-                backend.withdraw(server, Veto.VIEW, reason, source.pool() != Pool.ANY);
+                backend.withdraw(server, Veto.VIEW, reason, source.pool() != Pool.ANY && verdict.get().cutsSessions());
             } else {
                 backend.allow(server, Veto.VIEW, "allowed again by the cluster view");
             }

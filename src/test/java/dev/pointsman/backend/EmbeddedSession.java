@@ -71,7 +71,7 @@ final class EmbeddedSession {
     final List<Peer> servers = new ArrayList<>();
     final List<Throwable> connectFailures = new ArrayList<>();
     private final Deque<Connect> plan = new ArrayDeque<>();
-    final Configs.ProxyBuilder config = listen("be")
+    Configs.ProxyBuilder config = listen("be")
             .server(serverAt("a", 15432))
             .server(serverAt("b", 15433));
     long connectMillis = 1000;
@@ -91,6 +91,13 @@ final class EmbeddedSession {
     /** A server for {@link #config} on a loopback port nothing connects to (no socket is made). */
     static Configs.ServerBuilder serverAt(String name, int port) {
         return Configs.server(name, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    }
+
+    /** Servers a and b with {@code on-marked-down shutdown-sessions}; before {@link #start}. */
+    EmbeddedSession shutdownSessionsOnDown() {
+        config = listen("be").server(serverAt("a", 15432).shutdownSessionsOnDown())
+                .server(serverAt("b", 15433).shutdownSessionsOnDown());
+        return this;
     }
 
     EmbeddedSession plan(Connect... next) {

@@ -147,6 +147,56 @@ class SessionReplayTest {
     }
 
     @Test
+    void anSslRequestLeftUnansweredByADroppedServerIsSentToTheNextWhoseAnswerReachesTheClient() throws Exception {
+        EmbeddedSession t = new EmbeddedSession().start();
+        withdrawOnRefusal(t);
+        ByteBuf ssl = buf(StartupReplayTest.sslRequest());
+        t.client.writeInbound(ssl);
+        assertThat(writtenBytes(t.lastServer())).isEqualTo(8);
+        assertThat(ssl.refCnt()).isZero();
+
+        t.lastServer().close(); // a postmaster going down: reset before its answer
+        t.settle();
+
+        assertThat(t.servers).hasSize(2);
+        assertThat(t.lastServer().connectedTo).isEqualTo(t.server("b").config().address());
+        ByteBuf replayed = t.lastServer().readOutbound();
+        assertThat(replayed.readInt()).isEqualTo(8);
+        assertThat(replayed.readInt()).isEqualTo(80877103);
+        replayed.release();
+        ByteBuf yes = buf(new byte[]{'S'});
+        t.lastServer().writeInbound(yes);
+        ByteBuf atClient = t.client.readOutbound();
+        assertThat(atClient.readableBytes()).isEqualTo(1);
+        assertThat(atClient.getByte(0)).isEqualTo((byte) 'S');
+        atClient.release();
+        assertThat(yes.refCnt()).isZero();
+        assertThat(t.connectFailures).hasSize(1);
+    }
+
+    @Test
+    void aVetoThatKeptOpenSessionsCutsThemWhenTheSameSourceLaterWithdrawsTheServerForGood() {
+        // the cluster view: a leader "stopping" takes no new session but keeps its open ones; once
+        // it is no longer the leader, the same source ends them (on-marked-down shutdown-sessions)
+        EmbeddedSession t = new EmbeddedSession().shutdownSessionsOnDown().start();
+        t.client.writeInbound(EmbeddedSession.ascii("not a PostgreSQL opening"));
+        t.lastServer().writeInbound(EmbeddedSession.ascii("answer"));
+        EmbeddedSession.written(t.client);
+        EmbeddedSession.written(t.lastServer());
+        Server a = t.server("a");
+
+        t.backend.withdraw(a, Veto.VIEW, "Patroni leader not promoted and running (role master, state stopping)", false);
+        t.settle();
+        assertThat(t.client.isOpen()).as("kept while the leader stops").isTrue();
+
+        t.backend.withdraw(a, Veto.VIEW, "not the Patroni leader (pg-2 is)", true);
+        t.settle();
+
+        assertThat(t.client.isOpen()).as("cut once it is not the leader").isFalse();
+        assertThat(t.record().termination()).isEqualTo("DD");
+    }
+
+    @Test
     void clientBytesHeldForTheNextServerAreReleasedWhenTheClientLeaves() {
         EmbeddedSession t = new EmbeddedSession().start();
         withdrawOnRefusal(t);

@@ -224,6 +224,72 @@ class StartupReplayTest {
         }
     }
 
+    /** A PostgreSQL with ssl on: answers the SSLRequest with 'S', then echoes what comes (the "TLS" bytes). */
+    static TestServer fakeTlsPostgres(java.util.concurrent.atomic.AtomicInteger requests) throws IOException {
+        return TestServer.start(s -> {
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            if (in.readInt() != 8 || in.readInt() != 80877103) {
+                return;
+            }
+            requests.incrementAndGet();
+            out.write('S');
+            out.flush();
+            byte[] buf = new byte[4096];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                out.write(buf, 0, n);
+                out.flush();
+            }
+        });
+    }
+
+    /** The first bytes of a TLS ClientHello record, and more: opaque to the proxy. */
+    private static final byte[] CLIENT_HELLO = {0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x03};
+
+    @Test
+    void aClientNegotiatingTlsIsRelayedUntouched() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        try (TestServer a = fakeTlsPostgres(requests);
+             ProxyHarness proxy = ProxyHarness.start(listen("db").server(server("a", a.address())).build());
+             Socket client = proxy.connect()) {
+            OutputStream out = client.getOutputStream();
+            InputStream in = client.getInputStream();
+            out.write(sslRequest());
+            assertThat(in.read()).isEqualTo('S');
+
+            out.write(CLIENT_HELLO);
+
+            assertThat(in.readNBytes(CLIENT_HELLO.length)).containsExactly(CLIENT_HELLO);
+            assertThat(requests.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aServerDroppingTheSessionBeforeAnsweringItsSslRequestIsLeftAndTheRequestReplayedOnTheNext() throws Exception {
+        // a postmaster going down resets the connection after the client's SSLRequest came, before
+        // any answer: nothing was said either way but the request, as with a client that sent nothing
+        java.util.concurrent.atomic.AtomicInteger requestsB = new java.util.concurrent.atomic.AtomicInteger();
+        try (TestServer a = TestServer.start(s -> {
+                 new DataInputStream(s.getInputStream()).readFully(new byte[8]);
+                 s.setSoLinger(true, 0);
+                 s.close();
+             });
+             TestServer b = fakeTlsPostgres(requestsB);
+             ProxyHarness proxy = ProxyHarness.start(listen("db").server(server("a", a.address()))
+                     .server(server("b", b.address())).build());
+             Socket client = proxy.connect()) {
+            proxy.backend.onConnectFailure((backend, server, cause) -> backend.setOpState(server, Server.OpState.DOWN));
+            OutputStream out = client.getOutputStream();
+            InputStream in = client.getInputStream();
+            out.write(sslRequest());
+
+            assertThat(in.read()).as("b's answer to the replayed SSLRequest").isEqualTo('S');
+            out.write(CLIENT_HELLO);
+            assertThat(in.readNBytes(CLIENT_HELLO.length)).containsExactly(CLIENT_HELLO);
+            assertThat(requestsB.get()).isEqualTo(1);
+        }
+    }
+
     @Test
     void anyOtherErrorReachesTheClientUnchanged() throws Exception {
         byte[] error = errorResponse("28P01", "password authentication failed");

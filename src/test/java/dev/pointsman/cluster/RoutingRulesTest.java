@@ -43,6 +43,21 @@ class RoutingRulesTest {
                 .contains("not promoted and running").contains(role).contains(state);
     }
 
+    @ParameterizedTest(name = "/patroni role {0}, state {1}: sessions cut {2}")
+    @CsvSource({"master, stopping, false", "primary, stopping, false", "master, stopped, true", "master, starting, true",
+            "demoted, stopping, true"})
+    void aLeaderWhosePatroniSaysStoppingTakesNoNewSessionButKeepsItsOpenOnes(String role, String state, boolean cuts)
+            throws Exception {
+        // Patroni says "stopping" after its CHECKPOINT and before the shutdown signal (and runs
+        // before_stop in between): open sessions may still finish, PostgreSQL ends the others
+        ClusterView v = view(CTX, null, cluster(null, M1_LEADER, M2_REPLICA), patroni(role, state, "pointsman", 8, 1), T);
+
+        Verdict verdict = verdict(v, Pool.PRIMARY, "pg-1", T);
+
+        assertThat(verdict.allowed()).isFalse();
+        assertThat(verdict.cutsSessions()).isEqualTo(cuts);
+    }
+
     @Test
     void primaryPoolLeavesALeaderWhosePatroniWentUnansweredToItsChecks() throws Exception {
         ClusterView v = view(CTX, null, cluster(null, M1_LEADER, M2_REPLICA), null, T);

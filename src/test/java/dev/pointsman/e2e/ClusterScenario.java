@@ -97,14 +97,40 @@ abstract class ClusterScenario {
      * on it, prints the figures and appends them to target/e2e/figures.md.
      */
     static ProbeReport underWrites(String scenario, Supplier<String> event) throws SQLException {
+        return underWrites(scenario, false, event);
+    }
+
+    /** {@link #underWrites(String, Supplier)}, the probe's clients using TLS when {@code tls}. */
+    static ProbeReport underWrites(String scenario, boolean tls, Supplier<String> event) throws SQLException {
         WriteProbe.createTable(cluster);
-        try (WriteProbe probe = WriteProbe.start(scenario, proxy.name())) {
+        try (WriteProbe probe = WriteProbe.start(scenario, proxy.name(), tls)) {
             probe.awaitAcknowledged(WARM_UP_ACKS, Duration.ofSeconds(30));
             probe.mark(scenario);
             String newLeader = event.get();
             probe.mark("returned");
             probe.awaitAcknowledgedBy(LocalCluster.address(newLeader), SETTLED_ACKS, WRITES_RESUME_BOUND);
             return probe.stopAndCountLost(cluster, newLeader);
+        }
+    }
+
+    /**
+     * A copy of {@code cfg} (under target/e2e) whose global section also opens a runtime socket, at
+     * level admin, where the cluster's Patroni hooks look for Pointsman ({@link LocalCluster#hookSockets});
+     * mode 666: the hooks run as the postgres user.
+     */
+    static java.nio.file.Path withHookSocket(java.nio.file.Path cfg, String name) {
+        try {
+            java.nio.file.Path sock = LocalCluster.hookSockets().resolve(name + ".sock");
+            String text = java.nio.file.Files.readString(cfg);
+            if (!text.startsWith("global\n")) {
+                throw new IllegalStateException(cfg + " does not start with its global section");
+            }
+            java.nio.file.Path out = E2eDirs.output().resolve(name + "-hooks.cfg");
+            java.nio.file.Files.writeString(out, text.replaceFirst("global\n",
+                    "global\n    stats socket " + sock + " mode 666 level admin\n"));
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -118,6 +118,20 @@ final class LocalCluster {
         return CompletableFuture.supplyAsync(() -> switchover(candidate));
     }
 
+    /** Patroni's hooks for Pointsman (scripts/cluster hooks on|off): returns once every Patroni applied it. */
+    void hooks(boolean on) {
+        run("hooks", on ? "on" : "off");
+    }
+
+    /**
+     * Where the cluster's hooks look for Pointsman's runtime sockets ({@code scripts/cluster hooks}):
+     * a Pointsman with a {@code stats socket} there is drained by before_stop.
+     */
+    static Path hookSockets() {
+        String dir = System.getenv().getOrDefault("POINTSMAN_CLUSTER_DIR", "/var/tmp/pointsman-cluster");
+        return Path.of(dir, "hooks", "sockets");
+    }
+
     /** Crashes the leader (kill -9 of Patroni and the postmaster) and waits until another member leads. */
     Failover failover() {
         String out = run("failover", "--wait");
@@ -191,12 +205,26 @@ final class LocalCluster {
         return connect(PROXY_HOST, port);
     }
 
+    /** {@link #connectProxy(int)}, with TLS ({@code sslmode=require}: encrypted or no connection) when {@code tls}. */
+    static Connection connectProxy(int port, boolean tls) throws SQLException {
+        return connect(PROXY_HOST, port, JDBC_TIMEOUT, tls);
+    }
+
     static Connection connect(String host, int port) throws SQLException {
         return connect(host, port, JDBC_TIMEOUT);
     }
 
     /** {@link #connect(String, int)} with its own read timeout (a long session outlasting a fault). */
     static Connection connect(String host, int port, Duration readTimeout) throws SQLException {
+        return connect(host, port, readTimeout, false);
+    }
+
+    /**
+     * A plain connection ({@code sslmode=disable}: the opening Pointsman can replay elsewhere), or
+     * with {@code tls} a TLS one ({@code sslmode=require}; the cluster has ssl on, scripts/cluster):
+     * everything after the SSLRequest is opaque to the proxy.
+     */
+    static Connection connect(String host, int port, Duration readTimeout, boolean tls) throws SQLException {
         String secs = String.valueOf(JDBC_TIMEOUT.toSeconds());
         Properties p = new Properties();
         p.setProperty("user", "postgres");
@@ -204,7 +232,7 @@ final class LocalCluster {
         p.setProperty("connectTimeout", secs);
         p.setProperty("loginTimeout", secs);
         p.setProperty("socketTimeout", String.valueOf(readTimeout.toSeconds()));
-        p.setProperty("sslmode", "disable");
+        p.setProperty("sslmode", tls ? "require" : "disable");
         p.setProperty("gssEncMode", "disable");
         p.setProperty("ApplicationName", "pointsman-e2e");
         return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", p);
@@ -213,6 +241,11 @@ final class LocalCluster {
     /** The address of the server a connection ended up on: {@code inet_server_addr()}. */
     static String serverAddress(Connection c) throws SQLException {
         return queryString(c, "SELECT host(inet_server_addr())");
+    }
+
+    /** Whether the session is encrypted, as the server sees it ({@code pg_stat_ssl}). */
+    static boolean encrypted(Connection c) throws SQLException {
+        return "t".equals(queryString(c, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"));
     }
 
     static boolean inRecovery(Connection c) throws SQLException {

@@ -40,7 +40,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * <p>Properties: {@code e2e.figures} = N planned switchovers (also {@code e2e.figures.switchovers},
  * which may be 0); {@code e2e.figures.failovers} = M crashes of the primary (default N; 0 skips them); {@code e2e.figures.variant} = {@code pointsman}
  * (reference config, default) | {@code pointsman-etcd} (examples/patroni-pointsman.cfg: the reference
- * config plus the etcd watch) | {@code haproxy} (HAProxy 2.6, reference config).
+ * config plus the etcd watch) | {@code haproxy} (HAProxy 2.6, reference config); {@code e2e.figures.tls}
+ * = true: the probe's clients use TLS ({@code sslmode=require}); {@code e2e.figures.hooks} = true:
+ * Patroni's hooks on ({@code scripts/cluster hooks on}, off again after the class) and Pointsman's
+ * runtime socket where they look for it.
  *
  * <p>For each hand-over the old leader's "Demoting self (graceful)" (or the crash) and the new
  * leader's "promoted self to leader" are read from Patroni's logs, and the probe's attempts are
@@ -60,6 +63,10 @@ class SwitchoverFiguresIT extends ClusterScenario {
 
     private static String variant;
     private static String title;
+    private static boolean tls;
+    private static boolean hooks;
+    /** The variant and the options: the name of this measurement's files. */
+    private static String label;
     private static Path out;
 
     /** The reference config with Pointsman's cluster view turned off (checks and their reactions alone). */
@@ -77,11 +84,17 @@ class SwitchoverFiguresIT extends ClusterScenario {
     @BeforeAll
     static void proxy() {
         variant = System.getProperty("e2e.figures.variant", "pointsman");
+        tls = Boolean.getBoolean("e2e.figures.tls");
+        hooks = Boolean.getBoolean("e2e.figures.hooks");
+        label = variant + (tls ? "-tls" : "") + (hooks ? "-hooks" : "");
         Path home = E2eDirs.home();
+        if (hooks) {
+            cluster.hooks(true);
+        }
         ProxyProcess chosen = switch (variant) {
-            case "pointsman" -> ProxyProcess.pointsman(E2eDirs.referenceConfig());
-            case "pointsman-etcd" -> ProxyProcess.pointsman(home.resolve("examples/patroni-pointsman.cfg"));
-            case "pointsman-noview" -> ProxyProcess.pointsman(withoutView());
+            case "pointsman" -> ProxyProcess.pointsman(hooked(E2eDirs.referenceConfig()));
+            case "pointsman-etcd" -> ProxyProcess.pointsman(hooked(home.resolve("examples/patroni-pointsman.cfg")));
+            case "pointsman-noview" -> ProxyProcess.pointsman(hooked(withoutView()));
             case "haproxy" -> ProxyProcess.haproxy(E2eDirs.referenceConfig());
             default -> throw new IllegalArgumentException("e2e.figures.variant: " + variant
                     + " (expected: pointsman, pointsman-etcd, pointsman-noview or haproxy)");
@@ -91,18 +104,26 @@ class SwitchoverFiguresIT extends ClusterScenario {
             case "pointsman-etcd" -> "Pointsman + etcd watch";
             case "pointsman-noview" -> "Pointsman, reference config + patroni-view off";
             default -> "HAProxy 2.6, reference config";
-        };
+        } + (hooks ? " + Patroni hooks" : "") + (tls ? ", TLS clients" : "");
         try {
             out = Files.createDirectories(E2eDirs.output().resolve("figures"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        proxy = chosen.start("figures-" + variant);
+        proxy = chosen.start("figures-" + label);
         awaitSteadyRouting();
+    }
+
+    /** {@code cfg} with a runtime socket for the hooks, when they are measured (HAProxy has its own CLI: not wired). */
+    private static Path hooked(Path cfg) {
+        return hooks ? withHookSocket(cfg, "figures") : cfg;
     }
 
     @AfterAll
     static void done() {
+        if (hooks) {
+            cluster.hooks(false);
+        }
         System.out.println("figures: " + E2eDirs.output().resolve("switchover-figures.md"));
     }
 
@@ -173,7 +194,7 @@ class SwitchoverFiguresIT extends ClusterScenario {
         boolean busy = awaitQuietMachine();
         double load = loadAverage();
         String oldLeader = cluster.leader();
-        String label = variant + "-" + kind.name().toLowerCase(Locale.ROOT) + "-" + n;
+        String label = SwitchoverFiguresIT.label + "-" + kind.name().toLowerCase(Locale.ROOT) + "-" + n;
         WriteProbe.createTable(cluster);
         long anchorNanos = System.nanoTime();
         Instant anchor = Instant.now();
@@ -181,7 +202,7 @@ class SwitchoverFiguresIT extends ClusterScenario {
         ProbeReport report;
         Instant eventAt;
         String newLeader;
-        try (WriteProbe probe = WriteProbe.start(label, proxy.name())) {
+        try (WriteProbe probe = WriteProbe.start(label, proxy.name(), tls)) {
             probe.awaitAcknowledged(WARM_UP_ACKS, Duration.ofSeconds(30));
             eventAt = Instant.now();
             probe.mark(kind.name().toLowerCase(Locale.ROOT));
@@ -265,7 +286,7 @@ class SwitchoverFiguresIT extends ClusterScenario {
     private void report(Kind kind, List<Run> runs) {
         String table = HandOverFigures.table(title, kind, runs);
         System.out.println(table);
-        append("switchover-figures.md", "\n<!-- " + LocalDateTime.now() + ", variant " + variant + " -->" + table);
+        append("switchover-figures.md", "\n<!-- " + LocalDateTime.now() + ", variant " + label + " -->" + table);
     }
 
     private static void append(String file, String text) {

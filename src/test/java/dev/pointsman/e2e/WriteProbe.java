@@ -45,6 +45,7 @@ final class WriteProbe implements AutoCloseable {
     private final String proxy;
     private final String run;
     private final int port;
+    private final boolean tls;
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
     private final Map<String, Long> marks = new ConcurrentHashMap<>();
     private final long startNanos = System.nanoTime();
@@ -52,10 +53,11 @@ final class WriteProbe implements AutoCloseable {
     private volatile boolean stopping;
     private volatile long stopNanos;
 
-    private WriteProbe(String scenario, String proxy, int port) {
+    private WriteProbe(String scenario, String proxy, int port, boolean tls) {
         this.scenario = scenario;
         this.proxy = proxy;
         this.port = port;
+        this.tls = tls;
         this.run = scenario + "-" + System.currentTimeMillis();
         this.thread = new Thread(this::loop, "write-probe-" + scenario);
         thread.setDaemon(true);
@@ -71,7 +73,12 @@ final class WriteProbe implements AutoCloseable {
 
     /** Starts writing through the proxy's primary port; the table must exist ({@link #createTable}). */
     static WriteProbe start(String scenario, String proxy) {
-        WriteProbe probe = new WriteProbe(scenario, proxy, LocalCluster.PRIMARY_PORT);
+        return start(scenario, proxy, false);
+    }
+
+    /** {@link #start(String, String)}; with {@code tls}, every attempt is a TLS client ({@code sslmode=require}). */
+    static WriteProbe start(String scenario, String proxy, boolean tls) {
+        WriteProbe probe = new WriteProbe(scenario, proxy, LocalCluster.PRIMARY_PORT, tls);
         probe.thread.start();
         return probe;
     }
@@ -175,7 +182,7 @@ final class WriteProbe implements AutoCloseable {
     }
 
     private Attempt attempt(int id, long start) {
-        try (Connection c = LocalCluster.connectProxy(port);
+        try (Connection c = LocalCluster.connectProxy(port, tls);
                 PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
                         + " (run, id, server) VALUES (?, ?, inet_server_addr()) RETURNING host(inet_server_addr())")) {
             ps.setString(1, run);
