@@ -197,6 +197,20 @@ final class LocalCluster {
 
     /** {@link #connect(String, int)} with its own read timeout (a long session outlasting a fault). */
     static Connection connect(String host, int port, Duration readTimeout) throws SQLException {
+        return connectUrl("jdbc:postgresql://" + host + ":" + port + "/postgres", readTimeout);
+    }
+
+    /**
+     * A connection to the primary through the first of {@code hostPorts} (HOST:PORT,...) that
+     * accepts and is not read-only: pgjdbc's multi-host URL with {@code targetServerType=primary},
+     * as an application in front of several proxies connects.
+     */
+    static Connection connectPrimaryOfHosts(List<String> hostPorts) throws SQLException {
+        return connectUrl("jdbc:postgresql://" + String.join(",", hostPorts) + "/postgres?targetServerType=primary",
+                JDBC_TIMEOUT);
+    }
+
+    private static Connection connectUrl(String url, Duration readTimeout) throws SQLException {
         String secs = String.valueOf(JDBC_TIMEOUT.toSeconds());
         Properties p = new Properties();
         p.setProperty("user", "postgres");
@@ -207,7 +221,7 @@ final class LocalCluster {
         p.setProperty("sslmode", "disable");
         p.setProperty("gssEncMode", "disable");
         p.setProperty("ApplicationName", "pointsman-e2e");
-        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", p);
+        return DriverManager.getConnection(url, p);
     }
 
     /** The address of the server a connection ended up on: {@code inet_server_addr()}. */
