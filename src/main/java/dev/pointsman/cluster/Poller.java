@@ -58,6 +58,7 @@ final class Poller {
     private long generation;
     private long roundStartNanos;
     private long lastSuccessNanos;
+    private PollPace.Kind lastKind = PollPace.Kind.NORMAL;
     private int next;
     private int tried;
     private Cancellable inFlight = Cancellable.NONE;
@@ -334,7 +335,12 @@ final class Poller {
 
     private void scheduleNext() {
         running = false;
-        timer = scheduler.schedule(this::round, pace.next(scheduler.nanoTime(), leaderless()));
+        PollPace.Kind kind = pace.kind(scheduler.nanoTime(), leaderless());
+        if ((kind == PollPace.Kind.CALM) != (lastKind == PollPace.Kind.CALM)) {
+            log.calm(kind == PollPace.Kind.CALM, pace.delay(kind));
+        }
+        lastKind = kind;
+        timer = scheduler.schedule(this::round, pace.delay(kind));
     }
 
     /**

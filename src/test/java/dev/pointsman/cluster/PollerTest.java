@@ -206,6 +206,8 @@ class PollerTest {
         assertThat(client.count("8008 /cluster") - before).isBetween(4L, 5L);
         assertThat(source.current().orElseThrow().stale()).isFalse();
         assertThat(changes).noneMatch(ViewChange::staleChanged);
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                .filteredOn(m -> m.contains("nothing changed for 15 s: cluster view polled every 5000 ms")).hasSize(1);
     }
 
     @Test
@@ -249,6 +251,8 @@ class PollerTest {
         // Then the view is polled at once and hurried for 5 s, then every 500 ms
         assertThat(client.count("8008 /cluster") - before).isEqualTo(1);
         scheduler.advance(Poller.HURRY_AFTER_CHANGE);
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                .contains("backend 'primary': cluster view polled every 150 ms again");
         long after = client.count("8008 /cluster");
         scheduler.advance(Duration.ofSeconds(5));
         assertThat(client.count("8008 /cluster") - after).isBetween(10L, 11L);
