@@ -32,6 +32,8 @@ final class Poller {
     /** How long the poller hurries itself after it saw a role change. */
     static final Duration HURRY_AFTER_CHANGE = Duration.ofSeconds(5);
     static final int MAX_TARGETS = 32;
+    /** The leader's error when /cluster gives it no api_url: it cannot be asked. */
+    static final String NO_API_URL = "no api_url";
 
     /** Where views go; called on the scheduler's thread. */
     interface Publisher {
@@ -223,7 +225,7 @@ final class Poller {
         List<Member> leaders = cluster.members().stream().filter(Member::leaderRole).toList();
         HttpClient.Endpoint api = leaders.size() == 1 ? HttpClient.Endpoint.ofUrl(leaders.get(0).apiUrl()) : null;
         if (api == null) {
-            leaderError = leaders.size() == 1 ? "no api_url" : null;
+            leaderError = leaders.size() == 1 ? NO_API_URL : null;
             queueReplicas();
             return;
         }

@@ -61,8 +61,13 @@ public final class RoutingRules {
             return new Verdict.Veto("not the Patroni leader (" + view.leader() + " is)");
         }
         ClusterView.LeaderStatus status = view.leaderStatus();
-        if (status == null || status.error() != null) {
-            return new Verdict.Allow("Patroni leader, /patroni unanswered: checks decide");
+        if (status == null) {
+            return new Verdict.Allow("Patroni leader, /patroni not asked: checks decide");
+        }
+        if (status.error() != null) {
+            return status.confirmedBefore() ? new Verdict.Allow("Patroni leader, /patroni unanswered: checks decide")
+                    : new Verdict.Veto("Patroni leader not confirmed yet (/patroni unanswered: " + status.error()
+                    + "); out until it says primary and running");
         }
         if (!status.confirmed()) {
             return new Verdict.Veto("Patroni leader not promoted and running (role " + status.role() + ", state "
