@@ -53,6 +53,7 @@ public final class ClusterSource implements AutoCloseable {
     private volatile String scope;
     private volatile boolean closed;
     private Discovery discovery; // on the scheduler's thread
+    private boolean watched; // on the scheduler's thread: the etcd watch of the leader key is established
     private volatile Poller poller;
 
     private ClusterSource(Proxy backend, Scheduler scheduler, HttpClient client, ClusterListener listener) {
@@ -173,6 +174,24 @@ public final class ClusterSource implements AutoCloseable {
         }
     }
 
+    /**
+     * The etcd watch of the leader key ({@code patroni-dcs}) is established, or down: while it is
+     * established and nothing changes, the view is polled at {@code patroni-view calm-interval};
+     * when it goes down, hurried for a while, then at the interval.
+     */
+    public void watch(boolean established) {
+        try {
+            scheduler.execute(() -> {
+                watched = established;
+                if (poller != null) {
+                    poller.watch(established);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the event loop is gone, and with it the poller
+        }
+    }
+
     /** The poll interval when not hurried. */
     public Duration interval() {
         return interval;
@@ -239,7 +258,8 @@ public final class ClusterSource implements AutoCloseable {
         }
         ViewBuilder.Context ctx = scope == null ? context : new ViewBuilder.Context(context.backend(),
                 context.servers(), context.limits(), scope, context.problems());
-        poller = new Poller(scheduler, client, ctx, targets, interval, backend.patroniView().maxLagTime().isPresent(),
+        poller = new Poller(scheduler, client, ctx, targets, interval, backend.patroniView().calmInterval(),
+                backend.patroniView().maxLagTime().isPresent(),
                 new Poller.Publisher() {
                     @Override
                     public void publish(ClusterView view, ViewChange change) {
@@ -251,6 +271,7 @@ public final class ClusterSource implements AutoCloseable {
                         judge(view);
                     }
                 });
+        poller.watch(watched);
         poller.start();
     }
 

@@ -49,9 +49,14 @@ public record ClusterView(String backend, String scope, String source, long poll
      * @param confirmed role master/primary and state running, from this member, for this scope
      * @param error     why there is no answer (timeout, refused, garbage); null when it answered
      * @param systemId  PostgreSQL's {@code database_system_identifier}; null when not given
+     * @param confirmedBefore an earlier view confirmed this member as primary, and every view since
+     *                  named it leader: when its {@code /patroni} goes unanswered, its checks decide.
+     *                  A leader not confirmed yet (a promotion in progress, or the first view) stays
+     *                  out of a primary pool until its {@code /patroni} confirms it: Patroni's primary
+     *                  check answers 200 from the role it set while PostgreSQL may still be in recovery.
      */
     public record LeaderStatus(String member, String role, String state, Long timeline, Long location, String scope,
-                               boolean confirmed, String error, String systemId) {}
+                               boolean confirmed, String error, String systemId, boolean confirmedBefore) {}
 
     /** One line of {@code GET /history}: the timeline that ended at {@code lsn}, why, when and (4.x/3.x) for whom. */
     public record HistoryEntry(long timeline, long lsn, String reason, String at, String newLeader) {}

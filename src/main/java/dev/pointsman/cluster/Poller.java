@@ -22,7 +22,10 @@ import java.util.function.Consumer;
  * the leader's (the old leader after a failover: did it write past the fork?), then
  * {@code GET /history} when the timeline moved, again while it does not yet say where the
  * leader's previous timeline ended (at most {@link #HISTORY_TRIES} times per timeline). The next
- * round starts {@code interval} after one ends, or {@link #HURRY_INTERVAL} while hurried.
+ * round starts {@code interval} after one ends, {@link #HURRY_INTERVAL} while hurried, or the calm
+ * interval while the etcd watch of the leader key is established and nothing happens
+ * ({@link PollPace}). While the watch is established a view stays usable for three calm intervals
+ * (else three intervals).
  *
  * <p>Everything runs on the scheduler's thread.
  */
@@ -34,6 +37,8 @@ final class Poller {
     static final int MAX_TARGETS = 32;
     /** How many times one timeline's /history is asked while it lacks the previous timeline's end. */
     static final int HISTORY_TRIES = 20;
+    /** The leader's error when /cluster gives it no api_url: it cannot be asked. */
+    static final String NO_API_URL = "no api_url";
 
     /** Where views go; called on the scheduler's thread. */
     interface Publisher {
@@ -46,8 +51,10 @@ final class Poller {
 
     private final Scheduler scheduler;
     private final HttpClient client;
-    private final Duration interval;
     private final boolean askReplicas;
+    private final PollPace pace;
+    /** The limits of views built while the etcd watch is established: stale after three calm intervals. */
+    private final ClusterView.Limits calmLimits;
     private final Publisher publisher;
     private final ViewLog log;
     private final List<HttpClient.Endpoint> targets = new ArrayList<>();
@@ -58,8 +65,7 @@ final class Poller {
     private long generation;
     private long roundStartNanos;
     private long lastSuccessNanos;
-    private long hurryUntilNanos;
-    private boolean hurrying;
+    private PollPace.Kind lastKind = PollPace.Kind.NORMAL;
     private int next;
     private int tried;
     private Cancellable inFlight = Cancellable.NONE;
@@ -80,10 +86,21 @@ final class Poller {
 
     Poller(Scheduler scheduler, HttpClient client, ViewBuilder.Context ctx, List<HttpClient.Endpoint> targets,
            Duration interval, boolean askReplicas, Publisher publisher) {
+        this(scheduler, client, ctx, targets, interval, interval, askReplicas, publisher);
+    }
+
+    /** @param calm the poll interval while the etcd watch is established and nothing happens ({@link PollPace}) */
+    Poller(Scheduler scheduler, HttpClient client, ViewBuilder.Context ctx, List<HttpClient.Endpoint> targets,
+           Duration interval, Duration calm, boolean askReplicas, Publisher publisher) {
         this.scheduler = scheduler;
         this.client = client;
         this.ctx = ctx;
-        this.interval = interval;
+        this.pace = new PollPace(interval, calm, scheduler.nanoTime());
+        ClusterView.Limits l = ctx.limits();
+        long calmMillis = Math.max(interval.toMillis(), calm.toMillis());
+        this.calmLimits = new ClusterView.Limits(calmMillis,
+                Math.max(l.staleAfterMillis(), calmMillis * ClusterSource.STALE_INTERVALS), l.maxLagBytes(),
+                l.maxLagMillis(), l.lagGraceMillis());
         this.askReplicas = askReplicas;
         this.publisher = publisher;
         this.log = new ViewLog(ctx.backend());
@@ -100,17 +117,43 @@ final class Poller {
             if (closed) {
                 return;
             }
-            long now = scheduler.nanoTime();
-            long until = now + Math.min(window.toNanos(), MAX_HURRY.toNanos());
-            hurryUntilNanos = hurrying ? Math.max(hurryUntilNanos, until) : until;
-            hurrying = true;
-            if (!running) {
-                timer.cancel();
-                long sinceStart = now - roundStartNanos;
-                timer = scheduler.schedule(this::round,
-                        Duration.ofNanos(Math.max(0, HURRY_INTERVAL.toNanos() - sinceStart)));
+            pace.hurry(scheduler.nanoTime(), window.compareTo(MAX_HURRY) < 0 ? window : MAX_HURRY);
+            roundSoon();
+        });
+    }
+
+    /**
+     * The etcd watch of the leader key is established, or down. Established (and nothing
+     * happening), polls slow to the calm pace; down, they hurry for {@link #HURRY_AFTER_CHANGE} (a
+     * move of the key may have gone unannounced), and the view is stale again after three normal
+     * intervals without an answer.
+     */
+    void watch(boolean established) {
+        scheduler.execute(() -> {
+            if (closed || established == pace.watched()) {
+                return;
+            }
+            pace.watch(established, scheduler.nanoTime(), HURRY_AFTER_CHANGE);
+            if (!established) {
+                roundSoon();
+                if (current != null && !current.stale()) {
+                    staleTimer.cancel();
+                    long left = ctx.limits().staleAfterMillis()
+                            - Duration.ofNanos(scheduler.nanoTime() - lastSuccessNanos).toMillis();
+                    staleTimer = scheduler.schedule(this::markStaleIfDue, Duration.ofMillis(Math.max(0, left)));
+                }
             }
         });
+    }
+
+    /** The next round {@link #HURRY_INTERVAL} after the last one started (now, if longer ago), unless one runs. */
+    private void roundSoon() {
+        if (!running) {
+            timer.cancel();
+            long sinceStart = scheduler.nanoTime() - roundStartNanos;
+            timer = scheduler.schedule(this::round,
+                    Duration.ofNanos(Math.max(0, HURRY_INTERVAL.toNanos() - sinceStart)));
+        }
     }
 
     /** A problem found outside polls (a server answering for another scope): the view stays unused for routing. */
@@ -189,7 +232,7 @@ final class Poller {
         List<Member> leaders = cluster.members().stream().filter(Member::leaderRole).toList();
         HttpClient.Endpoint api = leaders.size() == 1 ? HttpClient.Endpoint.ofUrl(leaders.get(0).apiUrl()) : null;
         if (api == null) {
-            leaderError = leaders.size() == 1 ? "no api_url" : null;
+            leaderError = leaders.size() == 1 ? NO_API_URL : null;
             queueReplicas();
             return;
         }
@@ -269,7 +312,9 @@ final class Poller {
     private void finish(List<ClusterView.HistoryEntry> history) {
         ViewBuilder.Poll poll = new ViewBuilder.Poll("http://" + source, cluster, leaderStatus, leaderError,
                 Map.copyOf(replicas), history);
-        ClusterView view = ViewBuilder.build(ctx, current, poll, scheduler.epochMillis());
+        ViewBuilder.Context built = pace.watched() ? new ViewBuilder.Context(ctx.backend(), ctx.servers(), calmLimits,
+                ctx.scope(), ctx.problems()) : ctx;
+        ClusterView view = ViewBuilder.build(built, current, poll, scheduler.epochMillis());
         if (ctx.scope() == null && view.scope() != null) {
             ctx = new ViewBuilder.Context(ctx.backend(), ctx.servers(), ctx.limits(), view.scope(), ctx.problems());
         }
@@ -300,7 +345,9 @@ final class Poller {
         if (closed || current == null || current.stale()) {
             return;
         }
-        if (scheduler.nanoTime() - lastSuccessNanos >= Duration.ofMillis(current.limits().staleAfterMillis()).toNanos()) {
+        long limit = pace.watched() ? current.limits().staleAfterMillis()
+                : Math.min(current.limits().staleAfterMillis(), ctx.limits().staleAfterMillis());
+        if (scheduler.nanoTime() - lastSuccessNanos >= Duration.ofMillis(limit).toNanos()) {
             ClusterView before = current;
             current = current.withStale(true);
             log.stale(current);
@@ -309,18 +356,17 @@ final class Poller {
     }
 
     private void hurryFromLoop(Duration window) {
-        long until = scheduler.nanoTime() + window.toNanos();
-        hurryUntilNanos = hurrying ? Math.max(hurryUntilNanos, until) : until;
-        hurrying = true;
+        pace.hurry(scheduler.nanoTime(), window);
     }
 
     private void scheduleNext() {
         running = false;
-        if (hurrying && scheduler.nanoTime() - hurryUntilNanos >= 0) {
-            hurrying = false;
+        PollPace.Kind kind = pace.kind(scheduler.nanoTime(), leaderless());
+        if ((kind == PollPace.Kind.CALM) != (lastKind == PollPace.Kind.CALM)) {
+            log.calm(kind == PollPace.Kind.CALM, pace.delay(kind));
         }
-        Duration fast = interval.compareTo(HURRY_INTERVAL) < 0 ? interval : HURRY_INTERVAL;
-        timer = scheduler.schedule(this::round, hurrying || leaderless() ? fast : interval);
+        lastKind = kind;
+        timer = scheduler.schedule(this::round, pace.delay(kind));
     }
 
     /**

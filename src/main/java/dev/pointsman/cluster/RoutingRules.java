@@ -63,9 +63,15 @@ public final class RoutingRules {
             return new Verdict.Veto("not the Patroni leader (" + view.leader() + " is)");
         }
         ClusterView.LeaderStatus status = view.leaderStatus();
-        if (status == null || status.error() != null) {
-            return new Verdict.Doubt("Patroni leader, /patroni unanswered (" + (status == null ? "not asked"
-                    : status.error()) + "): checks decide, a server silent to a client's opening is left");
+        if (status == null) {
+            return new Verdict.Doubt("Patroni leader, /patroni not asked: checks decide, a server silent to a client's opening is left");
+        }
+        if (status.error() != null) {
+            return status.confirmedBefore()
+                    ? new Verdict.Doubt("Patroni leader, /patroni unanswered (" + status.error()
+                            + "): checks decide, a server silent to a client's opening is left")
+                    : new Verdict.Veto("Patroni leader not confirmed yet (/patroni unanswered: " + status.error()
+                            + "); out until it says primary and running");
         }
         if (!status.confirmed()) {
             // "stopping" comes after Patroni's CHECKPOINT and before the shutdown signal (with

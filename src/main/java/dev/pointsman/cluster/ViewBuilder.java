@@ -55,7 +55,7 @@ final class ViewBuilder {
         }
         String leader = leaders.size() == 1 ? leaders.get(0) : null;
         ClusterView.LeaderStatus leaderStatus = leader == null ? null
-                : leaderStatus(leader, scope, poll, problems);
+                : leaderStatus(leader, scope, poll, problems, confirmedBefore(previous, leader));
 
         Long leaderLocation = leaderStatus == null ? null : leaderStatus.location();
         List<Member> members = new ArrayList<>();
@@ -89,11 +89,20 @@ final class ViewBuilder {
                 history, unknown, unlisted, ctx.limits());
     }
 
-    private static ClusterView.LeaderStatus leaderStatus(String leader, String scope, Poll poll, List<String> problems) {
+    /** The previous view named {@code leader} too, and it was confirmed then or before (see {@link ClusterView.LeaderStatus}). */
+    private static boolean confirmedBefore(ClusterView previous, String leader) {
+        ClusterView.LeaderStatus s = previous == null ? null : previous.leaderStatus();
+        return s != null && leader.equals(s.member()) && (s.confirmed() || s.confirmedBefore());
+    }
+
+    private static ClusterView.LeaderStatus leaderStatus(String leader, String scope, Poll poll, List<String> problems,
+                                                         boolean confirmedBefore) {
         PatroniStatus s = poll.leaderStatus();
         if (s == null) {
+            // a leader that cannot be asked (no api_url in /cluster) is left to its checks, as always
+            boolean unaskable = poll.leaderError() == null || Poller.NO_API_URL.equals(poll.leaderError());
             return new ClusterView.LeaderStatus(leader, null, null, null, null, null, false,
-                    poll.leaderError() == null ? "not asked" : poll.leaderError(), null);
+                    poll.leaderError() == null ? "not asked" : poll.leaderError(), null, confirmedBefore || unaskable);
         }
         String ownScope = s.patroni().flatMap(PatroniStatus.Identity::scope).orElse(null);
         String ownName = s.patroni().flatMap(PatroniStatus.Identity::name).orElse(null);
@@ -109,7 +118,8 @@ final class ViewBuilder {
                 : java.util.Optional.empty()).orElse(null);
         return new ClusterView.LeaderStatus(leader, s.role().orElse(null), s.state().orElse(null),
                 s.timeline().isPresent() ? s.timeline().getAsLong() : null, location, ownScope,
-                s.isPrimary() && s.isRunning() && sameScope && sameName, null, s.systemId().orElse(null));
+                s.isPrimary() && s.isRunning() && sameScope && sameName, null, s.systemId().orElse(null),
+                confirmedBefore);
     }
 
     /** A member's own account of its WAL: a primary's write position, a replica's replay position. */

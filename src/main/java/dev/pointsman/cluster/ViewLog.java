@@ -65,6 +65,16 @@ final class ViewLog {
                 view.limits().staleAfterMillis());
     }
 
+    /** The poll pace went calm (the etcd watch holds, nothing changed) or back from calm. */
+    void calm(boolean calm, java.time.Duration every) {
+        if (calm) {
+            LOG.info("backend '{}': etcd watch established and nothing changed for {} s: cluster view polled every {}"
+                    + " ms until something does", backend, PollPace.SETTLE.toSeconds(), every.toMillis());
+        } else {
+            LOG.info("backend '{}': cluster view polled every {} ms again", backend, every.toMillis());
+        }
+    }
+
     void historyFailed(HttpClient.Endpoint source, String reason) {
         LOG.debug("backend '{}': /history from {} unusable: {}", backend, source, reason);
     }

@@ -18,12 +18,17 @@ import java.util.OptionalLong;
  * @param maxLagBytes a replica lagging more bytes leaves the replica pool (after {@code lagGrace})
  * @param maxLagTime  likewise for replay delay
  * @param lagGrace    how long a replica must stay over the limit before it leaves the pool
+ * @param calmInterval how often the view is polled while the backend's etcd watch ({@code patroni-dcs}) is
+ *                    established and nothing has changed for a while; not longer than {@code interval}: no calm pace
  */
 public record PatroniView(Mode mode, List<URI> urls, Optional<Duration> interval, OptionalLong maxLagBytes,
-                          Optional<Duration> maxLagTime, Duration lagGrace) {
+                          Optional<Duration> maxLagTime, Duration lagGrace, Duration calmInterval) {
+
+    /** The default {@code calm-interval}. */
+    public static final Duration CALM_INTERVAL = Duration.ofSeconds(5);
 
     public static final PatroniView AUTO = new PatroniView(Mode.AUTO, List.of(), Optional.empty(), OptionalLong.empty(),
-            Optional.empty(), Duration.ofSeconds(10));
+            Optional.empty(), Duration.ofSeconds(10), CALM_INTERVAL);
 
     public PatroniView {
         urls = List.copyOf(urls);

@@ -79,7 +79,8 @@ final class DcsWiring implements AutoCloseable {
             }, member -> cluster.source(b).flatMap(s -> s.current()).flatMap(v -> v.member(member))
                     .map(Member::server), loop, Clock.systemUTC());
             List<EtcdKeyWatch> pair = List.of(EtcdKeyWatch.start(dcs, dcs.leaderKey(),
-                    toldToo(follower.leaderKey(), member -> cluster.source(b).ifPresent(s -> s.leaderKey(member))),
+                    toldToo(follower.leaderKey(), member -> cluster.source(b).ifPresent(s -> s.leaderKey(member)),
+                            established -> cluster.source(b).ifPresent(s -> s.watch(established))),
                     loop, p.transport().socketChannel()),
                     EtcdKeyWatch.start(dcs, dcs.failoverKey(), follower.failoverKey(), loop,
                             p.transport().socketChannel()));
@@ -112,8 +113,13 @@ final class DcsWiring implements AutoCloseable {
         }
     }
 
-    /** {@code listener}, and each value it hears told to {@code also} (the cluster view's split-brain detector) first. */
-    static KeyListener toldToo(KeyListener listener, java.util.function.Consumer<Optional<String>> also) {
+    /**
+     * {@code listener}, and each value it hears told to {@code also} (the cluster view's split-brain
+     * detector) first; whether the watch is established told to {@code established} (the cluster
+     * view's pace: calm while it is) after the listener.
+     */
+    static KeyListener toldToo(KeyListener listener, java.util.function.Consumer<Optional<String>> also,
+                               java.util.function.Consumer<Boolean> established) {
         return new KeyListener() {
             @Override
             public void onValue(Optional<String> value, long revision) {
@@ -124,11 +130,13 @@ final class DcsWiring implements AutoCloseable {
             @Override
             public void onUnavailable(String reason) {
                 listener.onUnavailable(reason);
+                established.accept(false);
             }
 
             @Override
             public void onAvailable() {
                 listener.onAvailable();
+                established.accept(true);
             }
         };
     }

@@ -44,12 +44,13 @@ final class Fixtures {
     static PatroniView view(Duration interval, Long maxLagBytes, Duration maxLagTime, Duration grace) {
         return new PatroniView(PatroniView.Mode.AUTO, List.of(), Optional.ofNullable(interval),
                 maxLagBytes == null ? OptionalLong.empty() : OptionalLong.of(maxLagBytes), Optional.ofNullable(maxLagTime),
-                grace);
+                grace, PatroniView.CALM_INTERVAL);
     }
 
     static PatroniView urls(String... urls) {
         return new PatroniView(PatroniView.Mode.URLS, java.util.Arrays.stream(urls).map(java.net.URI::create).toList(),
-                Optional.of(Duration.ofMillis(200)), OptionalLong.empty(), Optional.empty(), Duration.ofSeconds(10));
+                Optional.of(Duration.ofMillis(200)), OptionalLong.empty(), Optional.empty(), Duration.ofSeconds(10),
+                PatroniView.CALM_INTERVAL);
     }
 
     /** One /cluster member; {@code lag} is a JSON value: a number, {@code "\"unknown\""}, or null to leave it out. */

@@ -127,7 +127,7 @@ class PollerTest {
     @Test
     void viewIsOffWithPatroniViewOffOrWithoutHttpChecks() {
         Proxy off = Fixtures.backend("/", new PatroniView(PatroniView.Mode.OFF, List.of(), Optional.empty(),
-                java.util.OptionalLong.empty(), Optional.empty(), Duration.ZERO), Fixtures.threeServers(8008));
+                java.util.OptionalLong.empty(), Optional.empty(), Duration.ZERO, Duration.ZERO), Fixtures.threeServers(8008));
         assertThat(ClusterSource.start(off, scheduler, client, listener)).isEmpty();
     }
 
@@ -190,6 +190,93 @@ class PollerTest {
         long after = client.count("8008 /cluster");
         scheduler.advance(Duration.ofMillis(2000));
         assertThat(client.count("8008 /cluster") - after).isBetween(4L, 5L);
+    }
+
+    @Test
+    void anEstablishedEtcdWatchSlowsPollingToTheCalmIntervalOnceNothingHappenedForTheSettlePeriod() {
+        // Given a polled cluster whose etcd watch is established
+        healthyCluster();
+        ClusterSource source = startAuto();
+        source.watch(true);
+        // When nothing happens for the settle period
+        scheduler.advance(PollPace.SETTLE);
+        long before = client.count("8008 /cluster");
+        scheduler.advance(Duration.ofSeconds(20));
+        // Then the view is polled every 5 s (calm-interval), not every 500 ms, and never goes stale
+        assertThat(client.count("8008 /cluster") - before).isBetween(4L, 5L);
+        assertThat(source.current().orElseThrow().stale()).isFalse();
+        assertThat(changes).noneMatch(ViewChange::staleChanged);
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                .filteredOn(m -> m.contains("nothing changed for 15 s: cluster view polled every 5000 ms")).hasSize(1);
+    }
+
+    @Test
+    void withoutAnEtcdWatchPollingStaysAtTheInterval() {
+        healthyCluster();
+        startAuto();
+        scheduler.advance(PollPace.SETTLE);
+        long before = client.count("8008 /cluster");
+        scheduler.advance(Duration.ofSeconds(20));
+        assertThat(client.count("8008 /cluster") - before).isBetween(40L, 41L);
+    }
+
+    @Test
+    void aHurryWhileCalmPollsWithin150msNotAtTheNextCalmRound() {
+        // Given calm polling
+        healthyCluster();
+        ClusterSource source = startAuto();
+        source.watch(true);
+        scheduler.advance(PollPace.SETTLE.plusSeconds(6));
+        long before = client.count("8008 /cluster");
+        // When the leader key moves (the DCS wiring hurries the view)
+        source.hurry(Duration.ofSeconds(5));
+        scheduler.advance(Duration.ofMillis(100));
+        // Then a poll ran at once, and the next ones come every 150 ms (150, 300, 450, 600 ms)
+        assertThat(client.count("8008 /cluster") - before).isEqualTo(1);
+        scheduler.advance(Duration.ofMillis(500));
+        assertThat(client.count("8008 /cluster") - before).isEqualTo(5);
+    }
+
+    @Test
+    void theEtcdWatchGoingDownHurriesThenPollsAtTheIntervalAndTheViewIsStaleAfterThreeIntervals() {
+        // Given calm polling
+        healthyCluster();
+        ClusterSource source = startAuto();
+        source.watch(true);
+        scheduler.advance(PollPace.SETTLE.plusSeconds(6));
+        long before = client.count("8008 /cluster");
+        // When the watch goes down
+        source.watch(false);
+        scheduler.advance(Duration.ofMillis(100));
+        // Then the view is polled at once and hurried for 5 s, then every 500 ms
+        assertThat(client.count("8008 /cluster") - before).isEqualTo(1);
+        scheduler.advance(Poller.HURRY_AFTER_CHANGE);
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                .contains("backend 'primary': cluster view polled every 150 ms again");
+        long after = client.count("8008 /cluster");
+        scheduler.advance(Duration.ofSeconds(5));
+        assertThat(client.count("8008 /cluster") - after).isBetween(10L, 11L);
+        // And once no member answers, the view is stale after three intervals (1.5 s), not three calm ones
+        client.fail(8008, "/cluster", "refused").fail(8009, "/cluster", "refused").fail(8010, "/cluster", "refused");
+        scheduler.advance(Duration.ofMillis(1600));
+        assertThat(source.current().orElseThrow().stale()).isTrue();
+    }
+
+    @Test
+    void aViewTakenWhileCalmIsStaleAtTheNormalLimitWhenTheWatchGoesDownAndNoMemberAnswers() {
+        // Given calm polling, the last view 4 s old
+        healthyCluster();
+        ClusterSource source = startAuto();
+        source.watch(true);
+        scheduler.advance(PollPace.SETTLE.plusSeconds(6));
+        client.fail(8008, "/cluster", "refused").fail(8009, "/cluster", "refused").fail(8010, "/cluster", "refused");
+        scheduler.advance(Duration.ofSeconds(4));
+        assertThat(source.current().orElseThrow().stale()).as("calm: stale after 15 s").isFalse();
+        // When the watch goes down
+        source.watch(false);
+        scheduler.advance(Duration.ofMillis(10));
+        // Then the view is stale at once: older than three intervals
+        assertThat(source.current().orElseThrow().stale()).isTrue();
     }
 
     @Test

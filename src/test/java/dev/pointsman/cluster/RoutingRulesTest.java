@@ -60,9 +60,42 @@ class RoutingRulesTest {
 
     @Test
     void primaryPoolLeavesALeaderWhosePatroniWentUnansweredToItsChecks() throws Exception {
-        ClusterView v = view(CTX, null, cluster(null, M1_LEADER, M2_REPLICA), null, T);
-        assertThat(verdict(v, Pool.PRIMARY, "pg-1", T).allowed()).isTrue();
-        assertThat(verdict(v, Pool.PRIMARY, "pg-2", T).allowed()).isFalse();
+        // Given pg-1 confirmed as primary by its own /patroni
+        ClusterView confirmed = healthy();
+        // When its /patroni goes unanswered while it keeps the leader key
+        ClusterView v = view(CTX, confirmed, cluster(null, M1_LEADER, M2_REPLICA), null, T + 1000);
+        ClusterView still = view(CTX, v, cluster(null, M1_LEADER, M2_REPLICA), null, T + 2000);
+        // Then its checks decide, poll after poll
+        assertThat(verdict(v, Pool.PRIMARY, "pg-1", T + 1000).allowed()).isTrue();
+        assertThat(verdict(still, Pool.PRIMARY, "pg-1", T + 2000).allowed()).isTrue();
+        assertThat(verdict(v, Pool.PRIMARY, "pg-2", T + 1000).allowed()).isFalse();
+    }
+
+    @Test
+    void primaryPoolKeepsOutANewLeaderWhosePatroniIsUnansweredUntilItConfirmsItsPromotion() throws Exception {
+        // Given pg-1 confirmed as primary
+        ClusterView before = healthy();
+        // When pg-2 takes the leader key and its /patroni does not answer (a promotion under load:
+        // Patroni's primary check already answers 200 from its own role while PostgreSQL is still
+        // in recovery, and a write sent there fails read-only; measured in TwoInstancesIT)
+        String m2Leader = member("pg-2", "leader", "running", "127.0.0.1", 15433, 8009, 9, null);
+        String m1Replica = member("pg-1", "replica", "running", "127.0.0.1", 15432, 8008, 8, "0");
+        ClusterView v = view(CTX, before, cluster(null, m1Replica, m2Leader), null, T + 1000);
+        // Then the primary pool has nobody: not the old leader, not the unconfirmed new one
+        assertThat(verdict(v, Pool.PRIMARY, "pg-2", T + 1000).vetoReason()).get().asString()
+                .contains("not confirmed").contains("answer timeout");
+        assertThat(verdict(v, Pool.PRIMARY, "pg-1", T + 1000).allowed()).isFalse();
+        // And once its /patroni says primary and running, it is allowed
+        ClusterView promoted = view(CTX, v, cluster(null, m1Replica, m2Leader),
+                patroni("master", "running", "pointsman", 9, 2), T + 2000);
+        assertThat(verdict(promoted, Pool.PRIMARY, "pg-2", T + 2000)).isEqualTo(new Verdict.Allow("confirmed primary"));
+    }
+
+    @Test
+    void aLeaderFirstSeenWithItsPatroniUnansweredIsNotAllowedUntilConfirmed() throws Exception {
+        ClusterView first = view(CTX, null, cluster(null, M1_LEADER, M2_REPLICA), null, T);
+
+        assertThat(verdict(first, Pool.PRIMARY, "pg-1", T).allowed()).isFalse();
     }
 
     @Test

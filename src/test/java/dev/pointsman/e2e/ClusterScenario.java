@@ -60,25 +60,30 @@ abstract class ClusterScenario {
      * measure the switchover, not that.
      */
     static void awaitSteadyRouting() {
+        awaitSteadyRouting(LocalCluster.PROXY_HOST);
+    }
+
+    /** {@link #awaitSteadyRouting()} for a proxy whose frontends are bound on {@code host}. */
+    static void awaitSteadyRouting(String host) {
         String leader = LocalCluster.address(cluster.leader());
         AtomicReference<String> seen = new AtomicReference<>("nothing yet");
         try {
             Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
-                String miss = misroute(LocalCluster.PRIMARY_PORT, leader, false);
-                miss = miss != null ? miss : misroute(LocalCluster.STANDBY_PORT, leader, true);
+                String miss = misroute(host, LocalCluster.PRIMARY_PORT, leader, false);
+                miss = miss != null ? miss : misroute(host, LocalCluster.STANDBY_PORT, leader, true);
                 seen.set(miss);
                 return miss == null;
             });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("within 30 s, 5000 did not steadily reach the leader " + leader
+            throw new AssertionError("within 30 s, " + host + ":5000 did not steadily reach the leader " + leader
                     + " and 5001 the replicas; last seen: " + seen.get(), e);
         }
     }
 
     /** What is wrong with three new connections through {@code port}, or null when each reached the expected role. */
-    private static String misroute(int port, String leader, boolean replicas) {
+    private static String misroute(String host, int port, String leader, boolean replicas) {
         for (int i = 0; i < 3; i++) {
-            try (Connection c = LocalCluster.connectProxy(port)) {
+            try (Connection c = LocalCluster.connect(host, port)) {
                 String server = LocalCluster.serverAddress(c);
                 boolean inRecovery = LocalCluster.inRecovery(c);
                 if (leader.equals(server) == replicas || inRecovery != replicas) {

@@ -225,6 +225,20 @@ final class LocalCluster {
      * everything after the SSLRequest is opaque to the proxy.
      */
     static Connection connect(String host, int port, Duration readTimeout, boolean tls) throws SQLException {
+        return connectUrl("jdbc:postgresql://" + host + ":" + port + "/postgres", readTimeout, tls);
+    }
+
+    /**
+     * A connection to the primary through the first of {@code hostPorts} (HOST:PORT,...) that
+     * accepts and is not read-only: pgjdbc's multi-host URL with {@code targetServerType=primary},
+     * as an application in front of several proxies connects.
+     */
+    static Connection connectPrimaryOfHosts(List<String> hostPorts) throws SQLException {
+        return connectUrl("jdbc:postgresql://" + String.join(",", hostPorts) + "/postgres?targetServerType=primary",
+                JDBC_TIMEOUT, false);
+    }
+
+    private static Connection connectUrl(String url, Duration readTimeout, boolean tls) throws SQLException {
         String secs = String.valueOf(JDBC_TIMEOUT.toSeconds());
         Properties p = new Properties();
         p.setProperty("user", "postgres");
@@ -235,7 +249,7 @@ final class LocalCluster {
         p.setProperty("sslmode", tls ? "require" : "disable");
         p.setProperty("gssEncMode", "disable");
         p.setProperty("ApplicationName", "pointsman-e2e");
-        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", p);
+        return DriverManager.getConnection(url, p);
     }
 
     /** The address of the server a connection ended up on: {@code inet_server_addr()}. */

@@ -45,6 +45,8 @@ final class ProxyProcess implements AutoCloseable {
     static final String LEAK = "LEAK:";
 
     private final String name;
+    /** The address its frontends are reached on: 127.0.0.1 unless the configuration binds another ({@link #on}). */
+    private final String host;
     private final List<String> command;
     /** Environment added for the child; for Pointsman, POINTSMAN_JAVA_OPTS with the leak detection level. */
     private final Map<String, String> environment;
@@ -56,12 +58,8 @@ final class ProxyProcess implements AutoCloseable {
     private Path log;
     private Thread reaper;
 
-    private ProxyProcess(String name, List<String> command, Map<String, String> environment, Path cfg) {
-        this.name = name;
-        this.command = command;
-        this.environment = environment;
-        this.ports = bindPorts(cfg, false);
-        this.frontendPorts = bindPorts(cfg, true);
+    private ProxyProcess(String name, String host, List<String> command, Map<String, String> environment, Path cfg) {
+        this(name, host, command, environment, bindPorts(cfg, false), bindPorts(cfg, true));
     }
 
     /** The proxy named by {@code -De2e.proxy}: pointsman (default) or haproxy. */
@@ -81,7 +79,7 @@ final class ProxyProcess implements AutoCloseable {
                     + " `mvn -DskipTests package`, or compare with HAProxy: -De2e.proxy=haproxy");
         }
         String level = System.getProperty("e2e.leakDetection", "paranoid").trim();
-        return new ProxyProcess("pointsman", List.of(launcher.toString(), "-f", cfg.toString()),
+        return new ProxyProcess("pointsman", LocalCluster.PROXY_HOST, List.of(launcher.toString(), "-f", cfg.toString()),
                 Map.of("POINTSMAN_JAVA_OPTS", javaOpts(launcher, System.getenv("POINTSMAN_JAVA_OPTS"), level)),
                 cfg);
     }
@@ -89,7 +87,28 @@ final class ProxyProcess implements AutoCloseable {
     static ProxyProcess haproxy(Path cfg) {
         String haproxy = System.getProperty("e2e.haproxy",
                 Files.isExecutable(Path.of("/usr/sbin/haproxy")) ? "/usr/sbin/haproxy" : "haproxy");
-        return new ProxyProcess("haproxy", List.of(haproxy, "-db", "-f", cfg.toString()), Map.of(), cfg);
+        return new ProxyProcess("haproxy", LocalCluster.PROXY_HOST, List.of(haproxy, "-db", "-f", cfg.toString()),
+                Map.of(), cfg);
+    }
+
+    /** The same process, its ports looked for on {@code address} (a configuration binding that address). */
+    ProxyProcess on(String address) {
+        return new ProxyProcess(name, address, command, environment, ports, frontendPorts);
+    }
+
+    private ProxyProcess(String name, String host, List<String> command, Map<String, String> environment,
+                         List<Integer> ports, List<Integer> frontendPorts) {
+        this.name = name;
+        this.host = host;
+        this.command = command;
+        this.environment = environment;
+        this.ports = ports;
+        this.frontendPorts = frontendPorts;
+    }
+
+    /** The address its frontends are reached on. */
+    String host() {
+        return host;
     }
 
     String name() {
@@ -99,8 +118,8 @@ final class ProxyProcess implements AutoCloseable {
     /** Starts the process and waits until every TCP frontend port of the configuration accepts. */
     ProxyProcess start(String label) {
         for (int port : ports) {
-            if (accepts(port)) {
-                throw new IllegalStateException("127.0.0.1:" + port + " already accepts connections before "
+            if (accepts(host, port)) {
+                throw new IllegalStateException(host + ":" + port + " already accepts connections before "
                         + name + " started: another proxy is running (see: ss -ltnp 'sport = :" + port + "')");
             }
         }
@@ -118,7 +137,7 @@ final class ProxyProcess implements AutoCloseable {
         reaper = new Thread(this::kill, "e2e-proxy-reaper");
         Runtime.getRuntime().addShutdownHook(reaper); // a dying test JVM takes the proxy along
         long deadline = System.nanoTime() + START_BOUND.toNanos();
-        while (!frontendPorts.stream().allMatch(ProxyProcess::accepts)) {
+        while (!frontendPorts.stream().allMatch(p -> accepts(host, p))) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue()
                         + " before accepting on " + frontendPorts + "; its log (" + log + "):\n" + log());
@@ -130,8 +149,8 @@ final class ProxyProcess implements AutoCloseable {
             }
             sleep(50);
         }
-        System.out.printf("%s started (pid %d, %s), accepting on %s; log: %s%n", name, process.pid(), environment,
-                frontendPorts, log);
+        System.out.printf("%s started (pid %d, %s), accepting on %s %s; log: %s%n", name, process.pid(), environment,
+                host, frontendPorts, log);
         return this;
     }
 
@@ -275,8 +294,12 @@ final class ProxyProcess implements AutoCloseable {
     }
 
     static boolean accepts(int port) {
+        return accepts(LocalCluster.PROXY_HOST, port);
+    }
+
+    static boolean accepts(String host, int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(LocalCluster.PROXY_HOST, port), 500);
+            s.connect(new InetSocketAddress(host, port), 500);
             return true;
         } catch (IOException e) {
             return false;

@@ -41,11 +41,16 @@ final class WriteProbe implements AutoCloseable {
         }
     }
 
+    /** Opens the connection of one attempt. */
+    @FunctionalInterface
+    interface Connector {
+        Connection open() throws SQLException;
+    }
+
     private final String scenario;
     private final String proxy;
     private final String run;
-    private final int port;
-    private final boolean tls;
+    private final Connector connector;
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
     private final Map<String, Long> marks = new ConcurrentHashMap<>();
     private final long startNanos = System.nanoTime();
@@ -53,11 +58,10 @@ final class WriteProbe implements AutoCloseable {
     private volatile boolean stopping;
     private volatile long stopNanos;
 
-    private WriteProbe(String scenario, String proxy, int port, boolean tls) {
+    private WriteProbe(String scenario, String proxy, Connector connector) {
         this.scenario = scenario;
         this.proxy = proxy;
-        this.port = port;
-        this.tls = tls;
+        this.connector = connector;
         this.run = scenario + "-" + System.currentTimeMillis();
         this.thread = new Thread(this::loop, "write-probe-" + scenario);
         thread.setDaemon(true);
@@ -78,7 +82,12 @@ final class WriteProbe implements AutoCloseable {
 
     /** {@link #start(String, String)}; with {@code tls}, every attempt is a TLS client ({@code sslmode=require}). */
     static WriteProbe start(String scenario, String proxy, boolean tls) {
-        WriteProbe probe = new WriteProbe(scenario, proxy, LocalCluster.PRIMARY_PORT, tls);
+        return start(scenario, proxy, () -> LocalCluster.connectProxy(LocalCluster.PRIMARY_PORT, tls));
+    }
+
+    /** Starts writing through connections {@code connector} opens (another proxy address, a multi-host URL). */
+    static WriteProbe start(String scenario, String proxy, Connector connector) {
+        WriteProbe probe = new WriteProbe(scenario, proxy, connector);
         probe.thread.start();
         return probe;
     }
@@ -182,7 +191,7 @@ final class WriteProbe implements AutoCloseable {
     }
 
     private Attempt attempt(int id, long start) {
-        try (Connection c = LocalCluster.connectProxy(port, tls);
+        try (Connection c = connector.open();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
                         + " (run, id, server) VALUES (?, ?, inet_server_addr()) RETURNING host(inet_server_addr())")) {
             ps.setString(1, run);

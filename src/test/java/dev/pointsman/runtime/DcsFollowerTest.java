@@ -85,15 +85,16 @@ class DcsFollowerTest {
             }
         };
         dev.pointsman.cluster.dcs.KeyListener both = DcsWiring.toldToo(follower,
-                member -> heard.add("detector " + member.orElse("released")));
+                member -> heard.add("detector " + member.orElse("released")),
+                established -> heard.add(established ? "view calm allowed" : "view hurried"));
 
         both.onValue(Optional.of("pg-3"), 7);
         both.onUnavailable("refused");
         both.onAvailable();
         both.onValue(Optional.empty(), 9);
 
-        assertThat(heard).containsExactly("detector pg-3", "follower pg-3@7", "follower down: refused", "follower up",
-                "detector released", "follower released@9");
+        assertThat(heard).containsExactly("detector pg-3", "follower pg-3@7", "follower down: refused", "view hurried",
+                "follower up", "view calm allowed", "detector released", "follower released@9");
     }
 
     @Test

@@ -14,14 +14,14 @@ import java.util.OptionalLong;
 /**
  * {@code patroni-view off | auto | url <http://host:port>[,...]} followed, except after {@code off},
  * by options {@code interval <time>}, {@code max-lag <size>|<time>} (once as a size, once as a
- * time at most) and {@code lag-grace <time>}. A size is bytes, or a number with {@code B},
+ * time at most), {@code lag-grace <time>} and {@code calm-interval <time>}. A size is bytes, or a number with {@code B},
  * {@code kB}, {@code MB}, {@code GB} or {@code TB} (1024-based, as Patroni's {@code ?lag=}); a time
  * needs one of HAProxy's units ({@code 500ms}, {@code 10s}): a bare number is bytes, as in Patroni.
  * Each line replaces the whole setting.
  */
 final class PatroniViewKeyword {
     private static final String MODES = "off, auto or url <http://host:port>[,...]";
-    private static final List<String> OPTIONS = List.of("interval", "max-lag", "lag-grace");
+    private static final List<String> OPTIONS = List.of("interval", "max-lag", "lag-grace", "calm-interval");
     private static final String[] SIZE_UNITS = {"tb", "gb", "mb", "kb", "b"};
 
     private PatroniViewKeyword() {}
@@ -34,7 +34,7 @@ final class PatroniViewKeyword {
             case "off" -> {
                 a.end();
                 p.patroniView = new PatroniView(PatroniView.Mode.OFF, List.of(), Optional.empty(), OptionalLong.empty(),
-                        Optional.empty(), PatroniView.AUTO.lagGrace());
+                        Optional.empty(), PatroniView.AUTO.lagGrace(), PatroniView.CALM_INTERVAL);
                 return;
             }
             case "auto" -> m = PatroniView.Mode.AUTO;
@@ -49,6 +49,7 @@ final class PatroniViewKeyword {
         OptionalLong maxLagBytes = OptionalLong.empty();
         Optional<Duration> maxLagTime = Optional.empty();
         Duration grace = PatroniView.AUTO.lagGrace();
+        Duration calm = PatroniView.CALM_INTERVAL;
         while (a.has()) {
             String option = a.next("");
             switch (option) {
@@ -59,6 +60,10 @@ final class PatroniViewKeyword {
                 case "lag-grace" -> {
                     a.keyword("patroni-view lag-grace");
                     grace = Values.time(a, Units.Default.MILLIS);
+                }
+                case "calm-interval" -> {
+                    a.keyword("patroni-view calm-interval");
+                    calm = Values.time(a, Units.Default.MILLIS);
                 }
                 case "max-lag" -> {
                     String text = a.next("<size>|<time> after 'max-lag'");
@@ -76,10 +81,10 @@ final class PatroniViewKeyword {
                 }
                 default -> throw a.fail("'patroni-view': unknown option '" + option + "'"
                         + Suggest.didYouMean(option, OPTIONS) + " (expected: interval <time>, max-lag <size>|<time>,"
-                        + " lag-grace <time>)");
+                        + " lag-grace <time>, calm-interval <time>)");
             }
         }
-        p.patroniView = new PatroniView(m, urls, interval, maxLagBytes, maxLagTime, grace);
+        p.patroniView = new PatroniView(m, urls, interval, maxLagBytes, maxLagTime, grace, calm);
     }
 
     private static List<URI> urls(Args a, String list) {

@@ -36,6 +36,15 @@ class PatroniViewKeywordTest {
         assertThat(v.maxLagBytes()).isEqualTo(OptionalLong.of(16L << 20));
         assertThat(v.maxLagTime()).contains(Duration.ofSeconds(10));
         assertThat(v.lagGrace()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(v.calmInterval()).isEqualTo(PatroniView.CALM_INTERVAL);
+    }
+
+    @Test
+    void patroniViewCalmIntervalSetsThePaceWhileTheEtcdWatchHolds() throws ConfigException {
+        assertThat(Configs.listen("patroni-view auto calm-interval 10s").patroniView().calmInterval())
+                .isEqualTo(Duration.ofSeconds(10));
+        assertThat(Configs.listen("patroni-view auto calm-interval 0").patroniView().calmInterval())
+                .isEqualTo(Duration.ZERO);
     }
 
     @Test
@@ -66,7 +75,7 @@ class PatroniViewKeywordTest {
                 .contains(OptionalLong.of(1L << 20));
         assertThat(c.proxy("b").map(Proxy::patroniView))
                 .contains(new PatroniView(PatroniView.Mode.OFF, List.of(), Optional.empty(), OptionalLong.empty(),
-                        Optional.empty(), PatroniView.AUTO.lagGrace()));
+                        Optional.empty(), PatroniView.AUTO.lagGrace(), PatroniView.CALM_INTERVAL));
     }
 
     @ParameterizedTest(name = "{0}")
