@@ -7,9 +7,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -47,14 +47,14 @@ final class SessionChannels {
     }
 
     /**
-     * Sends a FIN. On epoll straight to the socket: Netty's {@code shutdownOutput()} makes an
+     * Sends a FIN. On epoll and io_uring straight to the socket: Netty's {@code shutdownOutput()} makes an
      * exception, stack trace and all, on every call, to fail writes that cannot be pending here
      * (5-7 % of the proxy's own CPU with a new connection per transaction). The socket keeps
      * track of its shutdown state itself, so the channel still knows.
      */
     static void shutdownOutput(Channel ch) {
-        if (ch instanceof AbstractEpollStreamChannel epoll && epoll.fd() instanceof Socket socket) {
-            if (epoll.isActive()) {
+        if (ch instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
+            if (ch.isActive()) {
                 try {
                     socket.shutdown(false, true);
                 } catch (IOException gone) {

@@ -38,7 +38,7 @@ final class AdminWiring {
                 () -> info(p, health, self[0], node, startNanos, startEpochSeconds), cluster::views,
                 (Backend b) -> p.logs().of(b.config()), health::leftMaintenance, System::nanoTime);
         self[0] = AdminServer.start(g.statsSockets(), g.statsTimeout(), g.statsMaxconn(), context,
-                p.transport().name().equals("epoll"));
+                p.transport().linux());
         return Optional.of(self[0]);
     }
 
