@@ -51,8 +51,15 @@ final class SessionChannels {
      * exception, stack trace and all, on every call, to fail writes that cannot be pending here
      * (5-7 % of the proxy's own CPU with a new connection per transaction). The socket keeps
      * track of its shutdown state itself, so the channel still knows.
+     *
+     * <p>The channel then stops allowing half-closure: the peer's FIN, its last word now, closes it
+     * at once (the session ends as on that FIN). Half-closing its input instead would shut down a
+     * socket already finished both ways, which fails with ENOTCONN, and Netty's epoll transport
+     * makes a {@code NotYetConnectedException}, stack trace and all, of it: once per session with
+     * clients that close first (pgbench -C, a pooler's Terminate).
      */
     static void shutdownOutput(Channel ch) {
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
         if (ch instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
             if (ch.isActive()) {
                 try {
