@@ -12,6 +12,8 @@ import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /** How a session makes its server socket, passes a FIN on, and closes its channels without waiting unbounded on a peer. */
@@ -23,12 +25,15 @@ final class SessionChannels {
     private SessionChannels() {}
 
     /**
-     * A server socket for {@code policy}, with {@code handler} in its pipeline, not yet registered.
+     * A server socket for {@code policy} to connect to {@code target}, with {@code handler} in its pipeline, not yet registered.
      * What a {@code Bootstrap} would do, without its per-connection option map and reflection: a
      * socket is made per session.
      */
-    static Channel newServerChannel(SessionPolicy policy, ChannelHandler handler) {
-        Channel ch = policy.channelFactory().newChannel();
+    static Channel newServerChannel(SessionPolicy policy, ChannelHandler handler, InetSocketAddress target) {
+        // an IPv4 socket for an IPv4 server: a dual-stack one costs a setsockopt (IPV6_V6ONLY) and a
+        // getsockname more per connection, and the kernel's v4-mapped handling on every packet
+        Channel ch = (target.getAddress() instanceof Inet4Address ? policy.ipv4ChannelFactory() : policy.channelFactory())
+                .newChannel();
         ChannelConfig config = ch.config();
         config.setAutoRead(false);
         config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);

@@ -28,6 +28,19 @@ class TransportTest {
     }
 
     @Test
+    void socketsForIpv4ServersAreIpv4SocketsWithNagleOff() throws Exception {
+        assertThat(Transport.ipv4FactoryOf(NioSocketChannel.class).newChannel()).isInstanceOf(NioSocketChannel.class);
+        if (Epoll.isAvailable()) {
+            Channel ch = Transport.ipv4FactoryOf(EpollSocketChannel.class).newChannel();
+            try {
+                assertThat(ch.config().getOption(ChannelOption.TCP_NODELAY)).isTrue();
+            } finally {
+                ch.unsafe().closeForcibly();
+            }
+        }
+    }
+
+    @Test
     void ioUringIsChosenWhereTheKernelAllowsItElseEpollSayingWhy() {
         List<String> warnings = new ArrayList<>();
 
