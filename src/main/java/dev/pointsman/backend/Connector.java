@@ -76,7 +76,7 @@ final class Connector {
         RelayHandlers.ServerSide side = new RelayHandlers.ServerSide(session);
         Channel ch;
         try {
-            ch = SessionChannels.newServerChannel(policy, side);
+            ch = SessionChannels.newServerChannel(policy, side, server.config().address());
         } catch (Exception e) {
             failed(e, true);
             return;

@@ -7,11 +7,13 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /** How a session makes its server socket, passes a FIN on, and closes its channels without waiting unbounded on a peer. */
@@ -23,12 +25,15 @@ final class SessionChannels {
     private SessionChannels() {}
 
     /**
-     * A server socket for {@code policy}, with {@code handler} in its pipeline, not yet registered.
+     * A server socket for {@code policy} to connect to {@code target}, with {@code handler} in its pipeline, not yet registered.
      * What a {@code Bootstrap} would do, without its per-connection option map and reflection: a
      * socket is made per session.
      */
-    static Channel newServerChannel(SessionPolicy policy, ChannelHandler handler) {
-        Channel ch = policy.channelFactory().newChannel();
+    static Channel newServerChannel(SessionPolicy policy, ChannelHandler handler, InetSocketAddress target) {
+        // an IPv4 socket for an IPv4 server: a dual-stack one costs a setsockopt (IPV6_V6ONLY) and a
+        // getsockname more per connection, and the kernel's v4-mapped handling on every packet
+        Channel ch = (target.getAddress() instanceof Inet4Address ? policy.ipv4ChannelFactory() : policy.channelFactory())
+                .newChannel();
         ChannelConfig config = ch.config();
         config.setAutoRead(false);
         config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -47,14 +52,21 @@ final class SessionChannels {
     }
 
     /**
-     * Sends a FIN. On epoll straight to the socket: Netty's {@code shutdownOutput()} makes an
+     * Sends a FIN. On epoll and io_uring straight to the socket: Netty's {@code shutdownOutput()} makes an
      * exception, stack trace and all, on every call, to fail writes that cannot be pending here
      * (5-7 % of the proxy's own CPU with a new connection per transaction). The socket keeps
      * track of its shutdown state itself, so the channel still knows.
+     *
+     * <p>The channel then stops allowing half-closure: the peer's FIN, its last word now, closes it
+     * at once (the session ends as on that FIN). Half-closing its input instead would shut down a
+     * socket already finished both ways, which fails with ENOTCONN, and Netty's epoll transport
+     * makes a {@code NotYetConnectedException}, stack trace and all, of it: once per session with
+     * clients that close first (pgbench -C, a pooler's Terminate).
      */
     static void shutdownOutput(Channel ch) {
-        if (ch instanceof AbstractEpollStreamChannel epoll && epoll.fd() instanceof Socket socket) {
-            if (epoll.isActive()) {
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+        if (ch instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
+            if (ch.isActive()) {
                 try {
                     socket.shutdown(false, true);
                 } catch (IOException gone) {

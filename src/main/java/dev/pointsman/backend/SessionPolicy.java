@@ -13,7 +13,8 @@ import java.util.Optional;
  * What a session of one frontend → backend pair obeys, computed once at start. Times in
  * milliseconds, 0 = no timeout. As in HAProxy, the client side's timeouts come from the frontend
  * and the server side's (connect, server, queue, retries) from the backend; {@code timeout tunnel}
- * replaces both inactivity timeouts once the session relays.
+ * replaces both inactivity timeouts once the session relays. Server sockets come from
+ * {@code ipv4ChannelFactory} for an IPv4 server, else from {@code channelFactory}.
  */
 public record SessionPolicy(
         String frontend,
@@ -27,6 +28,7 @@ public record SessionPolicy(
         boolean clientKeepalive,
         boolean serverKeepalive,
         ChannelFactory<? extends Channel> channelFactory,
+        ChannelFactory<? extends Channel> ipv4ChannelFactory,
         AccessLog accessLog) {
 
     public static SessionPolicy of(Proxy frontend, Proxy backend, Class<? extends Channel> channelClass,
@@ -46,6 +48,7 @@ public record SessionPolicy(
                 frontend.clientKeepalive(),
                 backend.serverKeepalive(),
                 Transport.factoryOf(channelClass),
+                Transport.ipv4FactoryOf(channelClass),
                 accessLog);
     }
 

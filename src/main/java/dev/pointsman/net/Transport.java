@@ -12,25 +12,80 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Event-loop and channel types of one transport. */
 public record Transport(String name, IoHandlerFactory ioHandlerFactory,
                         Class<? extends ServerChannel> serverChannel, Class<? extends Channel> socketChannel) {
 
-    /** epoll when the native library loads (Linux), NIO otherwise; {@code -Dpointsman.transport=nio} forces NIO. */
+    /** The system property that chooses the transport: {@code epoll} (default), {@code io_uring} or {@code nio}. */
+    public static final String PROPERTY = "pointsman.transport";
+
+    /** The transport {@link #PROPERTY} asks for, where it loads; the reason for a fallback goes to {@code warn}. */
+    public static Transport best(Consumer<String> warn) {
+        return choose(System.getProperty(PROPERTY, "epoll"), warn);
+    }
+
+    /** {@link #best(Consumer)} without a word on a fallback. */
     public static Transport best() {
-        if (!"nio".equals(System.getProperty("pointsman.transport")) && Epoll.isAvailable()) {
-            return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
-                    EpollSocketChannel.class);
+        return best(m -> { });
+    }
+
+    /**
+     * {@code io_uring} where the kernel allows it (Linux 5.9+, not refused by seccomp or
+     * {@code kernel.io_uring_disabled}), else epoll; {@code epoll} where the native library loads
+     * (Linux), else NIO; {@code nio} always. Anything else is read as the default, epoll.
+     */
+    static Transport choose(String asked, Consumer<String> warn) {
+        if ("nio".equals(asked)) {
+            return nio();
         }
+        if ("io_uring".equals(asked)) {
+            Optional<Transport> uring = ioUring();
+            if (uring.isPresent()) {
+                return uring.get();
+            }
+            warn.accept("io_uring is not available here (" + IoUring.unavailabilityCause() + "); using epoll");
+        } else if (!"epoll".equals(asked)) {
+            warn.accept(PROPERTY + "=" + asked + " (expected: epoll, io_uring or nio); using epoll");
+        }
+        if (Epoll.isAvailable()) {
+            return epoll();
+        }
+        warn.accept("epoll is not available here (" + Epoll.unavailabilityCause() + "); using nio");
         return nio();
+    }
+
+    static Transport epoll() {
+        return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+                EpollSocketChannel.class);
+    }
+
+    /** io_uring, when this kernel and process may use it. */
+    public static Optional<Transport> ioUring() {
+        if (!IoUring.isAvailable()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
+                IoUringSocketChannel.class));
     }
 
     public static Transport nio() {
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+    }
+
+    /** True on the transports whose channels are Linux sockets (epoll, io_uring): unix-socket channels come from Netty's epoll there. */
+    public boolean linux() {
+        return !"nio".equals(name);
     }
 
     /**
@@ -41,10 +96,25 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
         if (type == EpollSocketChannel.class) {
             return EpollSocketChannel::new;
         }
+        if (type == IoUringSocketChannel.class) {
+            return IoUringSocketChannel::new;
+        }
         if (type == NioSocketChannel.class) {
             return NioSocketChannel::new;
         }
         return new ReflectiveChannelFactory<>(type);
+    }
+
+    /**
+     * Like {@link #factoryOf}, for connecting to an IPv4 address: epoll makes IPv4 sockets (Netty's
+     * default is a dual-stack IPv6 socket, which costs a setsockopt and a getsockname more per
+     * connection); io_uring (no such constructor) and NIO are left as they are.
+     */
+    public static ChannelFactory<? extends Channel> ipv4FactoryOf(Class<? extends Channel> type) {
+        if (type == EpollSocketChannel.class) {
+            return () -> new EpollSocketChannel(SocketProtocolFamily.INET);
+        }
+        return factoryOf(type);
     }
 
     /** @param threads 0 = one per available core */

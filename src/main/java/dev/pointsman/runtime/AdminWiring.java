@@ -48,7 +48,7 @@ final class AdminWiring {
             return Optional.empty();
         }
         self[0] = AdminServer.start(g.statsSockets(), g.statsTimeout(), g.statsMaxconn(), context,
-                p.transport().name().equals("epoll"));
+                p.transport().linux());
         return Optional.of(self[0]);
     }
 

@@ -58,7 +58,7 @@ public final class Pointsman implements AutoCloseable {
 
     /** Builds and starts everything; on failure everything already started is stopped again. */
     public static Pointsman start(Config config) throws BindFailedException {
-        return start(config, Transport.best());
+        return start(config, Transport.best(LOG::warn));
     }
 
     public static Pointsman start(Config config, Transport transport) throws BindFailedException {

@@ -120,7 +120,7 @@ final class EmbeddedSession {
         backend();
         SessionPolicy policy = new SessionPolicy("fe", connectMillis, clientMillis, serverMillis,
                 clientFinMillis, serverFinMillis, retries, redispatch, false, false, this::newServerChannel,
-                records::add);
+                this::newServerChannel, records::add);
         client = new Peer(clock);
         client.pipeline().addLast(Session.clientHandler(backend, policy, new SessionOrigin() {
             @Override

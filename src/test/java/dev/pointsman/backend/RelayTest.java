@@ -3,6 +3,7 @@ package dev.pointsman.backend;
 import static dev.pointsman.testing.Configs.listen;
 import static dev.pointsman.testing.Configs.server;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 import dev.pointsman.log.TcpLogRecord;
@@ -29,11 +30,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RelayTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"best", "nio"})
+    @ValueSource(strings = {"best", "nio", "io_uring"})
     void hundredMegabytesArriveIntactAndTheServersAnswerComesBackAfterTheClientsFin(String transport) throws Exception {
+        assumeTrue(!"io_uring".equals(transport) || Transport.ioUring().isPresent(), "io_uring is not available here");
         try (TestServer sink = TestServer.digest();
              ProxyHarness proxy = ProxyHarness.start(listen("db").server(server("s1", sink.address())).build(),
-                     "nio".equals(transport) ? Transport.nio() : Transport.best());
+                     switch (transport) {
+                         case "nio" -> Transport.nio();
+                         case "io_uring" -> Transport.ioUring().orElseThrow();
+                         default -> Transport.best();
+                     });
              Socket client = proxy.connect()) {
             MessageDigest md = TestServer.sha256();
             Random random = new Random(7);

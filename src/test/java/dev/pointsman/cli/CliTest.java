@@ -116,4 +116,34 @@ class CliTest {
         org.assertj.core.api.Assertions.assertThat(Cli.hangUpIgnored(handled)).isFalse();
         org.assertj.core.api.Assertions.assertThat(Cli.hangUpIgnored(dir.resolve("absent"))).isFalse();
     }
+
+    @ParameterizedTest
+    @MethodSource("usualCommandLines")
+    void theUsualCommandLinesReadWithoutPicocliAsPicocliReadsThem(List<String> args) {
+        Cli plain = Cli.plain(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+        Cli parsed = new Cli(new PrintWriter(out), new PrintWriter(err));
+        new picocli.CommandLine(parsed).parseArgs(args.toArray(String[]::new));
+
+        assertThat(plain).isNotNull();
+        assertThat(plain.files).isEqualTo(parsed.files);
+        assertThat(plain.checkOnly).isEqualTo(parsed.checkOnly);
+        assertThat(plain.version).isEqualTo(parsed.version);
+    }
+
+    static Stream<List<String>> usualCommandLines() {
+        return Stream.of(List.of("-f", "a.cfg"), List.of("-c", "-f", "a.cfg", "-f", "conf.d"),
+                List.of("-f", "a.cfg", "-c"), List.of("-v"), List.of("--version"), List.of());
+    }
+
+    @ParameterizedTest
+    @MethodSource("otherCommandLines")
+    void anyOtherCommandLineIsLeftToPicocli(List<String> args) {
+        assertThat(Cli.plain(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err))).isNull();
+    }
+
+    static Stream<List<String>> otherCommandLines() {
+        return Stream.of(List.of("-h"), List.of("--help"), List.of("-c", "-c", "-f", "a"), List.of("-f"),
+                List.of("-f", "-c"), List.of("-fa.cfg"), List.of("cluster"), List.of("-v", "--version"),
+                List.of("-f", "a\0b"), List.of("-x"));
+    }
 }

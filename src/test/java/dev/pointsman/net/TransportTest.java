@@ -7,6 +7,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TransportTest {
@@ -18,6 +22,57 @@ class TransportTest {
         if (Epoll.isAvailable()) {
             assertMadeWithNagleOff(EpollSocketChannel.class);
         }
+        if (IoUring.isAvailable()) {
+            assertMadeWithNagleOff(IoUringSocketChannel.class);
+        }
+    }
+
+    @Test
+    void socketsForIpv4ServersAreIpv4SocketsWithNagleOff() throws Exception {
+        assertThat(Transport.ipv4FactoryOf(NioSocketChannel.class).newChannel()).isInstanceOf(NioSocketChannel.class);
+        if (Epoll.isAvailable()) {
+            Channel ch = Transport.ipv4FactoryOf(EpollSocketChannel.class).newChannel();
+            try {
+                assertThat(ch.config().getOption(ChannelOption.TCP_NODELAY)).isTrue();
+            } finally {
+                ch.unsafe().closeForcibly();
+            }
+        }
+    }
+
+    @Test
+    void ioUringIsChosenWhereTheKernelAllowsItElseEpollSayingWhy() {
+        List<String> warnings = new ArrayList<>();
+
+        Transport t = Transport.choose("io_uring", warnings::add);
+
+        if (IoUring.isAvailable()) {
+            assertThat(t.name()).isEqualTo("io_uring");
+            assertThat(t.socketChannel()).isEqualTo(IoUringSocketChannel.class);
+            assertThat(warnings).isEmpty();
+        } else {
+            assertThat(t.name()).isEqualTo(Epoll.isAvailable() ? "epoll" : "nio");
+            assertThat(warnings.get(0)).startsWith("io_uring is not available here (");
+        }
+        assertThat(t.linux()).isEqualTo(!t.name().equals("nio"));
+    }
+
+    @Test
+    void anUnknownTransportNameFallsBackToTheDefaultSayingWhat() {
+        List<String> warnings = new ArrayList<>();
+
+        Transport t = Transport.choose("kqueue", warnings::add);
+
+        assertThat(t.name()).isEqualTo(Epoll.isAvailable() ? "epoll" : "nio");
+        assertThat(warnings.get(0)).isEqualTo("pointsman.transport=kqueue (expected: epoll, io_uring or nio); using epoll");
+    }
+
+    @Test
+    void nioIsAlwaysAvailable() {
+        List<String> warnings = new ArrayList<>();
+
+        assertThat(Transport.choose("nio", warnings::add).name()).isEqualTo("nio");
+        assertThat(warnings).isEmpty();
     }
 
     private static void assertMadeWithNagleOff(Class<? extends Channel> type) {

@@ -1,0 +1,83 @@
+package dev.pointsman.log;
+
+import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ConfiguratorRank;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+
+/**
+ * Pointsman's own logging, set up in code rather than from an XML file: logback's XML
+ * configuration loads about 400 classes (its model, actions and the JDK's XML parser) and was a
+ * third of the start-up time before the first connection could be served.
+ *
+ * <p>Messages go to stderr through an asynchronous appender that never blocks the caller
+ * (8192 lines queued, none discarded below that); {@code io.netty} logs at WARN; the
+ * {@code access} logger (one line per finished session) is off unless {@code POINTSMAN_ACCESS_LOG}
+ * names a level; the root level is {@code POINTSMAN_LOG_LEVEL} (default INFO). Each is read as a
+ * system property first, then from the environment, as logback's {@code ${NAME:-default}} did.
+ * A file given with {@code -Dlogback.configurationFile} is used instead, by logback itself.
+ */
+@ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
+public final class LogbackSetup extends ContextAwareBase implements Configurator {
+    static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{0}: %msg%n";
+
+    private final UnaryOperator<String> variables;
+
+    public LogbackSetup() {
+        this(name -> {
+            String v = System.getProperty(name);
+            return v != null ? v : System.getenv(name);
+        });
+    }
+
+    LogbackSetup(UnaryOperator<String> variables) {
+        this.variables = variables;
+    }
+
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+        if (variables.apply("logback.configurationFile") != null) {
+            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(PATTERN);
+        encoder.start();
+
+        ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+        stderr.setContext(context);
+        stderr.setName("STDERR");
+        stderr.setTarget("System.err");
+        stderr.setEncoder(encoder);
+        stderr.start();
+
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(context);
+        async.setName("ASYNC");
+        async.setQueueSize(8192);
+        async.setDiscardingThreshold(0);
+        async.setNeverBlock(true);
+        async.addAppender(stderr);
+        async.start();
+
+        context.getLogger("io.netty").setLevel(Level.WARN);
+        context.getLogger("access").setLevel(level("POINTSMAN_ACCESS_LOG", Level.OFF));
+        ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(level("POINTSMAN_LOG_LEVEL", Level.INFO));
+        root.addAppender(async);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** The level a variable names (logback's reading: an unknown name is DEBUG), or {@code otherwise} when unset. */
+    private Level level(String variable, Level otherwise) {
+        String v = variables.apply(variable);
+        return v == null || v.isBlank() ? otherwise : Level.toLevel(v.trim(), Level.DEBUG);
+    }
+}
