@@ -19,7 +19,9 @@ import java.util.Optional;
  * <p>For a client {@code stats admin} allows, as HAProxy 2.6 draws it: every table has a first
  * column, each backend with servers is a {@code form method="post"} with a checkbox
  * {@code name="s"} per server, and under its table a {@code select name="action"} (the actions
- * Pointsman applies, {@link PageActions.Action}), a hidden {@code b=#<iid>} and a submit button. No
+ * Pointsman applies, {@link PageActions.Action}), a hidden {@code b=<backend name>} (HAProxy's
+ * {@code #<iid>} is a position: a reload that inserts a section would aim an old page at another
+ * backend) and a submit button. No
  * "check all" box: HAProxy's needs JavaScript. The outcome of the last POST ({@code ;st=CODE}) is
  * shown as {@code p#st} with HAProxy's message.
  */
@@ -201,7 +203,7 @@ final class HtmlPage {
         }
         sb.append("</tbody></table>\n");
         if (form) {
-            actions(sb, be.number(Field.IID).map(n -> "#" + n).orElse(b.name()));
+            actions(sb, b.name()); // the name: a #<iid> is a position, another backend after a reload
         }
     }
 

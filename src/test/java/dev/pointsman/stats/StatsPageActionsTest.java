@@ -76,7 +76,7 @@ class StatsPageActionsTest {
                 .contains("<select name=\"action\"><option value=\"\"></option><option value=\"ready\">Set state to READY</option>"
                         + "<option value=\"drain\">Set state to DRAIN</option><option value=\"maint\">Set state to MAINT</option>"
                         + "<option value=\"shutdown\">Kill Sessions</option></select>")
-                .contains("<input type=\"hidden\" name=\"b\" value=\"#3\">")
+                .contains("<input type=\"hidden\" name=\"b\" value=\"primary\">")
                 .doesNotContain("id=\"actions-stats\"").doesNotContain("id=\"actions-readonly\"");
         assertThat(page(readonly, "/")).doesNotContain("<form").doesNotContain("type=\"checkbox\"");
     }
