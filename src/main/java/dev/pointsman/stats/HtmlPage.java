@@ -94,7 +94,7 @@ final class HtmlPage {
         legend(sb);
         for (ProxyBlock b : blocks) {
             alert(sb, b, h);
-            block(sb, b, h.admin());
+            block(sb, b, h.admin(), h.back());
             changes(sb, b);
         }
         return sb.append("</body></html>\n").toString();
@@ -166,12 +166,14 @@ final class HtmlPage {
         sb.append("</tbody></table>\n");
     }
 
-    private static void block(StringBuilder sb, ProxyBlock b, boolean admin) {
+    /** @param post where the form posts: the page's own URI, {@code ;norefresh} kept, never the URL it was reached by */
+    private static void block(StringBuilder sb, ProxyBlock b, boolean admin, String post) {
         String id = esc(b.name());
         Row be = b.rows().stream().filter(r -> r.scope() == Scope.BACKEND).findFirst().orElse(null);
         boolean form = admin && be != null && b.rows().stream().anyMatch(r -> r.scope() == Scope.SERVER);
         if (form) {
-            sb.append("<form method=\"post\" class=\"actions\" id=\"actions-").append(id).append("\">");
+            sb.append("<form method=\"post\" action=\"").append(esc(post)).append("\" class=\"actions\" id=\"actions-")
+                    .append(id).append("\">");
         }
         sb.append("<table class=\"px\" id=\"px-").append(id).append("\"><caption>").append(id)
                 .append(" <small>(").append(esc(b.mode())).append(")</small></caption>\n<thead><tr>");

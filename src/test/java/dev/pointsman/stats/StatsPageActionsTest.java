@@ -70,7 +70,7 @@ class StatsPageActionsTest {
     void anAdminPageHasHaproxysFormPerBackendWithACheckboxPerServer() throws Exception {
         String html = page(admin, "/");
 
-        assertThat(html).contains("<form method=\"post\" class=\"actions\" id=\"actions-primary\">")
+        assertThat(html).contains("<form method=\"post\" action=\"/\" class=\"actions\" id=\"actions-primary\">")
                 .contains("<input class=\"primary-checkbox\" type=\"checkbox\" name=\"s\" value=\"pg-1\">")
                 .contains("<input class=\"primary-checkbox\" type=\"checkbox\" name=\"s\" value=\"pg-2\">")
                 .contains("<select name=\"action\"><option value=\"\"></option><option value=\"ready\">Set state to READY</option>"

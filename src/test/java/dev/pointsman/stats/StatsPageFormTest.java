@@ -90,4 +90,15 @@ class StatsPageFormTest {
         assertThat(a.header("Location")).hasValue("/;st=DONE");
         assertThat(server("pg-1").adminState()).isEqualTo(Server.AdminState.DRAIN);
     }
+
+    /**
+     * The form posts to the page's own URI whatever URL showed the page: reached as
+     * {@code /;ack-alerts}, a form without {@code action=} posted there and acknowledged alerts
+     * instead of applying the action (failed before the fix: the form had no action attribute).
+     */
+    @Test
+    void theFormPostsToThePagesUriWhateverUrlShowedIt() throws Exception {
+        assertThat(page("/;ack-alerts")).contains("<form method=\"post\" action=\"/\" class=\"actions\" id=\"actions-primary\">");
+        assertThat(page("/;norefresh")).contains("<form method=\"post\" action=\"/;norefresh\" class=\"actions\"");
+    }
 }
