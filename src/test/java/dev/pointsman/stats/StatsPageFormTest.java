@@ -101,4 +101,23 @@ class StatsPageFormTest {
         assertThat(page("/;ack-alerts")).contains("<form method=\"post\" action=\"/\" class=\"actions\" id=\"actions-primary\">");
         assertThat(page("/;norefresh")).contains("<form method=\"post\" action=\"/;norefresh\" class=\"actions\"");
     }
+
+    /** A server name from the form cannot forge a log line (failed before the fix: CR/LF reached the admin log verbatim). */
+    @Test
+    void serverNamesFromTheFormAreLoggedWithoutControlCharacters() throws Exception {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("admin");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> app =
+                new ch.qos.logback.core.read.ListAppender<>();
+        app.start();
+        log.addAppender(app);
+        try {
+            admin.send(NettyHttpClient.post("/", AUTH, "s=pg-1%0A%5BALERT%5D+forged+line&action=drain&b=primary")).only();
+
+            assertThat(app.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
+                    .contains("pg-1\\x0a[ALERT] forged line"));
+            assertThat(app.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains("\n[ALERT]"));
+        } finally {
+            log.detachAppender(app);
+        }
+    }
 }
