@@ -164,7 +164,7 @@ public final class Frontend implements SessionOrigin {
      * A reload dropped {@code addresses} (one bound socket per occurrence): they stop accepting and
      * close; the sessions they accepted go on.
      */
-    public void unlisten(List<Bind.Address> addresses) {
+    public List<Bind.Address> unlisten(List<Bind.Address> addresses) {
         List<Bound> closing = new ArrayList<>();
         List<Bound> left = new ArrayList<>(bound);
         // the same address twice (port 0): a reload keeps the earliest ones, so the latest close
@@ -175,22 +175,46 @@ public final class Frontend implements SessionOrigin {
                 closing.add(b);
             });
         }
-        unbind(closing);
+        List<Bind.Address> closed = new ArrayList<>();
+        for (Bound b : closing) {
+            if (unbind(b)) {
+                closed.add(b.address());
+            }
+        }
+        return closed;
     }
 
     /**
-     * Closes the sockets; off the event loops (a reload), returns once they are closed (at most 1 s
-     * each), so that a reload reported done, or undone, no longer accepts on them.
+     * Closes the sockets; off the event loops (a reload), returns once they are closed (at most
+     * {@link #CLOSE_BOUND} each), so that a reload reported done, or undone, no longer accepts on them.
      */
     private void unbind(List<Bound> gone) {
-        for (Bound b : gone) {
-            bound.remove(b);
-            listeners.removeIf(l -> l.channel() == b.channel());
-            io.netty.channel.ChannelFuture closed = b.channel().close();
-            if (!b.channel().eventLoop().inEventLoop()) {
-                closed.awaitUninterruptibly(1, java.util.concurrent.TimeUnit.SECONDS);
-            }
+        gone.forEach(this::unbind);
+    }
+
+    /** Closes one socket as {@link #unbind(List)} does; false (and logged) when it was not closed in time. */
+    private boolean unbind(Bound b) {
+        bound.remove(b);
+        listeners.removeIf(l -> l.channel() == b.channel());
+        return closeAndWait(b.channel());
+    }
+
+    /** How long closing a listening socket is waited for, off the event loops. */
+    static final java.time.Duration CLOSE_BOUND = java.time.Duration.ofSeconds(1);
+
+    /**
+     * Closes a listening socket; off its event loop, waits at most {@link #CLOSE_BOUND} for it to be
+     * closed. False, with a warning naming the address, when the bound ran out: it may still accept
+     * until its loop gets to the close.
+     */
+    private boolean closeAndWait(io.netty.channel.Channel ch) {
+        io.netty.channel.ChannelFuture closed = ch.close();
+        if (ch.eventLoop().inEventLoop() || closed.awaitUninterruptibly(CLOSE_BOUND.toMillis())) {
+            return true;
         }
+        LOG.warn("frontend {}: the listener on {} is not closed after {} ms (its event loop is busy); it may accept"
+                + " connections until it is", name(), ch.localAddress(), CLOSE_BOUND.toMillis());
+        return false;
     }
 
     /**
@@ -202,10 +226,14 @@ public final class Frontend implements SessionOrigin {
         wake();
     }
 
-    /** Closes the listeners; live sessions continue. */
+    /**
+     * Closes the listeners; live sessions continue. Off the event loops (a reload removing this
+     * frontend, or undoing its addition), returns once they are closed, at most {@link #CLOSE_BOUND}
+     * each (logged when it runs out).
+     */
     public void stopAccepting() {
         stopped = true;
-        listeners.forEach(l -> l.channel().close());
+        listeners.forEach(l -> closeAndWait(l.channel()));
     }
 
     /** True while the frontend may take another session: not stopped, below its maxconn and the process's. */

@@ -67,7 +67,7 @@ final class AdminWiring {
             @Override
             public CompletionStage<Boolean> apply(String backend, String server, Action action) {
                 Optional<Backend> b = control.backend(backend);
-                Optional<Server> s = b.flatMap(x -> ServerControl.server(x, server));
+                Optional<Server> s = b.flatMap(x -> x.server(server)); // by name only, as HAProxy's page
                 if (s.isEmpty()) {
                     return CompletableFuture.completedFuture(false);
                 }

@@ -98,8 +98,8 @@ final class Reload {
             Proxy fp = proxy(f.name());
             f.retarget(fp, backendOf(fp), policy(fp));
             if (!l.removed().isEmpty()) {
-                f.unlisten(l.removed());
-                l.removed().forEach(a -> LOG.info("Reload: listener {} closed on {}; its sessions go on", f.name(), a));
+                f.unlisten(l.removed()).forEach(a -> LOG.info("Reload: listener {} closed on {}; its sessions go on",
+                        f.name(), a));
             }
         }
         for (Frontend f : addedFrontends) {

@@ -3,9 +3,11 @@ package dev.pointsman.runtime;
 import dev.pointsman.config.Config;
 import dev.pointsman.config.parse.ConfigException;
 import dev.pointsman.frontend.BindFailedException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * thread of their own; a request during a reload queues one more, and requests made while that one
  * waits share it.
  *
- * <p>Owner: {@code pending} is guarded by this object's lock; the reload thread alone reloads.
+ * <p>Owner: {@code pending} and {@code closed} are guarded by this object's lock; the reload thread
+ * alone reloads.
  */
 public final class Reloader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("pointsman");
@@ -44,6 +47,10 @@ public final class Reloader implements AutoCloseable {
         return t;
     });
     private CompletableFuture<Boolean> pending;
+    private boolean closed;
+
+    /** How long {@link #close} waits for a running reload. */
+    static final Duration CLOSE_BOUND = Duration.ofSeconds(10);
 
     /** @param names the files, as the log line names them */
     public Reloader(Pointsman proxy, Files files, String names) {
@@ -72,6 +79,9 @@ public final class Reloader implements AutoCloseable {
      * applied a configuration, false when it was refused.
      */
     public synchronized CompletableFuture<Boolean> request() {
+        if (closed) {
+            return CompletableFuture.completedFuture(false); // stopping: no reload starts any more
+        }
         if (pending == null) {
             pending = new CompletableFuture<>();
             thread.execute(this::run);
@@ -84,6 +94,10 @@ public final class Reloader implements AutoCloseable {
         synchronized (this) {
             mine = pending;
             pending = null;
+            if (closed) {
+                mine.complete(false);
+                return;
+            }
         }
         try {
             mine.complete(reload());
@@ -143,8 +157,32 @@ public final class Reloader implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts no more reloads and waits (at most {@link #CLOSE_BOUND}) for a running one to finish: a
+     * reload is never interrupted, which would leave some backends on the new configuration and the
+     * rest, and the configuration itself, on the old one. Past the bound the reload goes on, logged.
+     */
     @Override
     public void close() {
-        thread.shutdownNow();
+        CompletableFuture<Boolean> queued;
+        synchronized (this) {
+            closed = true;
+            queued = pending;
+            pending = null;
+        }
+        if (queued != null) {
+            queued.complete(false);
+        }
+        thread.shutdown();
+        boolean finished;
+        try {
+            finished = thread.awaitTermination(CLOSE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            finished = false;
+        }
+        if (!finished) {
+            LOG.warn("Stopping while a reload still runs after {} s; it is not interrupted", CLOSE_BOUND.toSeconds());
+        }
     }
 }

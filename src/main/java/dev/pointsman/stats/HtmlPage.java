@@ -19,7 +19,9 @@ import java.util.Optional;
  * <p>For a client {@code stats admin} allows, as HAProxy 2.6 draws it: every table has a first
  * column, each backend with servers is a {@code form method="post"} with a checkbox
  * {@code name="s"} per server, and under its table a {@code select name="action"} (the actions
- * Pointsman applies, {@link PageActions.Action}), a hidden {@code b=#<iid>} and a submit button. No
+ * Pointsman applies, {@link PageActions.Action}), a hidden {@code b=<backend name>} (HAProxy's
+ * {@code #<iid>} is a position: a reload that inserts a section would aim an old page at another
+ * backend) and a submit button. No
  * "check all" box: HAProxy's needs JavaScript. The outcome of the last POST ({@code ;st=CODE}) is
  * shown as {@code p#st} with HAProxy's message.
  */
@@ -92,7 +94,7 @@ final class HtmlPage {
         legend(sb);
         for (ProxyBlock b : blocks) {
             alert(sb, b, h);
-            block(sb, b, h.admin());
+            block(sb, b, h.admin(), h.back());
             changes(sb, b);
         }
         return sb.append("</body></html>\n").toString();
@@ -164,12 +166,14 @@ final class HtmlPage {
         sb.append("</tbody></table>\n");
     }
 
-    private static void block(StringBuilder sb, ProxyBlock b, boolean admin) {
+    /** @param post where the form posts: the page's own URI, {@code ;norefresh} kept, never the URL it was reached by */
+    private static void block(StringBuilder sb, ProxyBlock b, boolean admin, String post) {
         String id = esc(b.name());
         Row be = b.rows().stream().filter(r -> r.scope() == Scope.BACKEND).findFirst().orElse(null);
         boolean form = admin && be != null && b.rows().stream().anyMatch(r -> r.scope() == Scope.SERVER);
         if (form) {
-            sb.append("<form method=\"post\" class=\"actions\" id=\"actions-").append(id).append("\">");
+            sb.append("<form method=\"post\" action=\"").append(esc(post)).append("\" class=\"actions\" id=\"actions-")
+                    .append(id).append("\">");
         }
         sb.append("<table class=\"px\" id=\"px-").append(id).append("\"><caption>").append(id)
                 .append(" <small>(").append(esc(b.mode())).append(")</small></caption>\n<thead><tr>");
@@ -201,7 +205,7 @@ final class HtmlPage {
         }
         sb.append("</tbody></table>\n");
         if (form) {
-            actions(sb, be.number(Field.IID).map(n -> "#" + n).orElse(b.name()));
+            actions(sb, b.name()); // the name: a #<iid> is a position, another backend after a reload
         }
     }
 

@@ -42,7 +42,8 @@ public interface PageActions {
     boolean isBackend(String nameOrId);
 
     /**
-     * Applies {@code action} to one server of {@code backend}; completes, once the change is in
+     * Applies {@code action} to one server of {@code backend}, the server found by name only (as
+     * HAProxy's page finds it: no {@code #<id>}); completes, once the change is in
      * force, with true when HAProxy's page counts the server as altered (the state is set, or the
      * sessions are cut) and false when the backend has no such server or the change was refused (the
      * proxy is stopping).

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * Its actions: HAProxy's server actions ({@code POST <uri>}, {@link PagePost}), applied through the
  * runtime API's path ({@link PageActions}), and acknowledging alerts ({@code POST <uri>;ack-alerts}),
  * handed to the {@link AlertBoard}; the answer (303 back to the page) goes out when the action has
- * been applied.
+ * been applied. A POST another site's page made ({@link FormOrigin}) acts on nothing: DENY, or 403.
  */
 final class StatsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger("admin");
@@ -66,7 +66,17 @@ final class StatsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     "text/plain; charset=utf-8", "405 Method Not Allowed: the stats page answers GET and HEAD, and POST"
                             + " to " + server.config().uri() + " (server actions) or " + server.config().uri() + ";"
                             + StatsRoute.ACK_ALERTS + "\n");
-            case ACTION -> act(ctx, req, route);
+            case ACTION -> {
+                Optional<String> refused = FormOrigin.refusal(req.headers(), true);
+                if (refused.isPresent()) {
+                    counters.denied.increment();
+                    LOG.warn("stats page {}: a POST of server actions from {} refused: {}", server.config().uri(),
+                            ctx.channel().remoteAddress(), refused.get());
+                    seeOther(ctx, server.redirect(route, PageStatus.DENY));
+                } else {
+                    act(ctx, req, route);
+                }
+            }
             case DENY -> {
                 counters.denied.increment();
                 seeOther(ctx, server.redirect(route, PageStatus.DENY));
@@ -77,7 +87,17 @@ final class StatsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                         "403 Forbidden: acknowledging alerts needs 'stats admin if TRUE', or 'stats admin if LOCALHOST'"
                                 + " and a client on a loopback address, in this section\n");
             }
-            case ACK -> acknowledge(ctx, route);
+            case ACK -> {
+                Optional<String> refused = FormOrigin.refusal(req.headers(), false);
+                if (refused.isPresent()) {
+                    counters.denied.increment();
+                    respond(ctx, false, HttpResponseStatus.FORBIDDEN, "text/plain; charset=utf-8",
+                            "403 Forbidden: a POST from another site does not acknowledge alerts (" + refused.get()
+                                    + ")\n");
+                } else {
+                    acknowledge(ctx, route);
+                }
+            }
             case UNAUTHORIZED -> {
                 counters.denied.increment();
                 FullHttpResponse r = response(HttpResponseStatus.UNAUTHORIZED, "text/html; charset=utf-8",

@@ -293,10 +293,24 @@ public final class StatsServer implements AutoCloseable {
             outdated = true; // the page the 303 leads to must show the change
             PageStatus status = post.status(n);
             LOG.info("stats page {}: action '{}' on backend {} servers {} from {}: {}", proxy.name(),
-                    post.action().map(a -> a.word).orElse(""), post.backend().orElse("-"), post.servers(), client,
+                    post.action().map(a -> a.word).orElse(""), printable(post.backend().orElse("-")),
+                    printable(post.servers().toString()), client,
                     status);
             return status;
         });
+    }
+
+    /** {@code text} with control characters as {@code \xHH}: names from a form cannot forge log lines. */
+    static String printable(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                sb.append(String.format("\\x%02x", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        return sb.toString();
     }
 
     /** Acknowledges the split-brain alerts of {@code backend} (all when empty); see {@link AlertBoard}. */

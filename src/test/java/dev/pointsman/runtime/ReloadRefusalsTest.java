@@ -124,7 +124,7 @@ class ReloadRefusalsTest {
             assertThat(p.statsAddresses("stats")).isEqualTo(sockets);
             assertThat(get(statsPort, "/admin")).isEqualTo(200);
             assertThat(get(statsPort, "/")).isEqualTo(404);
-            assertThat(page(statsPort, "/admin")).contains("<form method=\"post\" class=\"actions\" id=\"actions-db\">");
+            assertThat(page(statsPort, "/admin")).contains("<form method=\"post\" action=\"/admin\" class=\"actions\" id=\"actions-db\">");
             assertThat(lines()).contains("Reload: stats listener stats: its new settings apply to new requests");
         }
     }

@@ -70,13 +70,13 @@ class StatsPageActionsTest {
     void anAdminPageHasHaproxysFormPerBackendWithACheckboxPerServer() throws Exception {
         String html = page(admin, "/");
 
-        assertThat(html).contains("<form method=\"post\" class=\"actions\" id=\"actions-primary\">")
+        assertThat(html).contains("<form method=\"post\" action=\"/\" class=\"actions\" id=\"actions-primary\">")
                 .contains("<input class=\"primary-checkbox\" type=\"checkbox\" name=\"s\" value=\"pg-1\">")
                 .contains("<input class=\"primary-checkbox\" type=\"checkbox\" name=\"s\" value=\"pg-2\">")
                 .contains("<select name=\"action\"><option value=\"\"></option><option value=\"ready\">Set state to READY</option>"
                         + "<option value=\"drain\">Set state to DRAIN</option><option value=\"maint\">Set state to MAINT</option>"
                         + "<option value=\"shutdown\">Kill Sessions</option></select>")
-                .contains("<input type=\"hidden\" name=\"b\" value=\"#3\">")
+                .contains("<input type=\"hidden\" name=\"b\" value=\"primary\">")
                 .doesNotContain("id=\"actions-stats\"").doesNotContain("id=\"actions-readonly\"");
         assertThat(page(readonly, "/")).doesNotContain("<form").doesNotContain("type=\"checkbox\"");
     }
