@@ -170,9 +170,9 @@ public final class Session implements Waiter {
         phase = 'D';
         inactivity.start();
         serverSpoke = false;
-        greeting.start();
         if (opening.replaying()) {
             ch.writeAndFlush(opening.replayOn(ch.alloc()));
+            greeting.start(); // the replayed opening reached this server: its wait starts now
             if (!opening.awaitingNegotiation()) {
                 relayHeld();
             }
@@ -189,6 +189,7 @@ public final class Session implements Waiter {
     /** The new server said 'N' to the replayed SSLRequest: the StartupMessage follows. */
     void negotiated(ByteBuf startup) {
         relay.server().writeAndFlush(startup);
+        greeting.start();
         relay.readServer();
         relayHeld();
     }
@@ -297,8 +298,13 @@ public final class Session implements Waiter {
             opening.hold(buf);
             return;
         }
+        boolean openingUnderWay = opening.openingIncomplete();
         opening.fromClient(buf);
         relay.toServer(buf);
+        if (openingUnderWay && !serverSpoke) {
+            // each piece of the opening gives the server its full wait, counted from when it reached it
+            greeting.start();
+        }
     }
 
     void fromServer(ByteBuf buf) {
@@ -306,7 +312,10 @@ public final class Session implements Waiter {
             buf.release();
             return;
         }
-        serverSpoke = true;
+        if (!opening.negotiationAnswer(buf)) {
+            // only a real answer to the StartupMessage (or 'S': TLS, opaque from then on) ends the greeting watch
+            serverSpoke = true;
+        }
         ByteBuf out = opening.fromServer(buf);
         if (out != null) {
             relay.toClient(out);

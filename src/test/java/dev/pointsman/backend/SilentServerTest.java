@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -136,5 +137,47 @@ class SilentServerTest {
         t.settle();
         assertThat(t.lastServer().connectedTo).isEqualTo(t.server("b").config().address());
         assertThat(writtenBytes(t.lastServer())).isEqualTo(StartupReplayTest.startupMessage("alice").length);
+    }
+
+    @Test
+    void aDoubtedServerGetsItsFullWaitCountedFromAnOpeningThatCameLate() throws Exception {
+        // Given a session connected to a doubted server whose client speaks 450 ms after the connect
+        EmbeddedSession t = new EmbeddedSession().start();
+        t.server("a").doubt(DOUBT);
+        t.tick(450);
+        t.client.writeInbound(buf(StartupReplayTest.startupMessage("alice")));
+        // When the server has been silent for 100 ms after the opening (well under GREETING_WAIT_MILLIS)
+        t.tick(100);
+        // Then it is still its session
+        assertThat(t.servers).as("left after 100 ms of silence, not 500").hasSize(1);
+        assertThat(t.connectFailures).isEmpty();
+    }
+
+    @Test
+    void aStartupMessageSplitAcrossTheFirstWaitIsStillWatchedAndTheSilentServerLeft() throws Exception {
+        EmbeddedSession t = new EmbeddedSession().start();
+        t.server("a").doubt(DOUBT);
+        byte[] startup = StartupReplayTest.startupMessage("alice");
+        t.client.writeInbound(buf(Arrays.copyOfRange(startup, 0, 4)));
+        t.tick(Session.GREETING_WAIT_MILLIS); // the watch fires with half an opening
+        t.client.writeInbound(buf(Arrays.copyOfRange(startup, 4, startup.length)));
+
+        t.tick(10_000);
+
+        assertThat(t.servers).as("the frozen server is left once the whole opening waited its full time").hasSize(2);
+    }
+
+    @Test
+    void aDoubtedServerThatAnsweredTheSslRequestWithNAndThenFrozeIsLeft() throws Exception {
+        EmbeddedSession t = new EmbeddedSession().start();
+        t.client.writeInbound(buf(StartupReplayTest.sslRequest()));
+        t.lastServer().writeInbound(buf(new byte[]{'N'}));
+        t.client.writeInbound(buf(StartupReplayTest.startupMessage("alice")));
+        t.settle();
+        t.server("a").doubt(DOUBT);
+
+        t.tick(10_000);
+
+        assertThat(t.servers).as("the 'N' does not end the watch: the StartupMessage is not left waiting on a frozen server").hasSize(2);
     }
 }
