@@ -33,9 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A server that accepted the connection and then answers nothing to the client's opening while
  * the cluster view doubts it ({@link Server#doubt()}: the Patroni leader whose own API does not
- * answer either) is a frozen node whose kernel completes handshakes for it: after
- * {@link #GREETING_WAIT_MILLIS} the session leaves it, withdrawing it until a check passes, and
- * its opening goes to the next usable server or waits in the queue ({@link GreetingWatch}).
+ * answer either) may be a frozen node whose kernel completes handshakes for it: after
+ * {@link #GREETING_WAIT_MILLIS} the session leaves it and its opening goes to the next usable
+ * server or waits in the queue ({@link GreetingWatch}). The server is withdrawn (until a check
+ * passes) only when its own latest check failed too; while its check passes it may be merely slow,
+ * and at most {@link #MAX_GREETING_MOVES} sessions per doubt episode leave it.
  *
  * <p>Owner: the client channel's event loop; the server channel is registered on the same loop,
  * so no field needs synchronisation. Other threads reach a session only through {@link #kill} and
@@ -50,6 +52,11 @@ public final class Session implements Waiter {
      * milliseconds; a server the view does not doubt is never left for its silence.
      */
     static final long GREETING_WAIT_MILLIS = 500;
+    /**
+     * How many sessions one doubt episode may move away from a server for an unanswered opening
+     * while its own check still passes: a primary that is slow but healthy keeps serving.
+     */
+    static final int MAX_GREETING_MOVES = 10;
     private static final AtomicLong IDS = new AtomicLong();
 
     /** A number naming this session in {@code show sess}, unique in the process. */
@@ -221,10 +228,20 @@ public final class Session implements Waiter {
         if (!replayable(false)) {
             return false;
         }
-        if (connector.server().doubt() == null) {
+        Server server = connector.server();
+        if (server.doubt() == null) {
             return true;
         }
-        replayElsewhere(true);
+        if (server.failingCheck()) {
+            // frozen both ways: withdrawn until a check passes, so no other session is sent there
+            replayElsewhere(true);
+            return false;
+        }
+        if (!server.takeGreetingMove()) {
+            return true; // this episode's moves are spent: wait for the server's answer, or its check to fail
+        }
+        // its check passes: maybe only slow, so the session moves but the server is not withdrawn for everyone
+        replayElsewhere(false);
         return false;
     }
 
