@@ -640,4 +640,21 @@ class SplitBrainDetectorTest {
 
         assertThat(alerts).singleElement().extracting(SplitBrain::kind).isEqualTo(SplitBrain.Kind.TIMELINE_WENT_BACK);
     }
+
+    @Test
+    void sessionsSentToTheNewLeaderBeforeTheDetectorsFirstViewOfItLeadingAreCountedInItsReign() throws Exception {
+        // Given pg-1 leading 18
+        poll(primary(18), m("pg-1", "leader", "running", 18), m("pg-3", "replica", "running", 18));
+        // When pg-1 freezes and pg-3 is promoted to 19, the next poll round is slow (> 3 intervals): routing
+        // falls back to "cluster view stale: checks alone", pg-3's check passes and Pointsman sends it a write
+        send("pg-3", 1, 24);
+        at("10:00:01");
+        poll(primary(19), m("pg-3", "leader", "running", 19)); // the detector's first view of pg-3 leading
+        // and pg-1 comes back on 18
+        at("10:00:05");
+        poll(primary(18), m("pg-1", "leader", "running", 18), m("pg-3", "replica", "running", 19));
+
+        assertThat(alerts).singleElement().satisfies(a ->
+                assertThat(a.sent()).as("what pg-3 was sent while it led 19").isEqualTo(new SplitBrain.Traffic(1, 24)));
+    }
 }
