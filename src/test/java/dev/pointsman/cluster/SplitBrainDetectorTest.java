@@ -657,4 +657,22 @@ class SplitBrainDetectorTest {
         assertThat(alerts).singleElement().satisfies(a ->
                 assertThat(a.sent()).as("what pg-3 was sent while it led 19").isEqualTo(new SplitBrain.Traffic(1, 24)));
     }
+
+    @Test
+    void aBehindMembersApiThatAnswersForAnotherClusterIsNotTakenForTheOldPrimary() throws Exception {
+        // Given pg-1 leading 3, then pg-3 promoted to 4 from CUT_LSN after a clean failover
+        poll(primaryAt(3, CUT_LSN - 100), m("pg-1", "leader", "running", 3), m("pg-3", "replica", "running", 3));
+        at("10:00:30");
+        poll(primaryAt(4, CUT_LSN + 100), m("pg-3", "leader", "running", 3), m("pg-1", "replica", "stopped", 3));
+        history = List.of(endedAt(3, CUT_LSN, now, "pg-3"));
+        at("10:00:31");
+        poll(primaryAt(4, CUT_LSN + 200), m("pg-3", "leader", "running", 4), m("pg-1", "replica", "stopped", 3));
+        // When pg-1's api_url (still listed on timeline 3 until its key expires) now reaches the primary of another
+        // Patroni cluster (a reused pod IP), also on timeline 3 and far ahead
+        own.put("pg-1", patroni("master", "running", "billing", 3, CUT_LSN + 50_000_000L));
+        at("10:00:32");
+        poll(primaryAt(4, CUT_LSN + 300), m("pg-3", "leader", "running", 4), m("pg-1", "replica", "stopped", 3));
+
+        assertThat(alerts).as("an answer for scope 'billing' is not pg-1 of 'pointsman'").isEmpty();
+    }
 }
