@@ -530,9 +530,9 @@ class SplitBrainDetectorTest {
             assertThat(a.message()).isEqualTo("split brain in Patroni cluster 'pointsman': pg-3 was promoted to"
                     + " timeline 4 from 0/5A3F1C8 of timeline 3, but pg-1 had written timeline 3 as primary up to at"
                     + " least 0/5A44F88: those 24000 bytes of WAL, written while it ran as primary (from 2027-01-15"
-                    + " 10:00:06.000 to 10:00:17.000 UTC), are discarded; Pointsman sent pg-1 203 sessions and"
-                    + " 19285 bytes in that window; writes acknowledged there are lost unless recovered from pg-1's"
-                    + " WAL before it is rewound, or a WAL archive. Routing follows the leader key (pg-3)");
+                    + " 10:00:06.000 to 10:00:17.000 UTC): WAL discarded (may include acknowledged writes); Pointsman"
+                    + " sent pg-1 203 sessions and 19285 bytes in that window; what those bytes hold can be recovered"
+                    + " only from pg-1's WAL before it is rewound, or a WAL archive. Routing follows the leader key (pg-3)");
         });
 
         // When pg-1 rejoins: rewound, following timeline 4; and later polls
