@@ -6,8 +6,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * One session's watch on a server that says nothing: every {@link Session#GREETING_WAIT_MILLIS}
- * after the connect, the session is asked whether the server is still silent and what to do
+ * One session's watch on a server that says nothing: {@link Session#GREETING_WAIT_MILLIS} after
+ * the client's opening (or each piece of it, or the replayed opening) reached the server, and every
+ * wait after that, the session is asked whether the server is still silent and what to do
  * (the answer says whether to keep watching). A server that speaks ends the watch at its next
  * turn; a healthy server costs one timer per session.
  *

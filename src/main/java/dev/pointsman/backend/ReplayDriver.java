@@ -45,6 +45,20 @@ final class ReplayDriver {
         return replays < MAX_REPLAYS;
     }
 
+    /** The client's opening is being watched and its StartupMessage is not complete yet. */
+    boolean openingIncomplete() {
+        return window != null && window.open() && !window.replayable();
+    }
+
+    /**
+     * {@code buf} is the server's one-byte 'N' to the client's (or the replayed) SSLRequest or
+     * GSSENCRequest: the StartupMessage is still to come and to be answered.
+     */
+    boolean negotiationAnswer(ByteBuf buf) {
+        boolean no = buf.readableBytes() == 1 && buf.getByte(buf.readerIndex()) == 'N';
+        return no && (awaitingNegotiation || window != null && window.negotiationPending());
+    }
+
     /** A first server: the replay window opens. */
     void open() {
         window = new StartupReplay(alloc);

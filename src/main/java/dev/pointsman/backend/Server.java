@@ -46,6 +46,8 @@ public final class Server implements Candidate {
     private volatile CheckReport lastCheck;
     /** Why the cluster view doubts this server is alive although it does not veto it; null when it does not (owner only). */
     private volatile String doubt;
+    /** Sessions moved away for an unanswered opening in the current doubt episode (any session's loop). */
+    private final AtomicInteger greetingMoves = new AtomicInteger();
     /** The vetoes in force (owner only), published as an immutable copy for readers. */
     private final EnumMap<Veto, Withdrawal> vetoes = new EnumMap<>(Veto.class);
     private volatile Map<Veto, Withdrawal> published = Map.of();
@@ -76,7 +78,24 @@ public final class Server implements Candidate {
      * client's opening goes elsewhere (see {@link Session#GREETING_WAIT_MILLIS}). On the owner.
      */
     public void doubt(String reason) {
+        if (reason != null && doubt == null) {
+            greetingMoves.set(0); // a new doubt episode
+        }
         doubt = reason;
+    }
+
+    /**
+     * Takes one of the {@link Session#MAX_GREETING_MOVES} moves a doubt episode allows away from
+     * this server; false when they are spent (a server that is slow but healthy keeps serving). Any thread.
+     */
+    boolean takeGreetingMove() {
+        return greetingMoves.getAndUpdate(n -> n < Session.MAX_GREETING_MOVES ? n + 1 : n) < Session.MAX_GREETING_MOVES;
+    }
+
+    /** Its latest completed health check failed (a frozen server fails it; a slow but healthy one passes). Any thread. */
+    boolean failingCheck() {
+        CheckReport r = lastCheck;
+        return r != null && r.result().status().failed();
     }
 
     /** Why the cluster view doubts this server; null when it does not. Any thread. */

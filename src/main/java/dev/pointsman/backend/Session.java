@@ -33,9 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A server that accepted the connection and then answers nothing to the client's opening while
  * the cluster view doubts it ({@link Server#doubt()}: the Patroni leader whose own API does not
- * answer either) is a frozen node whose kernel completes handshakes for it: after
- * {@link #GREETING_WAIT_MILLIS} the session leaves it, withdrawing it until a check passes, and
- * its opening goes to the next usable server or waits in the queue ({@link GreetingWatch}).
+ * answer either) may be a frozen node whose kernel completes handshakes for it: after
+ * {@link #GREETING_WAIT_MILLIS} the session leaves it and its opening goes to the next usable
+ * server or waits in the queue ({@link GreetingWatch}). The server is withdrawn (until a check
+ * passes) only when its own latest check failed too; while its check passes it may be merely slow,
+ * and at most {@link #MAX_GREETING_MOVES} sessions per doubt episode leave it.
  *
  * <p>Owner: the client channel's event loop; the server channel is registered on the same loop,
  * so no field needs synchronisation. Other threads reach a session only through {@link #kill} and
@@ -50,6 +52,11 @@ public final class Session implements Waiter {
      * milliseconds; a server the view does not doubt is never left for its silence.
      */
     static final long GREETING_WAIT_MILLIS = 500;
+    /**
+     * How many sessions one doubt episode may move away from a server for an unanswered opening
+     * while its own check still passes: a primary that is slow but healthy keeps serving.
+     */
+    static final int MAX_GREETING_MOVES = 10;
     private static final AtomicLong IDS = new AtomicLong();
 
     /** A number naming this session in {@code show sess}, unique in the process. */
@@ -170,9 +177,9 @@ public final class Session implements Waiter {
         phase = 'D';
         inactivity.start();
         serverSpoke = false;
-        greeting.start();
         if (opening.replaying()) {
             ch.writeAndFlush(opening.replayOn(ch.alloc()));
+            greeting.start(); // the replayed opening reached this server: its wait starts now
             if (!opening.awaitingNegotiation()) {
                 relayHeld();
             }
@@ -189,6 +196,7 @@ public final class Session implements Waiter {
     /** The new server said 'N' to the replayed SSLRequest: the StartupMessage follows. */
     void negotiated(ByteBuf startup) {
         relay.server().writeAndFlush(startup);
+        greeting.start();
         relay.readServer();
         relayHeld();
     }
@@ -220,10 +228,20 @@ public final class Session implements Waiter {
         if (!replayable(false)) {
             return false;
         }
-        if (connector.server().doubt() == null) {
+        Server server = connector.server();
+        if (server.doubt() == null) {
             return true;
         }
-        replayElsewhere(true);
+        if (server.failingCheck()) {
+            // frozen both ways: withdrawn until a check passes, so no other session is sent there
+            replayElsewhere(true);
+            return false;
+        }
+        if (!server.takeGreetingMove()) {
+            return true; // this episode's moves are spent: wait for the server's answer, or its check to fail
+        }
+        // its check passes: maybe only slow, so the session moves but the server is not withdrawn for everyone
+        replayElsewhere(false);
         return false;
     }
 
@@ -297,8 +315,13 @@ public final class Session implements Waiter {
             opening.hold(buf);
             return;
         }
+        boolean openingUnderWay = opening.openingIncomplete();
         opening.fromClient(buf);
         relay.toServer(buf);
+        if (openingUnderWay && !serverSpoke) {
+            // each piece of the opening gives the server its full wait, counted from when it reached it
+            greeting.start();
+        }
     }
 
     void fromServer(ByteBuf buf) {
@@ -306,7 +329,10 @@ public final class Session implements Waiter {
             buf.release();
             return;
         }
-        serverSpoke = true;
+        if (!opening.negotiationAnswer(buf)) {
+            // only a real answer to the StartupMessage (or 'S': TLS, opaque from then on) ends the greeting watch
+            serverSpoke = true;
+        }
         ByteBuf out = opening.fromServer(buf);
         if (out != null) {
             relay.toClient(out);

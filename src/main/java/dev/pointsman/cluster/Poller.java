@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * each replica's {@code /patroni}, and in any case that of each member listed on a timeline below
  * the leader's (the old leader after a failover: did it write past the fork?), then
  * {@code GET /history} when the timeline moved, again while it does not yet say where the
- * leader's previous timeline ended (at most {@link #HISTORY_TRIES} times per timeline). The next
+ * leader's previous timeline ended (for at most {@link #HISTORY_WINDOW} per timeline). The next
  * round starts {@code interval} after one ends, {@link #HURRY_INTERVAL} while hurried, or the calm
  * interval while the etcd watch of the leader key is established and nothing happens
  * ({@link PollPace}). While the watch is established a view stays usable for three calm intervals
@@ -35,8 +35,12 @@ final class Poller {
     /** How long the poller hurries itself after it saw a role change. */
     static final Duration HURRY_AFTER_CHANGE = Duration.ofSeconds(5);
     static final int MAX_TARGETS = 32;
-    /** How many times one timeline's /history is asked while it lacks the previous timeline's end. */
-    static final int HISTORY_TRIES = 20;
+    /**
+     * How long one timeline's /history is asked again (from the first ask) while it lacks the
+     * previous timeline's end: time, not tries, since a hurried poller asks every 150 ms and Patroni
+     * writes the history at its next HA cycle ({@code loop_wait}, 10 s by default).
+     */
+    static final Duration HISTORY_WINDOW = Duration.ofSeconds(60);
     /** The leader's error when /cluster gives it no api_url: it cannot be asked. */
     static final String NO_API_URL = "no api_url";
 
@@ -74,7 +78,8 @@ final class Poller {
     private ClusterView current;
     private Long historyTimeline;
     private Long historyAskedFor;
-    private int historyAsked;
+    /** When {@link #historyAskedFor}'s /history was first asked, on the scheduler's clock. */
+    private long historyFirstAskedNanos;
     private final List<String> failures = new ArrayList<>();
     // the round in progress
     private HttpClient.Endpoint source;
@@ -284,15 +289,15 @@ final class Poller {
     private void askHistory() {
         Long timeline = leaderTimeline();
         if (timeline == null || timeline.equals(historyTimeline)
-                || timeline.equals(historyAskedFor) && historyAsked >= HISTORY_TRIES) {
+                || timeline.equals(historyAskedFor)
+                        && scheduler.nanoTime() - historyFirstAskedNanos >= HISTORY_WINDOW.toNanos()) {
             finish(null);
             return;
         }
         if (!timeline.equals(historyAskedFor)) {
             historyAskedFor = timeline;
-            historyAsked = 0;
+            historyFirstAskedNanos = scheduler.nanoTime();
         }
-        historyAsked++;
         request(source, "/history", r -> {
             List<ClusterView.HistoryEntry> history = null;
             if (r instanceof HttpClient.Answer a && a.status() == 200) {

@@ -109,7 +109,7 @@ public record SplitBrain(Kind kind, String backend, String scope, String leader,
                 .append(" had written timeline ").append(losingTimeline).append(" as primary up to at least ")
                 .append(lsn(writtenTo)).append(": those ").append(writtenTo - forkedAt)
                 .append(" bytes of WAL, written while it ran as primary ").append(window(fromMillis, toMillis))
-                .append(", are discarded; ");
+                .append(": WAL discarded (may include acknowledged writes); ");
         if (losingServer == null) {
             m.append(losing).append(" matches no server of backend '").append(backend)
                     .append("': Pointsman sent it nothing");
@@ -118,7 +118,7 @@ public record SplitBrain(Kind kind, String backend, String scope, String leader,
         } else {
             m.append("Pointsman sent ").append(losing).append(' ').append(sent(sent)).append(" in that window");
         }
-        m.append("; writes acknowledged there are lost unless recovered from ").append(losing)
+        m.append("; what those bytes hold can be recovered only from ").append(losing)
                 .append("'s WAL before it is rewound, or a WAL archive. Routing follows the leader key (").append(leader)
                 .append(')');
         return new SplitBrain(Kind.WAL_DISCARDED, backend, scope, leader, leaderTimeline, losing, losingServer,

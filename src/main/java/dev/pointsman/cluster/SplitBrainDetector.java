@@ -81,6 +81,12 @@ final class SplitBrainDetector {
     private String systemId;
     private final Map<String, Reign> reigns = new HashMap<>();
     private final Map<String, String> servers = new HashMap<>();
+    /**
+     * Each known server's totals as read at the last fresh view: a reign's baseline, so that what
+     * routing sent a new leader before the detector's first view of it leading (checks alone while
+     * the view was stale, or the promotion between two polls) is counted in its reign.
+     */
+    private Map<String, SplitBrain.Traffic> lastTotals = Map.of();
     private Reign highest;
     private List<ClusterView.HistoryEntry> previousHistory;
     private Set<String> claimants = Set.of();
@@ -115,6 +121,7 @@ final class SplitBrainDetector {
             alert = discardedWal(view, nowMillis);
         }
         previousHistory = view.history();
+        readTotals();
         alert.ifPresent(a -> {
             total++;
             unacknowledged++;
@@ -265,14 +272,29 @@ final class SplitBrainDetector {
         return Optional.of(SplitBrain.twoPrimaries(backend, scope, list, from, now));
     }
 
-    /** {@code member}'s reign, started now if it has none; its server's totals are read once the server is known. */
+    /**
+     * {@code member}'s reign, started now if it has none; its server's baseline once the server is
+     * known: the totals at the last fresh view, or read now when that view did not know the server.
+     */
     private Reign reign(String member, long now) {
         Reign r = reigns.computeIfAbsent(member, m -> new Reign(m, now));
         if (r.server == null && servers.containsKey(member)) {
             r.server = servers.get(member);
-            r.atStart = meter.read(r.server);
+            SplitBrain.Traffic before = lastTotals.get(r.server);
+            r.atStart = before != null ? before : meter.read(r.server);
         }
         return r;
+    }
+
+    private void readTotals() {
+        Map<String, SplitBrain.Traffic> totals = new HashMap<>();
+        for (String server : servers.values()) {
+            SplitBrain.Traffic t = meter.read(server);
+            if (t != null) {
+                totals.put(server, t);
+            }
+        }
+        lastTotals = totals;
     }
 
     /** What the reign's server was sent since the reign began; null when there is no count. */
@@ -300,6 +322,7 @@ final class SplitBrainDetector {
 
     private void forget() {
         discarded.forget();
+        lastTotals = Map.of();
         reigns.clear();
         highest = null;
         previousHistory = null;

@@ -71,7 +71,7 @@ final class ViewBuilder {
                 unlisted.add(m.name());
             }
             PatroniStatus own = poll.replicas().get(m.name());
-            if (own != null && !m.leaderRole()) {
+            if (own != null && !m.leaderRole() && sameNode(own, m.name(), scope, poll.leaderStatus())) {
                 m = m.withReplayDelay(replayDelay(own, leaderLocation, nowMillis)).withWal(wal(own));
             }
             members.add(lag(m, previous, ctx.limits(), nowMillis));
@@ -120,6 +120,21 @@ final class ViewBuilder {
                 s.timeline().isPresent() ? s.timeline().getAsLong() : null, location, ownScope,
                 s.isPrimary() && s.isRunning() && sameScope && sameName, null, s.systemId().orElse(null),
                 confirmedBefore);
+    }
+
+    /**
+     * A member's own {@code /patroni} answer is that member's, checked as the leader's is: the same
+     * scope, its own member name, and the leader's system identifier when both say one (an api_url
+     * that now reaches another cluster's node, a reused address, is not taken for the member).
+     */
+    static boolean sameNode(PatroniStatus own, String member, String scope, PatroniStatus leader) {
+        String ownScope = own.patroni().flatMap(PatroniStatus.Identity::scope).orElse(null);
+        String ownName = own.patroni().flatMap(PatroniStatus.Identity::name).orElse(null);
+        String leaderSystem = leader == null ? null : leader.systemId().orElse(null);
+        String ownSystem = own.systemId().orElse(null);
+        return (ownScope == null || scope == null || ownScope.equals(scope))
+                && (ownName == null || ownName.equals(member))
+                && (ownSystem == null || leaderSystem == null || ownSystem.equals(leaderSystem));
     }
 
     /** A member's own account of its WAL: a primary's write position, a replica's replay position. */

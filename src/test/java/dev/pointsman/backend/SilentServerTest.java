@@ -5,6 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import dev.pointsman.check.CheckReport;
+import dev.pointsman.check.CheckResult;
+import dev.pointsman.check.CheckStatus;
+import dev.pointsman.check.HealthState;
+import dev.pointsman.check.OperationalState;
+import dev.pointsman.check.Transition;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,10 +44,18 @@ class SilentServerTest {
         return t;
     }
 
+    /** The server's latest check timed out, as a frozen server's does. */
+    private static void checkTimedOut(Server s) {
+        s.recordCheck(new CheckReport("primary", s.name(), false,
+                new CheckResult(CheckStatus.L7TOUT, OptionalInt.empty(), "", Duration.ofSeconds(1)), new HealthState(2, 2, 3, true),
+                Transition.UNCHANGED, OperationalState.UP, false, Optional.empty()));
+    }
+
     @Test
     void aDoubtedServerSilentAfterTheStartupMessageIsLeftAndTheOpeningGoesToTheNextServer() throws Exception {
         EmbeddedSession t = startedWithStartupMessage();
         t.server("a").doubt(DOUBT);
+        checkTimedOut(t.server("a"));
 
         t.tick(Session.GREETING_WAIT_MILLIS);
 
@@ -127,6 +145,7 @@ class SilentServerTest {
         t.backend.onConnectFailure((b, s, cause) -> b.setOpState(s, Server.OpState.DOWN)); // withdrawn, as the runtime does
         t.backend.setOpState(t.server("b"), Server.OpState.DOWN);
         t.server("a").doubt(DOUBT);
+        checkTimedOut(t.server("a"));
 
         t.tick(Session.GREETING_WAIT_MILLIS);
 
@@ -136,5 +155,96 @@ class SilentServerTest {
         t.settle();
         assertThat(t.lastServer().connectedTo).isEqualTo(t.server("b").config().address());
         assertThat(writtenBytes(t.lastServer())).isEqualTo(StartupReplayTest.startupMessage("alice").length);
+    }
+
+    @Test
+    void aDoubtedServerGetsItsFullWaitCountedFromAnOpeningThatCameLate() throws Exception {
+        // Given a session connected to a doubted server whose client speaks 450 ms after the connect
+        EmbeddedSession t = new EmbeddedSession().start();
+        t.server("a").doubt(DOUBT);
+        t.tick(450);
+        t.client.writeInbound(buf(StartupReplayTest.startupMessage("alice")));
+        // When the server has been silent for 100 ms after the opening (well under GREETING_WAIT_MILLIS)
+        t.tick(100);
+        // Then it is still its session
+        assertThat(t.servers).as("left after 100 ms of silence, not 500").hasSize(1);
+        assertThat(t.connectFailures).isEmpty();
+    }
+
+    @Test
+    void aStartupMessageSplitAcrossTheFirstWaitIsStillWatchedAndTheSilentServerLeft() throws Exception {
+        EmbeddedSession t = new EmbeddedSession().start();
+        t.server("a").doubt(DOUBT);
+        byte[] startup = StartupReplayTest.startupMessage("alice");
+        t.client.writeInbound(buf(Arrays.copyOfRange(startup, 0, 4)));
+        t.tick(Session.GREETING_WAIT_MILLIS); // the watch fires with half an opening
+        t.client.writeInbound(buf(Arrays.copyOfRange(startup, 4, startup.length)));
+
+        t.tick(10_000);
+
+        assertThat(t.servers).as("the frozen server is left once the whole opening waited its full time").hasSize(2);
+    }
+
+    @Test
+    void aDoubtedServerThatAnsweredTheSslRequestWithNAndThenFrozeIsLeft() throws Exception {
+        EmbeddedSession t = new EmbeddedSession().start();
+        t.client.writeInbound(buf(StartupReplayTest.sslRequest()));
+        t.lastServer().writeInbound(buf(new byte[]{'N'}));
+        t.client.writeInbound(buf(StartupReplayTest.startupMessage("alice")));
+        t.settle();
+        t.server("a").doubt(DOUBT);
+
+        t.tick(10_000);
+
+        assertThat(t.servers).as("the 'N' does not end the watch: the StartupMessage is not left waiting on a frozen server").hasSize(2);
+    }
+
+    @Test
+    void aDoubtedHealthyServerThatAnswersIn600MsIsNeverWithdrawnForItsSlowness() throws Exception {
+        // the only usable server (primary pool), healthy but slow to fork/answer under load, its Patroni API slow too
+        EmbeddedSession t = new EmbeddedSession().start();
+        t.backend.onConnectFailure((b, s, cause) -> b.setOpState(s, Server.OpState.DOWN)); // withdrawn, as the runtime does
+        t.backend.setOpState(t.server("b"), Server.OpState.DOWN);
+        t.server("a").doubt(DOUBT);
+        t.client.writeInbound(buf(StartupReplayTest.startupMessage("alice")));
+        int withdrawals = 0;
+        for (int i = 0; i < 12 && t.client.isOpen(); i++) {
+            t.tick(Session.GREETING_WAIT_MILLIS); // it would have answered at 600 ms
+            if (!t.server("a").usable()) {
+                withdrawals++;
+                t.backend.setOpState(t.server("a"), Server.OpState.UP); // its check passes
+                t.settle();
+            }
+        }
+        assertThat(withdrawals).as("times the healthy primary was withdrawn for everyone").isZero();
+    }
+
+    @Test
+    void aDoubtedServerWhoseCheckPassesLosesTheSessionButIsNotWithdrawn() throws Exception {
+        EmbeddedSession t = startedWithStartupMessage();
+        t.server("a").doubt(DOUBT);
+
+        t.tick(Session.GREETING_WAIT_MILLIS);
+
+        assertThat(t.lastServer().connectedTo).as("the opening went to b").isEqualTo(t.server("b").config().address());
+        assertThat(t.connectFailures).as("a, maybe only slow, stays usable for others").isEmpty();
+        assertThat(t.server("a").usable()).isTrue();
+    }
+
+    @Test
+    void aDoubtEpisodeMovesAtMostItsCapOfSessionsAwayFromAServerAndANewEpisodeStartsAfresh() throws Exception {
+        Server a = new EmbeddedSession().start().server("a");
+        a.doubt(DOUBT);
+        for (int i = 0; i < Session.MAX_GREETING_MOVES; i++) {
+            assertThat(a.takeGreetingMove()).as("move %d", i + 1).isTrue();
+        }
+        assertThat(a.takeGreetingMove()).as("one more in the same episode").isFalse();
+        a.doubt(DOUBT + ", still");
+        assertThat(a.takeGreetingMove()).as("the doubt reworded is the same episode").isFalse();
+
+        a.doubt(null);
+        a.doubt(DOUBT);
+
+        assertThat(a.takeGreetingMove()).as("a new episode").isTrue();
     }
 }

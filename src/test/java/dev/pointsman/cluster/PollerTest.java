@@ -385,4 +385,22 @@ class PollerTest {
         scheduler.advance(Duration.ofSeconds(5));
         assertThat(client.requests()).hasSize(n);
     }
+
+    @Test
+    void aHistoryPatroniWritesAtItsNextHaCycleIsStillFetchedAfterAHurriedFailover() {
+        // Given a leader just promoted to 8 whose Patroni has not written timeline 7's end to the DCS yet
+        healthyCluster().answer(8008, "/history", Fixtures.history(7));
+        ClusterSource source = startAuto();
+        // When the poller hurries (a role change, or a check changing state) for 5 s at 150 ms
+        source.hurry(Duration.ofSeconds(5));
+        scheduler.advance(Duration.ofSeconds(5));
+        // and Patroni writes the history at its next HA cycle (loop_wait 10 s by default)
+        client.answer(8008, "/history", Fixtures.history(8));
+        int before = client.requests().size();
+        scheduler.advance(Duration.ofSeconds(6));
+
+        // Then the poller still asks for it (the split-brain detector reads every polled view)
+        assertThat(client.requests().subList(before, client.requests().size()))
+                .as("the WAL-discarded rule needs timeline 7's end").contains("8008 /history");
+    }
 }

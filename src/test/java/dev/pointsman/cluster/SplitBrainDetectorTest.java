@@ -530,9 +530,9 @@ class SplitBrainDetectorTest {
             assertThat(a.message()).isEqualTo("split brain in Patroni cluster 'pointsman': pg-3 was promoted to"
                     + " timeline 4 from 0/5A3F1C8 of timeline 3, but pg-1 had written timeline 3 as primary up to at"
                     + " least 0/5A44F88: those 24000 bytes of WAL, written while it ran as primary (from 2027-01-15"
-                    + " 10:00:06.000 to 10:00:17.000 UTC), are discarded; Pointsman sent pg-1 203 sessions and"
-                    + " 19285 bytes in that window; writes acknowledged there are lost unless recovered from pg-1's"
-                    + " WAL before it is rewound, or a WAL archive. Routing follows the leader key (pg-3)");
+                    + " 10:00:06.000 to 10:00:17.000 UTC): WAL discarded (may include acknowledged writes); Pointsman"
+                    + " sent pg-1 203 sessions and 19285 bytes in that window; what those bytes hold can be recovered"
+                    + " only from pg-1's WAL before it is rewound, or a WAL archive. Routing follows the leader key (pg-3)");
         });
 
         // When pg-1 rejoins: rewound, following timeline 4; and later polls
@@ -639,5 +639,40 @@ class SplitBrainDetectorTest {
         poll(primaryAt(18, CUT_LSN + 6000), m("pg-1", "leader", "running", 18), m("pg-3", "replica", "running", 19));
 
         assertThat(alerts).singleElement().extracting(SplitBrain::kind).isEqualTo(SplitBrain.Kind.TIMELINE_WENT_BACK);
+    }
+
+    @Test
+    void sessionsSentToTheNewLeaderBeforeTheDetectorsFirstViewOfItLeadingAreCountedInItsReign() throws Exception {
+        // Given pg-1 leading 18
+        poll(primary(18), m("pg-1", "leader", "running", 18), m("pg-3", "replica", "running", 18));
+        // When pg-1 freezes and pg-3 is promoted to 19, the next poll round is slow (> 3 intervals): routing
+        // falls back to "cluster view stale: checks alone", pg-3's check passes and Pointsman sends it a write
+        send("pg-3", 1, 24);
+        at("10:00:01");
+        poll(primary(19), m("pg-3", "leader", "running", 19)); // the detector's first view of pg-3 leading
+        // and pg-1 comes back on 18
+        at("10:00:05");
+        poll(primary(18), m("pg-1", "leader", "running", 18), m("pg-3", "replica", "running", 19));
+
+        assertThat(alerts).singleElement().satisfies(a ->
+                assertThat(a.sent()).as("what pg-3 was sent while it led 19").isEqualTo(new SplitBrain.Traffic(1, 24)));
+    }
+
+    @Test
+    void aBehindMembersApiThatAnswersForAnotherClusterIsNotTakenForTheOldPrimary() throws Exception {
+        // Given pg-1 leading 3, then pg-3 promoted to 4 from CUT_LSN after a clean failover
+        poll(primaryAt(3, CUT_LSN - 100), m("pg-1", "leader", "running", 3), m("pg-3", "replica", "running", 3));
+        at("10:00:30");
+        poll(primaryAt(4, CUT_LSN + 100), m("pg-3", "leader", "running", 3), m("pg-1", "replica", "stopped", 3));
+        history = List.of(endedAt(3, CUT_LSN, now, "pg-3"));
+        at("10:00:31");
+        poll(primaryAt(4, CUT_LSN + 200), m("pg-3", "leader", "running", 4), m("pg-1", "replica", "stopped", 3));
+        // When pg-1's api_url (still listed on timeline 3 until its key expires) now reaches the primary of another
+        // Patroni cluster (a reused pod IP), also on timeline 3 and far ahead
+        own.put("pg-1", patroni("master", "running", "billing", 3, CUT_LSN + 50_000_000L));
+        at("10:00:32");
+        poll(primaryAt(4, CUT_LSN + 300), m("pg-3", "leader", "running", 4), m("pg-1", "replica", "stopped", 3));
+
+        assertThat(alerts).as("an answer for scope 'billing' is not pg-1 of 'pointsman'").isEmpty();
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pointsman.backend.Backend;
 import dev.pointsman.backend.Server;
+import dev.pointsman.backend.Veto;
 import dev.pointsman.config.Config;
 import dev.pointsman.config.parse.ConfigParser;
 import dev.pointsman.runtime.Pointsman;
@@ -151,7 +152,8 @@ class SplitBrainStatsTest {
         // When pg-1 freezes, pg-3 is promoted to 19 and takes writes through Pointsman
         cluster(api3, 19, member("pg-3", "leader", db3, api3, 19));
         api1.raw("/cluster", "HTTP/1.0 503 Service Unavailable\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        await().atMost(Duration.ofSeconds(10)).until(() -> pg3.usable() && !pg1.usable());
+        // (a fresh view of pg-3 leading, not the checks alone while the view is stale: it vetoes pg-1)
+        await().atMost(Duration.ofSeconds(10)).until(() -> pg3.usable() && pg1.vetoOf(Veto.VIEW).isPresent());
         write("INSERT INTO t VALUES (1)");
         // and pg-1 resumes and takes the leader key back on timeline 18
         cluster(api1, 18, member("pg-1", "leader", db1, api1, 18), member("pg-3", "replica", db3, api3, 19));
