@@ -179,6 +179,22 @@ class PointsmanDrainTest {
         assertThat(adminStates()).containsEntry("primary/pg-1", 8);
     }
 
+    @Test
+    void aTimerWhoseUndoFailedTriesAgain() throws Exception {
+        Path elsewhere = dir.resolve("sockets").resolve("moved.sock");
+        Run drain = drainScript("--server", "pg-1", "--socket", sock.toString(), "--state-dir",
+                dir.resolve("state").toString(), "--grace", "0", "--max-drain", "1.5", "drain");
+        assertThat(drain.exit()).as(drain.stderr()).isZero();
+        Files.move(sock, elsewhere); // the proxy's socket gone when the timer wakes: its undo fails
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> timers().stream().anyMatch(p -> p.info().arguments()
+                .map(a -> String.join(" ", a).contains("--undo-round 2")).orElse(false)));
+        Files.move(elsewhere, sock);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                () -> assertThat(adminStates()).containsEntry("primary/pg-1", 0).containsEntry("standby/pg-1", 0));
+    }
+
     /** The detached timers this test's drains left (their command line names its state directory). */
     private List<ProcessHandle> timers() {
         String state = dir.resolve("state").toString();
