@@ -10,6 +10,9 @@ import dev.pointsman.testing.EphemeralPorts;
 import dev.pointsman.testing.TestServer;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -137,7 +141,9 @@ class PointsmanDrainTest {
 
         assertThat(back.exit()).as(back.stderr()).isZero();
         assertThat(adminStates()).allSatisfy((server, state) -> assertThat(state).as(server).isZero());
-        assertThat(Files.list(dir.resolve("state"))).as("nothing left to undo").isEmpty();
+        try (var files = Files.list(dir.resolve("state"))) { // the lock file stays: removing it would race
+            assertThat(files.map(f -> f.getFileName().toString())).as("nothing left to undo").containsExactly("pg-1.lock");
+        }
     }
 
     @Test
@@ -173,6 +179,22 @@ class PointsmanDrainTest {
         assertThat(adminStates()).containsEntry("primary/pg-1", 8);
     }
 
+    @Test
+    void aTimerWhoseUndoFailedTriesAgain() throws Exception {
+        Path elsewhere = dir.resolve("sockets").resolve("moved.sock");
+        Run drain = drainScript("--server", "pg-1", "--socket", sock.toString(), "--state-dir",
+                dir.resolve("state").toString(), "--grace", "0", "--max-drain", "1.5", "drain");
+        assertThat(drain.exit()).as(drain.stderr()).isZero();
+        Files.move(sock, elsewhere); // the proxy's socket gone when the timer wakes: its undo fails
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> timers().stream().anyMatch(p -> p.info().arguments()
+                .map(a -> String.join(" ", a).contains("--undo-round 2")).orElse(false)));
+        Files.move(elsewhere, sock);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                () -> assertThat(adminStates()).containsEntry("primary/pg-1", 0).containsEntry("standby/pg-1", 0));
+    }
+
     /** The detached timers this test's drains left (their command line names its state directory). */
     private List<ProcessHandle> timers() {
         String state = dir.resolve("state").toString();
@@ -184,7 +206,7 @@ class PointsmanDrainTest {
     @Test
     void aNodeIsFoundByItsAddressToo() throws Exception {
         Run drain = drainScript("--addr", "127.0.0.1:" + pg2.address().getPort(), "--socket", sock.toString(),
-                "--state-dir", dir.resolve("state").toString(), "--grace", "0", "drain");
+                "--state-dir", dir.resolve("state").toString(), "--grace", "0", "--max-drain", "0", "drain");
 
         assertThat(drain.exit()).as(drain.stderr()).isZero();
         assertThat(adminStates()).containsEntry("primary/pg-2", 8).containsEntry("standby/pg-2", 8)
@@ -215,6 +237,8 @@ class PointsmanDrainTest {
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.stderr()).contains("gone.sock: cannot drain");
+        // nothing drained: the timer it armed first (default --max-drain 120) is ended, not left waiting
+        await().atMost(Duration.ofSeconds(5)).until(() -> timers().isEmpty());
     }
 
     @Test
@@ -235,5 +259,167 @@ class PointsmanDrainTest {
         assertThat(grace.exit()).isEqualTo(2);
         assertThat(grace.stderr()).contains("--grace: -1.0 (expected: 0-86400 seconds)");
         assertThat(adminStates()).allSatisfy((server, state) -> assertThat(state).as(server).isZero());
+    }
+
+    @Test
+    void anOperatorsMaintenanceSetWhileTheHookHadTheNodeDrainedSurvivesTheCallback() throws Exception {
+        hook("drain");
+        cli("set server primary/pg-1 state maint");
+
+        Run back = hook("on_start", "replica", "pointsman");
+
+        assertThat(back.exit()).as(back.stderr()).isZero();
+        assertThat(adminStates().get("primary/pg-1") & 1).as("primary/pg-1 still in maint").isEqualTo(1);
+        assertThat(adminStates()).containsEntry("standby/pg-1", 0);
+    }
+
+    @Test
+    void aProxyThatTricklesItsAnswerCannotHoldPatronisStopPastTheStatedBound() throws Exception {
+        try (ServerSocket trickle = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (Socket s = trickle.accept()) {
+                    byte[] garbage = new byte[4096];
+                    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    while (System.nanoTime() < end) {
+                        s.getOutputStream().write(garbage);
+                    }
+                } catch (IOException ignored) {
+                    // the hook hung up: what it must do
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            Process p = new ProcessBuilder(List.of("/usr/bin/python3", SCRIPT.toString(), "--server", "pg-1",
+                    "--socket", "127.0.0.1:" + trickle.getLocalPort(), "--state-dir", dir.resolve("state").toString(),
+                    "--timeout", "0.5", "--grace", "0.2", "--max-drain", "0", "drain")).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+
+            boolean ended = p.waitFor(5, TimeUnit.SECONDS);
+            p.destroyForcibly();
+
+            assertThat(ended).as("pointsman-drain ended within 5 s").isTrue();
+        }
+    }
+
+    @Test
+    void theWholeHookEndsWithinItsBudgetWhateverEachAnswerTakes() throws Exception {
+        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<String> command = new ArrayList<>(List.of("/usr/bin/python3", SCRIPT.toString(), "--server", "pg-1",
+                    "--state-dir", dir.resolve("state").toString(), "--timeout", "4", "--budget", "1",
+                    "--max-drain", "0"));
+            for (int i = 0; i < 4; i++) { // 4 sockets x 4 s each, were the budget not kept
+                command.addAll(List.of("--socket", "127.0.0.1:" + hung.getLocalPort()));
+            }
+            command.add("drain");
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+
+            boolean ended = p.waitFor(10, TimeUnit.SECONDS);
+            p.destroyForcibly();
+
+            assertThat(ended).as("ended").isTrue();
+            // 1 s and Python's start; less than even one socket's --timeout
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(3500));
+        }
+    }
+
+    @Test
+    void aHookTerminatedMidwayLeavesNoDrainThatNothingUndoes() throws Exception {
+        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Process p = new ProcessBuilder(List.of("/usr/bin/python3", SCRIPT.toString(), "--server", "pg-1",
+                    "--socket", sock.toString(), "--socket", "127.0.0.1:" + hung.getLocalPort(),
+                    "--state-dir", dir.resolve("state").toString(), "--timeout", "5", "--budget", "10",
+                    "--max-drain", "1", "drain"))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> adminStates().get("primary/pg-1") == 8);
+            p.destroy(); // SIGTERM, as Patroni cancels a hook
+            assertThat(p.waitFor(5, TimeUnit.SECONDS)).as("the hook ended on SIGTERM").isTrue();
+        }
+
+        Run back = hook("on_start", "replica", "pointsman");
+
+        assertThat(back.exit()).as(back.stderr()).isZero();
+        assertThat(adminStates()).containsEntry("primary/pg-1", 0).containsEntry("standby/pg-1", 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> timers().isEmpty()); // past --max-drain 1
+        assertThat(adminStates()).containsEntry("primary/pg-1", 0).containsEntry("standby/pg-1", 0);
+    }
+
+    @Test
+    void aHookTerminatedMidwayLeavesItsDrainToTheTimerWhenNoCallbackComes() throws Exception {
+        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Process p = new ProcessBuilder(List.of("/usr/bin/python3", SCRIPT.toString(), "--server", "pg-1",
+                    "--socket", sock.toString(), "--socket", "127.0.0.1:" + hung.getLocalPort(),
+                    "--state-dir", dir.resolve("state").toString(), "--timeout", "5", "--budget", "10",
+                    "--max-drain", "1", "drain"))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> adminStates().get("primary/pg-1") == 8);
+            p.destroy();
+            assertThat(p.waitFor(5, TimeUnit.SECONDS)).as("the hook ended on SIGTERM").isTrue();
+        }
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                () -> assertThat(adminStates()).containsEntry("primary/pg-1", 0).containsEntry("standby/pg-1", 0));
+    }
+
+    @Test
+    void aStateDirectoryItCannotWriteLeavesNoDrainThatNothingUndoes() throws Exception {
+        Files.writeString(dir.resolve("not-a-dir"), "");
+        String stateDir = dir.resolve("not-a-dir").resolve("state").toString();
+
+        Run drain = drainScript("--server", "pg-1", "--socket", sock.toString(), "--state-dir", stateDir,
+                "--grace", "0", "--max-drain", "1", "drain");
+        Run back = drainScript("--server", "pg-1", "--socket", sock.toString(), "--state-dir", stateDir,
+                "on_start", "replica", "pointsman");
+
+        assertThat(drain.exit()).as("fails open: Patroni goes on").isZero();
+        assertThat(drain.stderr()).contains("draining nothing");
+        assertThat(adminStates()).as(drain.stderr() + back.stderr()).containsEntry("primary/pg-1", 0)
+                .containsEntry("standby/pg-1", 0);
+    }
+
+    /**
+     * A callback still undoing an older drain (its proxy slow to answer) while the next before_stop
+     * drains again: the callback must not delete the newer drain's record, or nothing undoes it.
+     */
+    @Test
+    void aCallbackOverlappingANewDrainKeepsThatDrainsRecord() throws Exception {
+        CountDownLatch accepted = new CountDownLatch(1);
+        CountDownLatch drainEnded = new CountDownLatch(1);
+        try (ServerSocket slow = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (Socket s = slow.accept()) {
+                    accepted.countDown();
+                    drainEnded.await(1, TimeUnit.SECONDS); // answers (nothing) once the drain ended, or after 1 s
+                } catch (IOException | InterruptedException ignored) {
+                    // ends the answer
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            Path state = dir.resolve("state");
+            Files.createDirectories(state);
+            // an older drain's record, on a proxy that is slow to answer the undo
+            Files.writeString(state.resolve("pg-1.json"), "{\"drained\": {\"127.0.0.1:%d\": [\"primary/pg-1\"]},"
+                    .formatted(slow.getLocalPort()) + " \"token\": \"older\", \"at\": 0}");
+            Process callback = new ProcessBuilder(List.of("/usr/bin/python3", SCRIPT.toString(), "--server", "pg-1",
+                    "--socket", sock.toString(), "--state-dir", state.toString(), "--timeout", "3",
+                    "on_start", "replica", "pointsman"))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            assertThat(accepted.await(10, TimeUnit.SECONDS)).as("the callback asks the slow proxy").isTrue();
+
+            Run drain = hook("drain");
+            drainEnded.countDown();
+            assertThat(callback.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(drain.exit()).as(drain.stderr()).isZero();
+            assertThat(adminStates()).containsEntry("primary/pg-1", 8);
+        }
+
+        Run back = hook("on_start", "replica", "pointsman");
+
+        assertThat(back.exit()).as(back.stderr()).isZero();
+        assertThat(adminStates()).as("the newer drain undone by its record")
+                .containsEntry("primary/pg-1", 0).containsEntry("standby/pg-1", 0);
     }
 }
