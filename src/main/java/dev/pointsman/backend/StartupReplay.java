@@ -53,6 +53,14 @@ final class StartupReplay {
         return !closed;
     }
 
+    /**
+     * The client sent only its SSLRequest/GSSENCRequest so far (the caller knows whether the server
+     * answered it): replayed alone, the next server's answer goes to the client.
+     */
+    boolean negotiationPending() {
+        return !closed && startup == null && negotiation;
+    }
+
     /** The StartupMessage is complete and nothing the server said since has been forwarded. */
     boolean replayable() {
         return !closed && startup != null;
