@@ -1,12 +1,14 @@
 package dev.pointsman.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,6 +72,36 @@ class LauncherScriptTest {
                 Files.readAllLines(archive.resolveSibling("pointsman.jsa.id")).get(0) + "\n");
 
         assertThat(launch(Map.of()).output).contains("ran: ").doesNotContain("SharedArchiveFile");
+    }
+
+    @Test
+    void killingPointsmanCdsStopsItsTrainingProxy() throws Exception {
+        Path pidFile = dir.resolve("java.pid");
+        Path java = dir.resolve("fakejava");
+        Files.writeString(java, "#!/bin/sh\necho $$ > " + pidFile + "\nexec sleep 60\n");
+        ProcessBuilder pb = new ProcessBuilder("bash", "bin/pointsman-cds").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("cds.log").toFile());
+        pb.environment().put("PATH", dir + ":" + System.getenv("PATH"));
+        pb.environment().put("POINTSMAN_JAVA", "fakejava");
+        pb.environment().put("POINTSMAN_JAR", jar.toString());
+        Process cds = pb.start();
+        ProcessHandle training = null;
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pidFile) && Files.size(pidFile) > 0);
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            training = ProcessHandle.of(pid).orElseThrow();
+
+            cds.destroy(); // SIGTERM
+
+            assertThat(cds.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            ProcessHandle t = training;
+            await().atMost(Duration.ofSeconds(5)).until(() -> !t.isAlive());
+        } finally {
+            cds.destroyForcibly();
+            if (training != null) {
+                training.destroyForcibly();
+            }
+        }
     }
 
     /** The launcher's dump mode writes the .id; bin/pointsman-cds then appends the archive's size and mtime. */
