@@ -64,7 +64,7 @@ public final class Cli implements Callable<Integer> {
     static int run(String[] args, PrintWriter out, PrintWriter err) {
         Cli plain = plain(args, out, err);
         if (plain != null) {
-            return plain.call();
+            return exitOf(plain, err);
         }
         CommandLine cl = new CommandLine(new Cli(out, err));
         cl.setOut(out);
@@ -78,18 +78,38 @@ public final class Cli implements Callable<Integer> {
     }
 
     /**
+     * Runs {@code command} on the fast path and exits as picocli's {@code execute} does on an
+     * exception from it (its default handler): the stack trace on {@code err}, exit code 1.
+     */
+    static int exitOf(Callable<Integer> command, PrintWriter err) {
+        try {
+            return command.call();
+        } catch (Exception e) {
+            e.printStackTrace(err);
+            err.flush();
+            return CommandLine.ExitCode.SOFTWARE;
+        }
+    }
+
+    /**
      * The usual command lines ({@code -f FILE} repeated, {@code -c}, {@code -v}/{@code --version},
      * each flag once, every value not starting with '-') read without picocli, whose 170 classes
      * (too old a class-file version for the class-data archive) and annotation scanning were
      * about a tenth of the start-up time; they read exactly as picocli reads them. Anything else
-     * (help, a subcommand, an error to explain) goes to picocli: null.
+     * (help, a subcommand, an error to explain) goes to picocli: null. That includes {@code -f}
+     * followed by a subcommand's name ({@code -f cluster}): picocli reads it as -f without a value
+     * and rejects it (exit 2), and the fast path must not read it otherwise (as a file).
      */
+    /** The subcommands' names (picocli never reads one as an option's value); CliTest checks them against @Command. */
+    static final java.util.Set<String> SUBCOMMANDS = java.util.Set.of("cluster");
+
     static Cli plain(String[] args, PrintWriter out, PrintWriter err) {
         Cli cli = new Cli(out, err);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-f" -> {
-                    if (i + 1 >= args.length || args[i + 1].startsWith("-") || args[i + 1].isEmpty()) {
+                    if (i + 1 >= args.length || args[i + 1].startsWith("-") || args[i + 1].isEmpty()
+                            || SUBCOMMANDS.contains(args[i + 1])) {
                         return null;
                     }
                     try {

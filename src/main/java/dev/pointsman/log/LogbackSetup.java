@@ -9,6 +9,12 @@ import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import java.net.MalformedURLException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 
@@ -22,7 +28,8 @@ import org.slf4j.Logger;
  * {@code access} logger (one line per finished session) is off unless {@code POINTSMAN_ACCESS_LOG}
  * names a level; the root level is {@code POINTSMAN_LOG_LEVEL} (default INFO). Each is read as a
  * system property first, then from the environment, as logback's {@code ${NAME:-default}} did.
- * A file given with {@code -Dlogback.configurationFile} is used instead, by logback itself.
+ * A file given with {@code -Dlogback.configurationFile} is used instead, by logback itself, when
+ * it exists (a URL, a classpath resource or a readable file); one that does not is ignored.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogbackSetup extends ContextAwareBase implements Configurator {
@@ -43,7 +50,7 @@ public final class LogbackSetup extends ContextAwareBase implements Configurator
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (variables.apply("logback.configurationFile") != null) {
+        if (configurationFileExists(variables.apply("logback.configurationFile"))) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
@@ -73,6 +80,36 @@ public final class LogbackSetup extends ContextAwareBase implements Configurator
         root.setLevel(level("POINTSMAN_LOG_LEVEL", Level.INFO));
         root.addAppender(async);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /**
+     * Whether logback would find the file {@code -Dlogback.configurationFile} names, read as logback
+     * reads it: a URL, else a classpath resource, else a file. One it cannot find would leave
+     * logback's basic configuration (root DEBUG to stdout, synchronous), so Pointsman's own stays.
+     */
+    private static boolean configurationFileExists(String name) {
+        if (name == null || name.isBlank()) {
+            return false;
+        }
+        try {
+            URL url = new URL(name.trim());
+            if (!"file".equals(url.getProtocol())) {
+                return true; // logback opens it; reachability is its business, as before
+            }
+            return Files.isReadable(Path.of(url.toURI()));
+        } catch (MalformedURLException | URISyntaxException | IllegalArgumentException e) {
+            // not a URL: a classpath resource or a file
+        }
+        ClassLoader loader = LogbackSetup.class.getClassLoader();
+        if (loader != null && loader.getResource(name.trim()) != null) {
+            return true;
+        }
+        try {
+            Path file = Path.of(name.trim());
+            return Files.isRegularFile(file) && Files.isReadable(file);
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     /** The level a variable names (logback's reading: an unknown name is DEBUG), or {@code otherwise} when unset. */

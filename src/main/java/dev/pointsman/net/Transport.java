@@ -117,6 +117,29 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
         return factoryOf(type);
     }
 
+    /** Event loops and the transport they are of, which {@link #newGroup(int, String, Consumer)} may have changed. */
+    public record Loops(Transport transport, EventLoopGroup group) { }
+
+    /**
+     * Like {@link #newGroup(int, String)}, but io_uring event loops that cannot be made although
+     * {@link IoUring#isAvailable()} said yes (the rings' locked memory over RLIMIT_MEMLOCK on Linux
+     * 5.9 to 5.11) fall back to epoll (else NIO), with the reason to {@code warn}.
+     */
+    public Loops newGroup(int threads, String prefix, Consumer<String> warn) {
+        try {
+            return new Loops(this, newGroup(threads, prefix));
+        } catch (RuntimeException | LinkageError e) {
+            if (!"io_uring".equals(name)) {
+                throw e;
+            }
+            Transport fallback = Epoll.isAvailable() ? epoll() : nio();
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            warn.accept("io_uring event loops could not be made (" + cause
+                    + "; a low RLIMIT_MEMLOCK on Linux before 5.12?); using " + fallback.name());
+            return new Loops(fallback, fallback.newGroup(threads, prefix));
+        }
+    }
+
     /** @param threads 0 = one per available core */
     public EventLoopGroup newGroup(int threads, String prefix) {
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();

@@ -50,8 +50,9 @@ public final class Pointsman implements AutoCloseable {
 
     private Pointsman(Config config, Transport transport) {
         this.config = config;
-        this.transport = transport;
-        this.group = transport.newGroup(config.global().nbthread(), "pointsman");
+        Transport.Loops loops = transport.newGroup(config.global().nbthread(), "pointsman", LOG::warn);
+        this.transport = loops.transport();
+        this.group = loops.group();
         this.descriptors = DescriptorBudget.of(config);
         this.gate = new ConnectionGate(descriptors.maxconn());
     }

@@ -144,6 +144,39 @@ class CliTest {
     static Stream<List<String>> otherCommandLines() {
         return Stream.of(List.of("-h"), List.of("--help"), List.of("-c", "-c", "-f", "a"), List.of("-f"),
                 List.of("-f", "-c"), List.of("-fa.cfg"), List.of("cluster"), List.of("-v", "--version"),
-                List.of("-f", "a\0b"), List.of("-x"));
+                List.of("-f", "a\0b"), List.of("-x"), List.of("-f", "cluster"), List.of("-c", "-f", "cluster"));
+    }
+
+    @Test
+    void aFileNamedLikeTheSubcommandIsRejectedAsPicocliRejectsIt() {
+        // picocli reads "-f cluster" as -f without a value followed by the subcommand; so does Pointsman
+        assertThat(run("-f", "cluster")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("pointsman: ");
+    }
+
+    @Test
+    void theFastPathKnowsEverySubcommandName() {
+        assertThat(Cli.SUBCOMMANDS).isEqualTo(
+                new picocli.CommandLine(new Cli(new PrintWriter(out), new PrintWriter(err))).getSubcommands().keySet());
+    }
+
+    @Test
+    void anExceptionOnTheFastPathExitsAsPicocliExitsOnIt() {
+        StringWriter picocliErr = new StringWriter();
+        int picocli = new picocli.CommandLine(new Boom()).setErr(new PrintWriter(picocliErr, true)).execute();
+
+        int fast = Cli.exitOf(new Boom(), new PrintWriter(err, true));
+
+        assertThat(fast).isEqualTo(picocli).isEqualTo(1);
+        assertThat(err.toString()).contains("IllegalStateException: boom");
+        assertThat(picocliErr.toString()).contains("IllegalStateException: boom");
+    }
+
+    @picocli.CommandLine.Command(name = "boom")
+    static final class Boom implements java.util.concurrent.Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new IllegalStateException("boom");
+        }
     }
 }

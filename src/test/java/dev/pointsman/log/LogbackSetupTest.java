@@ -9,8 +9,12 @@ import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 
 class LogbackSetupTest {
@@ -61,11 +65,31 @@ class LogbackSetupTest {
     }
 
     @Test
-    void aConfigurationFileGivenOnTheCommandLineIsLeftToLogback() {
-        LoggerContext context = configured(Map.of("logback.configurationFile", "/etc/pointsman/logback.xml"),
+    void aConfigurationFileGivenOnTheCommandLineIsLeftToLogback(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("logback.xml"), "<configuration/>\n");
+        LoggerContext context = configured(Map.of("logback.configurationFile", file.toString()),
                 ExecutionStatus.INVOKE_NEXT_IF_ANY);
 
         assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("ASYNC")).isNull();
+        context.stop();
+    }
+
+    @Test
+    void aConfigurationFileUrlOrClasspathResourceIsLeftToLogback(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("logback.xml"), "<configuration/>\n");
+
+        configured(Map.of("logback.configurationFile", file.toUri().toString()), ExecutionStatus.INVOKE_NEXT_IF_ANY).stop();
+        configured(Map.of("logback.configurationFile", "dev/pointsman/log/LogbackSetupTest.class"),
+                ExecutionStatus.INVOKE_NEXT_IF_ANY).stop();
+    }
+
+    @Test
+    void aConfigurationFileThatDoesNotExistKeepsPointsmansOwnSetup() {
+        // deferring here would leave logback's BasicConfigurator: root DEBUG, stdout, synchronous
+        LoggerContext context = configured(Map.of("logback.configurationFile", "/nonexistent/logback.xml"),
+                ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+
+        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("ASYNC")).isNotNull();
         context.stop();
     }
 }
