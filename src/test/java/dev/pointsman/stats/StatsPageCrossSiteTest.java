@@ -2,15 +2,11 @@ package dev.pointsman.stats;
 
 import static dev.pointsman.stats.NettyHttpClient.basic;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.pointsman.backend.Backend;
 import dev.pointsman.backend.Server;
 import dev.pointsman.stats.NettyHttpClient.Answer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,30 +16,7 @@ import org.junit.jupiter.api.Test;
  * (From the adversarial review of the admin branch: the first test failed before the fix, the
  * POST answered {@code ;st=PART} and took pg-1 and pg-2 to MAINT.)
  */
-class StatsPageCrossSiteTest {
-    static final String AUTH = basic("admin", "secret");
-    StatsFixture fx;
-    NettyHttpClient admin;
-    Backend primary;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new StatsFixture("", "    stats admin if TRUE\n");
-        admin = new NettyHttpClient(fx.statsPort);
-        primary = fx.proxy.backends().get("primary");
-        await().atMost(Duration.ofSeconds(5)).until(() -> server("pg-1").usable());
-    }
-
-    @AfterEach
-    void stop() {
-        admin.close();
-        fx.close();
-    }
-
-    Server server(String n) {
-        return primary.server(n).orElseThrow();
-    }
-
+class StatsPageCrossSiteTest extends AdminPageTest {
     /** A POST to {@code path} with Host {@code stats}, {@code headers} (each ending CRLF) and the credentials. */
     static String raw(String path, String headers, String body) {
         return "POST " + path + " HTTP/1.1\r\nHost: stats\r\nContent-Length: "

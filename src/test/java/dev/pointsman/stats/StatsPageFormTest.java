@@ -1,17 +1,12 @@
 package dev.pointsman.stats;
 
-import static dev.pointsman.stats.NettyHttpClient.basic;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.pointsman.backend.Backend;
 import dev.pointsman.backend.Server;
 import dev.pointsman.config.parse.ConfigParser;
 import dev.pointsman.stats.NettyHttpClient.Answer;
 import dev.pointsman.testing.EphemeralPorts;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,30 +14,7 @@ import org.junit.jupiter.api.Test;
  * Backend {@code primary} is proxy #2 with pg-1 and pg-2. (Regression tests from the adversarial
  * review of the admin branch.)
  */
-class StatsPageFormTest {
-    static final String AUTH = basic("admin", "secret");
-    StatsFixture fx;
-    NettyHttpClient admin;
-    Backend primary;
-
-    @BeforeEach
-    void start() throws Exception {
-        fx = new StatsFixture("", "    stats admin if TRUE\n");
-        admin = new NettyHttpClient(fx.statsPort);
-        primary = fx.proxy.backends().get("primary");
-        await().atMost(Duration.ofSeconds(5)).until(() -> server("pg-1").usable());
-    }
-
-    @AfterEach
-    void stop() {
-        admin.close();
-        fx.close();
-    }
-
-    Server server(String n) {
-        return primary.server(n).orElseThrow();
-    }
-
+class StatsPageFormTest extends AdminPageTest {
     String page(String path) throws Exception {
         Answer a = admin.send("GET " + path + " HTTP/1.1\r\nHost: stats\r\n" + AUTH + "\r\n").only();
         assertThat(a.status()).isEqualTo(200);
