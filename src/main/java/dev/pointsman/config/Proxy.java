@@ -10,6 +10,8 @@ import java.util.Set;
  * @param capabilities   FRONTEND for sections that accept ({@code listen}, {@code frontend}), BACKEND
  *                       for those that hold servers ({@code listen}, {@code backend})
  * @param maxconn        0 = the global maxconn applies
+ * @param backlog        {@code backlog}: the kernel's queue of connections not yet accepted; 0 = the
+ *                       effective maxconn, as in HAProxy
  * @param defaultBackend the backend a frontend sends to: {@code default_backend}/{@code use_backend},
  *                       or the proxy itself for a {@code listen} with servers; checked in the second pass
  * @param retries        connection retries after a failed attempt (HAProxy's default 3)
@@ -26,6 +28,7 @@ public record Proxy(
         Mode mode,
         List<Bind> binds,
         int maxconn,
+        int backlog,
         Optional<String> defaultBackend,
         Balance balance,
         int retries,

@@ -81,6 +81,16 @@ public final class Frontend implements SessionOrigin {
         return route.maxconn();
     }
 
+    /**
+     * The kernel's queue of connections not yet accepted, as HAProxy sizes it: the section's
+     * {@code backlog}, else its maxconn (the global one when the section sets none). A queue larger
+     * than maxconn only holds clients that may have left already: after a burst each dead one is
+     * accepted, connected and closed in turn before a live client is reached. Fixed when bound.
+     */
+    public int backlog() {
+        return config().backlog() > 0 ? config().backlog() : maxconn();
+    }
+
     /** False once {@link #stopAccepting()} ran (stats show STOP). */
     public boolean accepting() {
         return !stopped;
@@ -105,7 +115,7 @@ public final class Frontend implements SessionOrigin {
                 .group(group)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .option(ChannelOption.SO_BACKLOG, Math.max(128, Math.min(maxconn(), 4096)))
+                .option(ChannelOption.SO_BACKLOG, backlog())
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {

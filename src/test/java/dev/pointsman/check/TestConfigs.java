@@ -31,7 +31,7 @@ final class TestConfigs {
 
     static Proxy backend(String name, HealthCheck check, Timeouts timeouts, List<ServerConfig> servers) {
         return new Proxy(name, new Source("test.cfg", 1), Set.of(Proxy.Capability.BACKEND), Proxy.Mode.TCP, List.of(),
-                0, Optional.empty(), Balance.DEFAULT, Proxy.DEFAULT_RETRIES, 0, timeouts, false, false, false, false,
+                0, 0, Optional.empty(), Balance.DEFAULT, Proxy.DEFAULT_RETRIES, 0, timeouts, false, false, false, false,
                 List.of(), Optional.empty(), check, servers, StatsConfig.DISABLED, dev.pointsman.config.PatroniView.AUTO,
                 Optional.empty());
     }

@@ -37,7 +37,7 @@ final class Fixtures {
         Timeouts timeouts = new Timeouts(Optional.empty(), Optional.empty(), Optional.of(Duration.ofMillis(300)),
                 Optional.empty(), Optional.of(Duration.ofMillis(300)), Optional.empty(), Optional.empty(), Optional.empty());
         return new Proxy("primary", new Source("test.cfg", 1), Set.of(Proxy.Capability.BACKEND), Proxy.Mode.TCP,
-                List.of(), 0, Optional.empty(), Balance.DEFAULT, Proxy.DEFAULT_RETRIES, 0, timeouts, false, false, false,
+                List.of(), 0, 0, Optional.empty(), Balance.DEFAULT, Proxy.DEFAULT_RETRIES, 0, timeouts, false, false, false,
                 false, List.of(), Optional.empty(), check, servers, StatsConfig.DISABLED, view, Optional.empty());
     }
 

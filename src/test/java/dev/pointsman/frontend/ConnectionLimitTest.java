@@ -12,12 +12,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ConnectionLimitTest {
 
@@ -121,6 +125,69 @@ class ConnectionLimitTest {
                 assertThat(proxy.frontend.maxSessions()).isLessThanOrEqualTo(5);
             }
             await().untilAsserted(() -> assertThat(proxy.gate.actconn()).isZero());
+        }
+    }
+
+    /**
+     * HAProxy's listen backlog: the section's {@code backlog}, else its maxconn. A backlog larger than
+     * maxconn kept a hundred dead clients of a burst queued in the kernel; each was then accepted,
+     * connected and closed in turn (HostileClientsIT: 4-5 s before a new client was served, HAProxy 0.1 s).
+     */
+    @ParameterizedTest(name = "maxconn {0}, backlog {1}: at most {2} handshakes completed while full")
+    @CsvSource({"2, 0, 2", "2, 20, 20"})
+    void theKernelQueueFollowsTheBacklogElseMaxconn(int maxconn, int backlog, int expected) throws Exception {
+        try (TestServer echo = TestServer.echo();
+             ProxyHarness proxy = ProxyHarness.start(listen("db").server(server("s1", echo.address())).maxconn(maxconn)
+                     .backlog(backlog).build())) {
+            // Given a listener at its maxconn
+            List<Socket> held = new ArrayList<>();
+            List<SocketChannel> waiting = new ArrayList<>();
+            try {
+                for (int i = 0; i < maxconn; i++) {
+                    Socket s = proxy.connect();
+                    held.add(s);
+                    assertThat(roundTrip(s, "h")).isEqualTo("h");
+                }
+                // When 100 more clients connect at once
+                InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port());
+                int completed = 0;
+                try (Selector selector = Selector.open()) {
+                    for (int i = 0; i < 100; i++) {
+                        SocketChannel c = SocketChannel.open();
+                        waiting.add(c);
+                        c.configureBlocking(false);
+                        if (c.connect(target)) {
+                            completed++;
+                        } else {
+                            c.register(selector, SelectionKey.OP_CONNECT);
+                        }
+                    }
+                    long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
+                    while (System.nanoTime() < deadline) {
+                        selector.select(50);
+                        for (SelectionKey key : selector.selectedKeys()) {
+                            key.cancel();
+                            try {
+                                if (((SocketChannel) key.channel()).finishConnect()) {
+                                    completed++;
+                                }
+                            } catch (IOException e) {
+                                // refused: not completed
+                            }
+                        }
+                        selector.selectedKeys().clear();
+                    }
+                }
+                // Then the kernel completes about as many handshakes as the backlog says (Linux: backlog + 1)
+                assertThat(completed).isBetween(expected, expected + 2);
+            } finally {
+                for (SocketChannel c : waiting) {
+                    c.close();
+                }
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
         }
     }
 }

@@ -338,7 +338,7 @@ class ReloadTest {
     private static dev.pointsman.config.Proxy withServers(Config running, Config next) {
         dev.pointsman.config.Proxy r = running.proxy("db").orElseThrow();
         dev.pointsman.config.Proxy n = next.proxy("db").orElseThrow();
-        return new dev.pointsman.config.Proxy(r.name(), r.source(), r.capabilities(), r.mode(), r.binds(), r.maxconn(),
+        return new dev.pointsman.config.Proxy(r.name(), r.source(), r.capabilities(), r.mode(), r.binds(), r.maxconn(), r.backlog(),
                 r.defaultBackend(), r.balance(), r.retries(), r.redispatch(), r.timeouts(), r.tcplog(), r.dontlognull(),
                 r.clientKeepalive(), r.serverKeepalive(), r.logs(), r.logTag(), r.check(), n.servers(), r.stats(),
                 r.patroniView(), r.dcs());

@@ -107,6 +107,7 @@ public final class Configs {
         public int retries = Proxy.DEFAULT_RETRIES;
         public int redispatch;
         public int maxconn;
+        public int backlog;
         public Duration client;
         public Duration server;
         public Duration connect;
@@ -151,6 +152,11 @@ public final class Configs {
             return this;
         }
 
+        public ProxyBuilder backlog(int n) {
+            backlog = n;
+            return this;
+        }
+
         public ProxyBuilder timeoutClient(Duration d) {
             client = d;
             return this;
@@ -191,7 +197,7 @@ public final class Configs {
                     Optional.ofNullable(clientFin), Optional.ofNullable(serverFin), Optional.ofNullable(tunnel));
             return new Proxy(name, new Source("test.cfg", 1), EnumSet.allOf(Proxy.Capability.class), Proxy.Mode.TCP,
                     binds.isEmpty() ? List.of(new Bind(Optional.of("127.0.0.1"), 0, 0, new Source("test.cfg", 1))) : binds,
-                    maxconn, Optional.of(name), balance, retries, redispatch, timeouts, true, false, false, false,
+                    maxconn, backlog, Optional.of(name), balance, retries, redispatch, timeouts, true, false, false, false,
                     List.of(), Optional.empty(), healthCheck, built, StatsConfig.DISABLED,
                     dev.pointsman.config.PatroniView.AUTO, Optional.empty());
         }

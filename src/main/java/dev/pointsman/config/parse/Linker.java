@@ -195,7 +195,7 @@ final class Linker {
         for (ServerBuilder s : p.servers) {
             servers.add(s.build(servers.size() + 1, resolution.address(s), resolution.checkAddr(s)));
         }
-        return new Proxy(p.name, p.source, caps, p.mode, p.binds, p.maxconn, target, p.balance, p.retries,
+        return new Proxy(p.name, p.source, caps, p.mode, p.binds, p.maxconn, p.backlog, target, p.balance, p.retries,
                 p.redispatch, timeouts(p), p.tcplog, p.dontlognull, p.clientKeepalive, p.serverKeepalive,
                 logs(p, global), Optional.ofNullable(p.logTag), p.check.build(), servers, p.stats.build(),
                 p.patroniView, p.dcs);

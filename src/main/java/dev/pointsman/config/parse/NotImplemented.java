@@ -44,7 +44,7 @@ final class NotImplemented {
             "hash-balance-factor", "hash-preserve-affinity", "source", "fullconn", "dispatch", "id", "description",
             "disabled", "enabled", "persist", "force-persist", "ignore-persist", "rate-limit", "retry-on",
             "unique-id-format", "unique-id-header", "use-server", "email-alert", "filter", "compression",
-            "tcp-check", "external-check", "bind-process", "backlog", "declare", "guid", "max-keep-alive-queue",
+            "tcp-check", "external-check", "bind-process", "declare", "guid", "max-keep-alive-queue",
             "max-session-srv-conns", "grace", "reqadd", "reqrep", "reqdel", "rspadd", "rsprep",
             "rspdel", "block", "spread-checks", "minconn", "use-fcgi-app", "http-check-send-state", "dynamic-cookie-key",
             "option-template", "trace"};

@@ -31,6 +31,7 @@ final class ProxyBuilder {
     Source modeSource = Source.BUILTIN;
     final List<Bind> binds = new ArrayList<>();
     int maxconn;
+    int backlog;
     String defaultBackend;
     Source defaultBackendSource;
     String useBackend;
@@ -65,6 +66,7 @@ final class ProxyBuilder {
         p.mode = mode;
         p.modeSource = modeSource;
         p.maxconn = maxconn;
+        p.backlog = backlog;
         p.defaultBackend = defaultBackend;
         p.defaultBackendSource = defaultBackendSource;
         p.balance = balance;

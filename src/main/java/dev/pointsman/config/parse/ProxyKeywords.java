@@ -19,6 +19,7 @@ final class ProxyKeywords {
             .row("bind", "-FL-", ProxyKeywords::bind)
             .row("mode", "DFLB", ProxyKeywords::mode)
             .row("maxconn", "DFL-", ProxyKeywords::maxconn)
+            .row("backlog", "DFL-", ProxyKeywords::backlog)
             .row("balance", "D-LB", ProxyKeywords::balance)
             .row("retries", "D-LB", ProxyKeywords::retries)
             .row("default_backend", "DFL-", ProxyKeywords::defaultBackend)
@@ -97,6 +98,11 @@ final class ProxyKeywords {
 
     static void maxconn(ProxyBuilder p, Args a) {
         p.maxconn = Values.nonNegative(a);
+        a.end();
+    }
+
+    static void backlog(ProxyBuilder p, Args a) {
+        p.backlog = Values.nonNegative(a);
         a.end();
     }
 

@@ -27,6 +27,7 @@ class ProxyKeywordsTest {
     static Stream<Arguments> keywords() {
         return Stream.of(
                 row("maxconn 500", Proxy::maxconn, 500),
+                row("backlog 64", Proxy::backlog, 64),
                 row("retries 0", Proxy::retries, 0),
                 row("retries 5", Proxy::retries, 5),
                 row("balance roundrobin", Proxy::balance, new Balance(Balance.Algorithm.ROUNDROBIN, 2)),
@@ -153,6 +154,7 @@ class ProxyKeywordsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
             "maxconn -1 | 'maxconn' expects an integer >= 0, got '-1'",
+            "backlog many | 'backlog' expects an integer >= 0, got 'many'",
             "retries many | 'retries' expects an integer >= 0, got 'many'",
             "balance roundrobbin | unknown algorithm 'roundrobbin'; did you mean 'roundrobin'?",
             "balance uri | 'balance uri' is an HAProxy keyword that Pointsman does not implement",
