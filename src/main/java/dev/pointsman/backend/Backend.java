@@ -185,6 +185,13 @@ public final class Backend {
         onOwner(() -> queue.cancel(waiter), null);
     }
 
+    /** Something that kept waiters from a server changed (a doubt cleared or disproved): the queue is drained. Any thread. */
+    void queueMayMove() {
+        if (queue.size() > 0) {
+            queue.requestDrain();
+        }
+    }
+
     /** Gives a slot back and lets the oldest waiter have it. */
     void release(Server server) {
         giveBack(server);
@@ -200,15 +207,22 @@ public final class Backend {
         sessions.decrementAndGet();
     }
 
-    /** A usable server with room, its slot taken; null when there is none. Any thread. */
+    /**
+     * A usable server with room, its slot taken; null when there is none. Never the server the
+     * waiter left silent while that one stays {@linkplain Server#shunned() shunned}. Any thread.
+     */
     Server pick(Waiter waiter) {
         long now = now();
         Server avoid = waiter.avoid();
+        Server silent = waiter.leftSilent();
+        Server shun = silent != null && silent.shunned() ? silent : null;
         Snapshot snap = snapshot;
         for (int attempt = 0; attempt < 4; attempt++) {
-            Server s = avoid == null ? null : snap.balancer().pick(waiter.sourceHash(), c -> c != avoid && c.hasRoom(now));
+            Server s = avoid == null || avoid == shun ? null
+                    : snap.balancer().pick(waiter.sourceHash(), c -> c != avoid && c != shun && c.hasRoom(now));
             if (s == null) {
-                s = snap.balancer().pick(waiter.sourceHash(), c -> c.hasRoom(now));
+                s = shun == null ? snap.balancer().pick(waiter.sourceHash(), c -> c.hasRoom(now))
+                        : snap.balancer().pick(waiter.sourceHash(), c -> c != shun && c.hasRoom(now));
             }
             if (s == null) {
                 return null;

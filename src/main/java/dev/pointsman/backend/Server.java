@@ -46,8 +46,10 @@ public final class Server implements Candidate {
     private volatile CheckReport lastCheck;
     /** Why the cluster view doubts this server is alive although it does not veto it; null when it does not (owner only). */
     private volatile String doubt;
-    /** Sessions moved away for an unanswered opening in the current doubt episode (any session's loop). */
-    private final AtomicInteger greetingMoves = new AtomicInteger();
+    /** When the current doubt began, on the backend's clock (owner writes, any thread reads). */
+    private volatile long doubtSinceNanos;
+    /** A health check that began after the current doubt did has passed: alive, maybe slow (owner writes, any thread reads). */
+    private volatile boolean aliveSinceDoubt;
     /** The vetoes in force (owner only), published as an immutable copy for readers. */
     private final EnumMap<Veto, Withdrawal> vetoes = new EnumMap<>(Veto.class);
     private volatile Map<Veto, Withdrawal> published = Map.of();
@@ -78,18 +80,36 @@ public final class Server implements Candidate {
      * client's opening goes elsewhere (see {@link Session#GREETING_WAIT_MILLIS}). On the owner.
      */
     public void doubt(String reason) {
-        if (reason != null && doubt == null) {
-            greetingMoves.set(0); // a new doubt episode
+        boolean was = doubt != null;
+        if (reason != null && !was) {
+            doubtSinceNanos = backend.now(); // a new doubt episode
+            aliveSinceDoubt = false;
         }
         doubt = reason;
+        if (reason == null && was) {
+            backend.queueMayMove(); // sessions that left it silent may come back
+        }
     }
 
     /**
-     * Takes one of the {@link Session#MAX_GREETING_MOVES} moves a doubt episode allows away from
-     * this server; false when they are spent (a server that is slow but healthy keeps serving). Any thread.
+     * A health check of this server that began at {@code probeStartNanos} (the backend's clock)
+     * passed: when it began after the current doubt did, the server is alive, maybe slow, and its
+     * silence no longer moves sessions. On the owner.
      */
-    boolean takeGreetingMove() {
-        return greetingMoves.getAndUpdate(n -> n < Session.MAX_GREETING_MOVES ? n + 1 : n) < Session.MAX_GREETING_MOVES;
+    public void checkPassed(long probeStartNanos) {
+        if (doubt != null && !aliveSinceDoubt && probeStartNanos - doubtSinceNanos >= 0) {
+            aliveSinceDoubt = true;
+            backend.queueMayMove();
+        }
+    }
+
+    /**
+     * Doubted by the cluster view and not shown alive since by a check: a session that this server
+     * left silent does not come back to it (it waits in the queue for another server, the doubt to
+     * clear, a check to pass, or its time to run out). Any thread.
+     */
+    boolean shunned() {
+        return doubt != null && !aliveSinceDoubt;
     }
 
     /** Its latest completed health check failed (a frozen server fails it; a slow but healthy one passes). Any thread. */

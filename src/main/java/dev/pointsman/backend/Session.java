@@ -35,9 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the cluster view doubts it ({@link Server#doubt()}: the Patroni leader whose own API does not
  * answer either) may be a frozen node whose kernel completes handshakes for it: after
  * {@link #GREETING_WAIT_MILLIS} the session leaves it and its opening goes to the next usable
- * server or waits in the queue ({@link GreetingWatch}). The server is withdrawn (until a check
- * passes) only when its own latest check failed too; while its check passes it may be merely slow,
- * and at most {@link #MAX_GREETING_MOVES} sessions per doubt episode leave it.
+ * server or waits in the queue ({@link GreetingWatch}), and does not come back to it while it stays
+ * {@linkplain Server#shunned() shunned}. The server is withdrawn for everyone (until a check passes)
+ * only when its own latest check failed too; once a check begun after the doubt passes, it is alive,
+ * maybe slow, and its silence moves no more sessions.
  *
  * <p>Owner: the client channel's event loop; the server channel is registered on the same loop,
  * so no field needs synchronisation. Other threads reach a session only through {@link #kill} and
@@ -52,11 +53,6 @@ public final class Session implements Waiter {
      * milliseconds; a server the view does not doubt is never left for its silence.
      */
     static final long GREETING_WAIT_MILLIS = 500;
-    /**
-     * How many sessions one doubt episode may move away from a server for an unanswered opening
-     * while its own check still passes: a primary that is slow but healthy keeps serving.
-     */
-    static final int MAX_GREETING_MOVES = 10;
     private static final AtomicLong IDS = new AtomicLong();
 
     /** A number naming this session in {@code show sess}, unique in the process. */
@@ -72,6 +68,8 @@ public final class Session implements Waiter {
     private final Relay relay;
     private final ReplayDriver opening;
     private final GreetingWatch greeting;
+    /** The server this session left for its silence (see {@link #leftSilent()}); null when none. */
+    private volatile Server leftSilent;
     /** The current server has sent something since the session reached it. */
     private boolean serverSpoke;
     private final SessionLog log;
@@ -127,6 +125,11 @@ public final class Session implements Waiter {
     @Override
     public Server avoid() {
         return connector.avoid();
+    }
+
+    @Override
+    public Server leftSilent() {
+        return leftSilent;
     }
 
     @Override
@@ -232,15 +235,17 @@ public final class Session implements Waiter {
         if (server.doubt() == null) {
             return true;
         }
+        if (!server.shunned()) {
+            return true; // a check begun since the doubt passed: alive, maybe slow; wait for its answer
+        }
+        leftSilent = server;
         if (server.failingCheck()) {
             // frozen both ways: withdrawn until a check passes, so no other session is sent there
             replayElsewhere(true);
             return false;
         }
-        if (!server.takeGreetingMove()) {
-            return true; // this episode's moves are spent: wait for the server's answer, or its check to fail
-        }
-        // its check passes: maybe only slow, so the session moves but the server is not withdrawn for everyone
+        // its check passed before the doubt: maybe only slow, so the server is not withdrawn for everyone,
+        // but this session waits elsewhere until a check shows it alive or the doubt clears
         replayElsewhere(false);
         return false;
     }

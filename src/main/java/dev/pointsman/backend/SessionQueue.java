@@ -108,13 +108,20 @@ final class SessionQueue {
         }
     }
 
-    /** Hands free slots to queued waiters, oldest first. Owner only. */
+    /**
+     * Hands free slots to queued waiters, oldest first. A waiter that left a server silent and may
+     * not have it back is passed over, not waited for: those behind it may take that server. Owner only.
+     */
     void drain() {
         Iterator<Entry> it = entries.values().iterator();
         while (it.hasNext()) {
             Entry e = it.next();
             Server s = backend.pick(e.waiter);
             if (s == null) {
+                Server silent = e.waiter.leftSilent();
+                if (silent != null && silent.shunned()) {
+                    continue;
+                }
                 return;
             }
             it.remove();

@@ -13,6 +13,14 @@ interface Waiter {
         return null;
     }
 
+    /**
+     * The server this waiter left because it did not answer the client's opening while the cluster
+     * view doubted it; not given back to it while it stays {@linkplain Server#shunned() shunned}.
+     */
+    default Server leftSilent() {
+        return null;
+    }
+
     /** A slot on {@code server} is now held for this waiter. */
     void granted(Server server);
 

@@ -109,7 +109,8 @@ final class ClusterWiring implements AutoCloseable, PatroniView, AlertBoard {
 
     /**
      * Stops following {@code b}'s cluster (a reload removed the backend, or starts its view again).
-     * The view's vetoes stay until the next view (or the checks alone, without one) decides.
+     * The view's vetoes stay until the next view (or the checks alone, without one) decides; its
+     * doubts end at once.
      */
     void remove(Backend b) {
         Followed f = followed.get(b);
@@ -121,6 +122,8 @@ final class ClusterWiring implements AutoCloseable, PatroniView, AlertBoard {
         followed = next;
         f.timer().cancel(false);
         f.source().close();
+        // a doubt has no view left to clear it (a reload turning patroni-view off would leave it for good)
+        b.owner().execute(() -> b.servers().forEach(s -> s.doubt(null)));
     }
 
     /** Polls the backend's view quickly for a while (a check changed state, or the DCS leader moved). */

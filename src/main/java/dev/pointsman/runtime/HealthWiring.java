@@ -250,6 +250,7 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
         Server server = m.server();
         server.recordCheck(report);
         if (report.result().passed()) {
+            server.checkPassed(probeStart);
             liftIfFresh(m, Veto.RECHECK, probeStart);
             liftIfFresh(m, Veto.CONNECT, probeStart);
         } else if (report.result().status() == CheckStatus.L7STS && fresh(m, Veto.RECHECK, probeStart)) {

@@ -231,20 +231,87 @@ class SilentServerTest {
         assertThat(t.server("a").usable()).isTrue();
     }
 
+    /** A sole primary pool: b is DOWN, a is doubted and the session's opening on a went unanswered for the greeting wait. */
+    private static EmbeddedSession leftSilentWithNoOtherServer() throws Exception {
+        EmbeddedSession t = startedWithStartupMessage();
+        t.backend.onConnectFailure((b, s, cause) -> b.setOpState(s, Server.OpState.DOWN)); // withdrawn, as the runtime does
+        t.backend.setOpState(t.server("b"), Server.OpState.DOWN);
+        t.server("a").doubt(DOUBT); // its check still passes: the last one ran before the freeze
+        t.tick(Session.GREETING_WAIT_MILLIS);
+        return t;
+    }
+
     @Test
-    void aDoubtEpisodeMovesAtMostItsCapOfSessionsAwayFromAServerAndANewEpisodeStartsAfresh() throws Exception {
-        Server a = new EmbeddedSession().start().server("a");
-        a.doubt(DOUBT);
-        for (int i = 0; i < Session.MAX_GREETING_MOVES; i++) {
-            assertThat(a.takeGreetingMove()).as("move %d", i + 1).isTrue();
-        }
-        assertThat(a.takeGreetingMove()).as("one more in the same episode").isFalse();
-        a.doubt(DOUBT + ", still");
-        assertThat(a.takeGreetingMove()).as("the doubt reworded is the same episode").isFalse();
+    void aSessionThatLeftADoubtedSilentServerWaitsInTheQueueInsteadOfReturningToIt() throws Exception {
+        // defect 3 (FreezeLeaderIT): sessions bounced back to a frozen sole primary until their replays
+        // were spent, then waited 10 s on it for the checks to mark it DOWN
+        EmbeddedSession t = leftSilentWithNoOtherServer();
 
-        a.doubt(null);
-        a.doubt(DOUBT);
+        t.tick(300);
 
-        assertThat(a.takeGreetingMove()).as("a new episode").isTrue();
+        assertThat(t.servers).as("connections made: the session did not go back to the silent server").hasSize(1);
+        assertThat(t.backend.queued()).isEqualTo(1);
+        assertThat(t.client.isOpen()).isTrue();
+        // When a's check fails (frozen) and b comes up as the new primary
+        checkTimedOut(t.server("a"));
+        t.backend.setOpState(t.server("b"), Server.OpState.UP);
+        t.settle();
+        // Then the opening goes to b
+        assertThat(t.servers).hasSize(2);
+        assertThat(t.lastServer().connectedTo).isEqualTo(t.server("b").config().address());
+        assertThat(writtenBytes(t.lastServer())).isEqualTo(StartupReplayTest.startupMessage("alice").length);
+    }
+
+    @Test
+    void whenTheDoubtClearsTheWaitingSessionGoesBackToTheServer() throws Exception {
+        EmbeddedSession t = leftSilentWithNoOtherServer();
+
+        t.server("a").doubt(null); // the view's next round got a's /patroni: not frozen after all
+        t.settle();
+
+        assertThat(t.servers).hasSize(2);
+        assertThat(t.lastServer().connectedTo).isEqualTo(t.server("a").config().address());
+        assertThat(writtenBytes(t.lastServer())).isEqualTo(StartupReplayTest.startupMessage("alice").length);
+    }
+
+    @Test
+    void aCheckBegunAfterTheDoubtThatPassesProvesTheServerAliveAndItsSilenceNoLongerMovesSessions() throws Exception {
+        // a healthy primary whose PostgreSQL is slow to answer and whose /patroni is slow too: its checks still pass
+        EmbeddedSession t = leftSilentWithNoOtherServer();
+
+        t.tick(100);
+        t.server("a").checkPassed(t.clock.nanoTime() - java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50));
+        t.settle();
+
+        assertThat(t.servers).as("the session went back to a").hasSize(2);
+        assertThat(t.lastServer().connectedTo).isEqualTo(t.server("a").config().address());
+        t.tick(5 * Session.GREETING_WAIT_MILLIS);
+        assertThat(t.servers).as("and waits there for its answer").hasSize(2);
+        assertThat(t.lastServer().isOpen()).isTrue();
+    }
+
+    @Test
+    void aCheckThatBeganBeforeTheDoubtProvesNothing() throws Exception {
+        EmbeddedSession t = leftSilentWithNoOtherServer();
+
+        t.server("a").checkPassed(t.clock.nanoTime() - java.util.concurrent.TimeUnit.SECONDS.toNanos(2));
+        t.settle();
+
+        assertThat(t.servers).hasSize(1);
+        assertThat(t.backend.queued()).isEqualTo(1);
+    }
+
+    @Test
+    void aWaiterThatLeftTheServerSilentDoesNotHoldUpTheQueueForOthers() throws Exception {
+        EmbeddedSession t = leftSilentWithNoOtherServer();
+        BackendRaceTest.FakeWaiter next = new BackendRaceTest.FakeWaiter(t.owner.eventLoop());
+
+        t.backend.acquire(next);
+        t.settle();
+
+        assertThat(next.granted.get()).as("a newcomer, which has not found a silent, may try it").isSameAs(t.server("a"));
+        assertThat(t.backend.queued()).as("the session that left a still waits").isEqualTo(1);
+        t.backend.release(next.granted.get());
+        t.settle();
     }
 }

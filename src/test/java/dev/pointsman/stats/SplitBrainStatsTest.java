@@ -90,6 +90,12 @@ class SplitBrainStatsTest {
     }
 
     Pointsman start(String statsAdmin) throws Exception {
+        proxy = Pointsman.start(EphemeralPorts.of(config(statsAdmin, "")));
+        return proxy;
+    }
+
+    /** The fixture's configuration; {@code primaryExtra} ends the primary section. */
+    Config config(String statsAdmin, String primaryExtra) throws Exception {
         String cfg = "global\n    maxconn 100\n    log 127.0.0.1:" + syslog.port() + " local2\n"
                 + "defaults\n    mode tcp\n    log global\n    timeout connect 1s\n    timeout client 30s\n"
                 + "    timeout server 30s\n    timeout check 1s\n"
@@ -98,10 +104,9 @@ class SplitBrainStatsTest {
                 + "listen primary\n    bind 127.0.0.1:2\n    option httpchk GET /primary\n"
                 + "    http-check expect status 200\n    default-server inter 100ms fall 1 rise 1\n"
                 + "    server pg-1 127.0.0.1:" + db1.address().getPort() + " check port " + api1.port() + "\n"
-                + "    server pg-3 127.0.0.1:" + db3.address().getPort() + " check port " + api3.port() + "\n";
-        Config config = ConfigParser.system().parse("split.cfg", cfg);
-        proxy = Pointsman.start(EphemeralPorts.of(config));
-        return proxy;
+                + "    server pg-3 127.0.0.1:" + db3.address().getPort() + " check port " + api3.port() + "\n"
+                + primaryExtra;
+        return ConfigParser.system().parse("split.cfg", cfg);
     }
 
     HttpResponse<String> send(String listen, String method, String path) throws Exception {
@@ -198,5 +203,25 @@ class SplitBrainStatsTest {
         metrics = PromText.parse(send("stats", "GET", "/metrics").body());
         assertThat(metrics.value("pointsman_backend_split_brain_total", "proxy", "primary")).isEqualTo(1);
         assertThat(metrics.value("pointsman_backend_split_brain_unacknowledged", "proxy", "primary")).isEqualTo(0);
+    }
+
+    @Test
+    void aReloadThatTurnsThePatroniViewOffEndsTheViewsDoubtOfTheLeader() throws Exception {
+        // Given pg-1 leading, its /patroni failing (as a frozen node's, or a sick REST API's): the view doubts it
+        cluster(api1, 18, member("pg-1", "leader", db1, api1, 18), member("pg-3", "replica", db3, api3, 18));
+        start("");
+        Server pg1 = proxy.backends().get("primary").server("pg-1").orElseThrow();
+        // (confirmed by the view first: an unconfirmed leader whose /patroni fails is vetoed, not doubted)
+        await().atMost(Duration.ofSeconds(10)).until(() -> pg1.usable() && api1.count("/patroni") >= 2);
+        api1.raw("/patroni", "HTTP/1.0 500 Internal Server Error\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        await().atMost(Duration.ofSeconds(10)).until(() -> pg1.doubt() != null);
+
+        // When a reload turns the view off (the servers kept)
+        proxy.reload(EphemeralPorts.of(config("", "    patroni-view off\n")));
+
+        // Then no view is left to doubt it: the doubt ends (it would otherwise move sessions off a healthy server for good)
+        await().atMost(Duration.ofSeconds(5)).until(() -> pg1.doubt() == null);
+        assertThat(proxy.backends().get("primary").server("pg-1").orElseThrow().doubt()).isNull();
+        write("still served");
     }
 }
