@@ -6,11 +6,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * One session's watch on a server that says nothing: {@link Session#GREETING_WAIT_MILLIS} after
- * the client's opening (or each piece of it, or the replayed opening) reached the server, and every
- * wait after that, the session is asked whether the server is still silent and what to do
- * (the answer says whether to keep watching). A server that speaks ends the watch at its next
- * turn; a healthy server costs one timer per session.
+ * One session's watch on a server that says nothing while the cluster view doubts it:
+ * {@link Session#GREETING_WAIT_MILLIS} after the client's opening (or each piece of it, or the
+ * replayed opening) reached the doubted server, or after the doubt began, the session is asked
+ * whether the server is still silent and what to do (the answer says whether to keep watching).
+ * A server that speaks stops the watch; a server the view does not doubt costs no timer.
  *
  * <p>Owner: the session's event loop.
  */

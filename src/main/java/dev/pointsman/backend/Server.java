@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -86,6 +87,21 @@ public final class Server implements Candidate {
             aliveSinceDoubt = false;
         }
         doubt = reason;
+        if (reason != null && !was) {
+            // sessions that sent their opening before the doubt watch for the answer from now (after the
+            // write above: a session registered later reads the doubt itself when its opening goes out)
+            for (Session s : live) {
+                try {
+                    if (s.executor().inEventLoop()) {
+                        s.doubtBegan();
+                    } else {
+                        s.executor().execute(s::doubtBegan);
+                    }
+                } catch (RejectedExecutionException gone) {
+                    // its loop is shutting down: the session ends with it
+                }
+            }
+        }
         if (reason == null && was) {
             backend.queueMayMove(); // sessions that left it silent may come back
         }

@@ -182,7 +182,7 @@ public final class Session implements Waiter {
         serverSpoke = false;
         if (opening.replaying()) {
             ch.writeAndFlush(opening.replayOn(ch.alloc()));
-            greeting.start(); // the replayed opening reached this server: its wait starts now
+            watchIfDoubted(); // the replayed opening reached this server: its wait starts now
             if (!opening.awaitingNegotiation()) {
                 relayHeld();
             }
@@ -199,7 +199,7 @@ public final class Session implements Waiter {
     /** The new server said 'N' to the replayed SSLRequest: the StartupMessage follows. */
     void negotiated(ByteBuf startup) {
         relay.server().writeAndFlush(startup);
-        greeting.start();
+        watchIfDoubted();
         relay.readServer();
         relayHeld();
     }
@@ -218,6 +218,27 @@ public final class Session implements Waiter {
     }
 
     /**
+     * Starts the greeting wait when the cluster view doubts the server: a server it does not doubt
+     * costs no timer (a doubt that begins later starts the wait of its unanswered sessions, see
+     * {@link #doubtBegan()}).
+     */
+    private void watchIfDoubted() {
+        if (connector.server().doubt() != null) {
+            greeting.start();
+        }
+    }
+
+    /**
+     * The cluster view began to doubt this session's server (told on this session's loop): an
+     * opening already sent and still unanswered gets its full wait from now.
+     */
+    void doubtBegan() {
+        if (!finished && !serverSpoke && phase == 'D' && relay.server() != null && relay.fromClient() > 0) {
+            greeting.start();
+        }
+    }
+
+    /**
      * The greeting wait ran out: leaves a silent server the view doubts when the client has spoken
      * and its opening can still go elsewhere; true to keep watching.
      */
@@ -226,17 +247,17 @@ public final class Session implements Waiter {
             return false;
         }
         if (relay.fromClient() == 0) {
-            return true; // the client has not spoken: nothing is owed yet
+            return false; // the client has not spoken: nothing is owed yet (its opening starts the wait)
         }
         if (!replayable(false)) {
             return false;
         }
         Server server = connector.server();
         if (server.doubt() == null) {
-            return true;
+            return false; // a doubt that begins again starts the wait again
         }
         if (!server.shunned()) {
-            return true; // a check begun since the doubt passed: alive, maybe slow; wait for its answer
+            return false; // a check begun since the doubt passed: alive, maybe slow; wait for its answer
         }
         leftSilent = server;
         if (server.failingCheck()) {
@@ -325,7 +346,7 @@ public final class Session implements Waiter {
         relay.toServer(buf);
         if (openingUnderWay && !serverSpoke) {
             // each piece of the opening gives the server its full wait, counted from when it reached it
-            greeting.start();
+            watchIfDoubted();
         }
     }
 
@@ -334,9 +355,10 @@ public final class Session implements Waiter {
             buf.release();
             return;
         }
-        if (!opening.negotiationAnswer(buf)) {
+        if (!serverSpoke && !opening.negotiationAnswer(buf)) {
             // only a real answer to the StartupMessage (or 'S': TLS, opaque from then on) ends the greeting watch
             serverSpoke = true;
+            greeting.stop();
         }
         ByteBuf out = opening.fromServer(buf);
         if (out != null) {

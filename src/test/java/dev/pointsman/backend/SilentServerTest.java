@@ -80,6 +80,18 @@ class SilentServerTest {
     }
 
     @Test
+    void aSessionOnAServerTheViewDoesNotDoubtHasNoTimerOnItsLoop() throws Exception {
+        // the greeting watch costs nothing on the healthy path (issue 16: one timer per session before)
+        EmbeddedSession t = startedWithStartupMessage();
+
+        assertThat(t.client.runScheduledPendingTasks()).as("nanoseconds to the next timer on the session's loop, -1: none")
+                .isEqualTo(-1);
+        t.server("a").doubt(DOUBT);
+        assertThat(t.client.runScheduledPendingTasks()).as("a doubt starts the wait of the unanswered opening")
+                .isPositive();
+    }
+
+    @Test
     void aDoubtedServerThatAnswersKeepsTheSession() throws Exception {
         // a healthy primary whose Patroni REST API is merely slow
         EmbeddedSession t = startedWithStartupMessage();
