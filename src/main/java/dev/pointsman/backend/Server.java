@@ -120,12 +120,12 @@ public final class Server implements Candidate {
     }
 
     /**
-     * Doubted by the cluster view and not shown alive since by a check: a session that this server
+     * Doubted by the cluster view and not shown alive since by a check (or failing its checks now): a session that this server
      * left silent does not come back to it (it waits in the queue for another server, the doubt to
      * clear, a check to pass, or its time to run out). Any thread.
      */
     boolean shunned() {
-        return doubt != null && !aliveSinceDoubt;
+        return doubt != null && (!aliveSinceDoubt || failingCheck());
     }
 
     /** Its latest completed health check failed (a frozen server fails it; a slow but healthy one passes). Any thread. */

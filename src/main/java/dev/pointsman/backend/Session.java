@@ -256,15 +256,17 @@ public final class Session implements Waiter {
         if (server.doubt() == null) {
             return false; // a doubt that begins again starts the wait again
         }
+        if (server.failingCheck()) {
+            // frozen both ways (even if a check passed earlier in the doubt): withdrawn until a check
+            // passes, so no other session is sent there
+            leftSilent = server;
+            replayElsewhere(true);
+            return false;
+        }
         if (!server.shunned()) {
             return false; // a check begun since the doubt passed: alive, maybe slow; wait for its answer
         }
         leftSilent = server;
-        if (server.failingCheck()) {
-            // frozen both ways: withdrawn until a check passes, so no other session is sent there
-            replayElsewhere(true);
-            return false;
-        }
         // its check passed before the doubt: maybe only slow, so the server is not withdrawn for everyone,
         // but this session waits elsewhere until a check shows it alive or the doubt clears
         replayElsewhere(false);

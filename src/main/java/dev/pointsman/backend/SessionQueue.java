@@ -60,11 +60,19 @@ final class SessionQueue {
             return;
         }
         // slots given back since the last drain go to those already waiting before the limit is judged
-        drain();
+        boolean ahead = drain();
         long budget = waiter.queueBudgetNanos();
         if (budget == UNSET) {
             budget = timeoutNanos;
             waiter.queueBudgetNanos(budget);
+        }
+        if (!ahead && !entries.isEmpty()) {
+            // all who wait were passed over (they may not have the server that has room): no one is ahead
+            Server s = backend.pick(waiter);
+            if (s != null) {
+                grant(waiter, s);
+                return;
+            }
         }
         if (limit > 0 && entries.size() >= limit) {
             refuse(waiter, true);
@@ -111,8 +119,10 @@ final class SessionQueue {
     /**
      * Hands free slots to queued waiters, oldest first. A waiter that left a server silent and may
      * not have it back is passed over, not waited for: those behind it may take that server. Owner only.
+     *
+     * @return true when a waiter that could take any server is still waiting (one who came now is behind it)
      */
-    void drain() {
+    boolean drain() {
         Iterator<Entry> it = entries.values().iterator();
         while (it.hasNext()) {
             Entry e = it.next();
@@ -122,13 +132,14 @@ final class SessionQueue {
                 if (silent != null && silent.shunned()) {
                     continue;
                 }
-                return;
+                return true;
             }
             it.remove();
             setSize();
             leave(e, true);
             grant(e.waiter, s);
         }
+        return false;
     }
 
     private void expire(Entry e) {

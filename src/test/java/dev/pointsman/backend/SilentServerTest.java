@@ -1,10 +1,12 @@
 package dev.pointsman.backend;
 
 import static dev.pointsman.backend.EmbeddedSession.writtenBytes;
+import static dev.pointsman.testing.Configs.listen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.EventExecutor;
 import dev.pointsman.check.CheckReport;
 import dev.pointsman.check.CheckResult;
 import dev.pointsman.check.CheckStatus;
@@ -325,5 +327,95 @@ class SilentServerTest {
         assertThat(t.backend.queued()).as("the session that left a still waits").isEqualTo(1);
         t.backend.release(next.granted.get());
         t.settle();
+    }
+
+    @Test
+    void aServerThatFrozeAfterACheckShowedItAliveIsStillLeftOnceItsCheckFails() throws Exception {
+        // found by review: a check passing early in the doubt (Patroni stuck, PostgreSQL alive) and then
+        // PostgreSQL freezing too left sessions on the server until the client's own timeout
+        EmbeddedSession t = new EmbeddedSession().start();
+        Server a = t.server("a");
+        a.doubt(DOUBT);
+        a.checkPassed(t.clock.nanoTime());
+        checkTimedOut(a);
+        t.client.writeInbound(buf(StartupReplayTest.startupMessage("alice")));
+
+        t.tick(3 * Session.GREETING_WAIT_MILLIS);
+
+        assertThat(t.servers).as("the opening left the frozen server").hasSize(2);
+        assertThat(t.lastServer().connectedTo).isEqualTo(t.server("b").config().address());
+    }
+
+    /** A waiter that left {@code left} silent (null: a newcomer). */
+    static final class QueuedWaiter implements Waiter {
+        final EventExecutor executor;
+        final Server left;
+        Server granted;
+        boolean refused;
+        long budget = Long.MIN_VALUE;
+
+        QueuedWaiter(EventExecutor executor, Server left) {
+            this.executor = executor;
+            this.left = left;
+        }
+
+        @Override
+        public EventExecutor executor() {
+            return executor;
+        }
+
+        @Override
+        public int sourceHash() {
+            return 0;
+        }
+
+        @Override
+        public Server leftSilent() {
+            return left;
+        }
+
+        @Override
+        public long queueBudgetNanos() {
+            return budget;
+        }
+
+        @Override
+        public void queueBudgetNanos(long b) {
+            budget = b;
+        }
+
+        @Override
+        public void granted(Server s) {
+            granted = s;
+        }
+
+        @Override
+        public void queueTimeout(boolean full) {
+            refused = true;
+        }
+    }
+
+    @Test
+    void waitersPassedOverForTheServerTheyLeftDoNotFillMaxqueueForNewcomers() throws Exception {
+        // found by review: with maxqueue 1 per server, two such waiters refused every newcomer although a had room
+        EmbeddedSession t = new EmbeddedSession();
+        t.config = listen("be").server(EmbeddedSession.serverAt("a", 15432).maxqueue(1))
+                .server(EmbeddedSession.serverAt("b", 15433).maxqueue(1));
+        Backend backend = t.backend();
+        backend.setOpState(t.server("b"), Server.OpState.DOWN);
+        Server a = t.server("a");
+        a.doubt(DOUBT);
+        backend.acquire(new QueuedWaiter(t.owner.eventLoop(), a));
+        backend.acquire(new QueuedWaiter(t.owner.eventLoop(), a));
+        t.owner.runPendingTasks();
+        assertThat(backend.queued()).isEqualTo(2);
+
+        QueuedWaiter newcomer = new QueuedWaiter(t.owner.eventLoop(), null);
+        backend.acquire(newcomer);
+        t.owner.runPendingTasks();
+
+        assertThat(newcomer.refused).as("refused with a free slot on a").isFalse();
+        assertThat(newcomer.granted).isSameAs(a);
+        backend.release(a);
     }
 }

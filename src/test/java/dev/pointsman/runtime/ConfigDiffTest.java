@@ -243,6 +243,21 @@ class ConfigDiffTest {
     }
 
     @Test
+    void aKeptFrontendGivenAnotherBacklogNeedsARestartForItsListeningSockets() throws Exception {
+        String one = """
+                listen primary
+                    bind :5000
+                    maxconn 50
+                    server a 127.0.0.1:6001
+                """;
+        assertThat(diff(one, one.replace("maxconn 50", "maxconn 50\n    backlog 200")).restartNeeded())
+                .containsExactly("'primary': 'backlog' 50 to 200 on the listening sockets kept");
+        assertThat(diff(one, one.replace("maxconn 50", "maxconn 60")).restartNeeded())
+                .as("the backlog follows maxconn when not set").containsExactly("'primary': 'backlog' 50 to 60 on the listening sockets kept");
+        assertThat(diff(one, one.replace("maxconn 50", "maxconn 50\n    backlog 50")).restartNeeded()).isEmpty();
+    }
+
+    @Test
     void aStatsListenerKeptOnItsAddressesTakesItsOtherSettingsInPlace() throws Exception {
         String stats = """
                 listen stats
