@@ -39,10 +39,10 @@ public final class RoutingRules {
         }
         long nowMillis = now.toEpochMilli();
         if (view.stale() || nowMillis - view.polledAtMillis() > view.limits().staleAfterMillis()) {
-            return new Verdict.Allow("cluster view stale: checks alone");
+            return new Verdict.Blind("cluster view stale: checks alone");
         }
         if (view.problem() != null) {
-            return new Verdict.Allow("cluster view inconsistent (" + view.problem() + "): checks alone");
+            return new Verdict.Blind("cluster view inconsistent (" + view.problem() + "): checks alone");
         }
         if (pool == Pool.ANY) {
             return new Verdict.Allow("no pool rule");

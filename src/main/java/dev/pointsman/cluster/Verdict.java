@@ -3,13 +3,22 @@ package dev.pointsman.cluster;
 import java.util.Optional;
 
 /**
- * The view's word on one server: allow (checks decide), doubt (checks decide, but a server silent to
- * a client's opening is left) or veto (kept out of its pool, whatever its checks say).
+ * The view's word on one server: allow (checks decide), blind (checks decide, the view cannot tell),
+ * doubt (checks decide, but a server silent to a client's opening is left) or veto (kept out of
+ * its pool, whatever its checks say).
  */
 public sealed interface Verdict {
 
-    /** @param why why the view does not object, e.g. "confirmed primary", "view stale: checks alone" */
+    /** @param why why the view does not object, e.g. "confirmed primary", "no pool rule" */
     record Allow(String why) implements Verdict {}
+
+    /**
+     * The view cannot tell (stale, or inconsistent): the checks decide, and what the view last
+     * doubted stays doubted, since silence is what it can no longer see.
+     *
+     * @param why e.g. "cluster view stale: checks alone"
+     */
+    record Blind(String why) implements Verdict {}
 
     /**
      * @param reason        for stats and logs, e.g. "not the Patroni leader (pg-2 is)"

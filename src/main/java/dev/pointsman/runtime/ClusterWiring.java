@@ -168,7 +168,9 @@ final class ClusterWiring implements AutoCloseable, PatroniView, AlertBoard {
         Instant now = Instant.now();
         for (Server server : backend.servers()) {
             Optional<Verdict> verdict = view.map(v -> RoutingRules.verdict(v, source.pool(), server.name(), now));
-            String doubt = verdict.flatMap(Verdict::doubt).orElse(null);
+            // a view that cannot see (stale, inconsistent) keeps what it doubted last
+            String doubt = verdict.filter(v -> v instanceof Verdict.Blind).isPresent() ? server.doubt()
+                    : verdict.flatMap(Verdict::doubt).orElse(null);
             if (doubt != null && server.doubt() == null) {
                 LOG.info("backend '{}': server {} doubted: {}", backend.name(), server.name(), doubt);
             }

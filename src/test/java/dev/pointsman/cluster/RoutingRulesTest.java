@@ -149,7 +149,7 @@ class RoutingRulesTest {
     @Test
     void staleOrMissingViewAllowsEverything() throws Exception {
         ClusterView v = healthy();
-        assertThat(verdict(v, Pool.PRIMARY, "pg-2", T + 3001)).isEqualTo(new Verdict.Allow("cluster view stale: checks alone"));
+        assertThat(verdict(v, Pool.PRIMARY, "pg-2", T + 3001)).isEqualTo(new Verdict.Blind("cluster view stale: checks alone"));
         assertThat(verdict(v.withStale(true), Pool.REPLICA, "pg-1", T).allowed()).isTrue();
         assertThat(verdict(null, Pool.PRIMARY, "pg-2", T).allowed()).isTrue();
     }

@@ -224,4 +224,25 @@ class SplitBrainStatsTest {
         assertThat(proxy.backends().get("primary").server("pg-1").orElseThrow().doubt()).isNull();
         write("still served");
     }
+
+    @Test
+    void aDoubtStandsWhileTheViewIsStale() throws Exception {
+        // FreezeLeaderIT: the frozen leader's doubt ended when the view went stale (the old
+        // leader's API and /cluster unanswered), and a session that had left it went back, 10 s on it
+        cluster(api1, 18, member("pg-1", "leader", db1, api1, 18), member("pg-3", "replica", db3, api3, 18));
+        start("");
+        Server pg1 = proxy.backends().get("primary").server("pg-1").orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).until(() -> pg1.usable() && api1.count("/patroni") >= 2);
+        api1.raw("/patroni", "HTTP/1.0 500 Internal Server Error\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        await().atMost(Duration.ofSeconds(10)).until(() -> pg1.doubt() != null);
+
+        // When no API answers /cluster any more: the view goes stale (3 intervals of 1 s)
+        for (FakePatroni api : List.of(api1, api3)) {
+            api.raw("/cluster", "HTTP/1.0 503 Service Unavailable\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        Thread.sleep(5000);
+
+        // Then the view that cannot see does not take the doubt back
+        assertThat(pg1.doubt()).as("the doubt of pg-1 with the view stale").isNotNull();
+    }
 }
