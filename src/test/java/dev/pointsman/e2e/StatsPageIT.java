@@ -2,6 +2,7 @@ package dev.pointsman.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pointsman.testing.RealCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -45,6 +46,8 @@ class StatsPageIT extends ClusterScenario {
      * (loop_wait 10 s here: its own, then theirs), and each backend's view may read another member.
      */
     static final Duration PAGE_SETTLES = Duration.ofSeconds(60);
+    /** How long Patroni's own /cluster may take to list every member on the new timeline. */
+    static final Duration PATRONI_SETTLES = Duration.ofMinutes(3);
     static final List<String> PROXIES = List.of("primary", "standby");
 
     private static HeadlessChromium chromium;
@@ -71,7 +74,10 @@ class StatsPageIT extends ClusterScenario {
         assertThat(switchover.oldLeader()).as("the leader the switchover demoted").isEqualTo(leader);
         String newLeader = switchover.newLeader();
 
-        // Then the page follows: the new leader, the old one among the replicas, a newer timeline
+        // Then, once Patroni itself lists every member on the new timeline (a replica's member key
+        // can lag its own timeline by a minute after an etcd outage: CI, 2026-12-01, after EtcdDownIT),
+        // the page follows: the new leader, the old one among the replicas, a newer timeline
+        awaitPatroniAgrees(timelineBefore);
         awaitPageReflects(newLeader, timelineBefore);
         Document after = render("stats-after", newLeader);
         assertPageShows(after, newLeader);
@@ -108,6 +114,25 @@ class StatsPageIT extends ClusterScenario {
      * {@link #expected} for {@code leader}, with Patroni state running, and every node on the
      * leader's timeline, which is greater than {@code timelineAbove}.
      */
+    /** Waits (bounded by {@link #PATRONI_SETTLES}) until every member's /cluster lists every member above {@code timelineAbove}. */
+    private static void awaitPatroniAgrees(long timelineAbove) {
+        long t0 = System.nanoTime();
+        AtomicReference<Object> last = new AtomicReference<>();
+        try {
+            Awaitility.await().atMost(PATRONI_SETTLES).pollInterval(Duration.ofMillis(500)).until(() -> {
+                var seen = RealCluster.timelines();
+                last.set(seen);
+                return !seen.isEmpty() && seen.values().stream().allMatch(m -> m.size() == LocalCluster.NODES.size()
+                        && m.values().stream().allMatch(t -> t > timelineAbove));
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("within " + PATRONI_SETTLES + " Patroni's /cluster did not list every member above"
+                    + " timeline " + timelineAbove + " (not Pointsman's doing): " + last.get(), e);
+        }
+        System.out.printf("[stats page] Patroni listed every member on the new timeline %.1f s after the switchover returned%n",
+                (System.nanoTime() - t0) / 1e9);
+    }
+
     private void awaitPageReflects(String leader, long timelineAbove) {
         AtomicReference<List<String>> lastMisses = new AtomicReference<>(List.of("no CSV read yet"));
         try {

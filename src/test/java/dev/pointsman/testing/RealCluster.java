@@ -57,4 +57,31 @@ public final class RealCluster {
         }
         return Optional.empty();
     }
+
+    /**
+     * Each member's timeline as every reachable member's /cluster says it (Patroni's DCS, as each
+     * Patroni last read it), by "asked-member: member -> timeline"; members without one are left out.
+     */
+    public static java.util.Map<String, java.util.Map<String, Long>> timelines() {
+        java.util.Map<String, java.util.Map<String, Long>> out = new java.util.TreeMap<>();
+        for (String host : new String[] {"127.0.0.11", "127.0.0.12", "127.0.0.13"}) {
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + host + ":8008/cluster"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                java.util.Map<String, Long> seen = new java.util.TreeMap<>();
+                for (JsonNode m : new ObjectMapper().readTree(r.body()).path("members")) {
+                    if (m.has("timeline")) {
+                        seen.put(m.path("name").asText(), m.path("timeline").asLong());
+                    }
+                }
+                out.put(host, seen);
+            } catch (IOException e) {
+                // unreachable: left out
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return out;
+            }
+        }
+        return out;
+    }
 }
