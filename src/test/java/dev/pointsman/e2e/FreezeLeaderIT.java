@@ -24,12 +24,14 @@ class FreezeLeaderIT extends FaultScenario {
      * The longest a write attempt may take: no client waits on the frozen leader (the kernel
      * accepts its connections; before, one waited its own 10 s timeout there, defect 3). Pointsman
      * leaves a silent server the view doubts after 0.5 s; the view doubts the leader within about
-     * 2.5 s of the freeze (its /patroni capped at 0.75 s, rounds of 1 s); a client left without a
-     * primary then waits in the queue up to {@code timeout connect} (4 s) and is refused. A session
-     * that left the frozen leader does not go back to it while the view doubts it, and a view gone
-     * stale keeps that doubt (both sent a client back for its whole 10 s before, 2026-12-01).
+     * 2.5 s of the freeze (its /patroni capped at 0.75 s, rounds of 1 s; later on a loaded machine);
+     * a client left without a primary then waits in the queue up to {@code timeout connect} (4 s)
+     * and is refused: 7 s by design, 1 s of slack for a loaded CI machine, still well under the
+     * client's 10 s. A session that left the frozen leader does not go back to it while the view
+     * doubts it, and a view gone stale keeps that doubt (both sent a client back for its whole 10 s
+     * before, 2026-12-01). Measured: 5.25 and 5.96 s on a quiet machine, 6.01 and 6.07 s in CI.
      */
-    static final double LONGEST_WAIT_BOUND = 7.0;
+    static final double LONGEST_WAIT_BOUND = 8.0;
 
     @BeforeAll
     static void proxy() {
