@@ -214,7 +214,7 @@ public final class Session implements Waiter {
 
     /** The server refused the opening with 57P03 (stopping or starting): replay it on the next server. */
     void refusedAtStartup() {
-        replayElsewhere(true);
+        replayElsewhere(true, new RefusedAtStartup());
     }
 
     /**
@@ -260,7 +260,7 @@ public final class Session implements Waiter {
             // frozen both ways (even if a check passed earlier in the doubt): withdrawn until a check
             // passes, so no other session is sent there
             leftSilent = server;
-            replayElsewhere(true);
+            replayElsewhere(true, RefusedAtStartup.silent(GREETING_WAIT_MILLIS));
             return false;
         }
         if (!server.shunned()) {
@@ -269,7 +269,7 @@ public final class Session implements Waiter {
         leftSilent = server;
         // its check passed before the doubt: maybe only slow, so the server is not withdrawn for everyone,
         // but this session waits elsewhere until a check shows it alive or the doubt clears
-        replayElsewhere(false);
+        replayElsewhere(false, null);
         return false;
     }
 
@@ -287,7 +287,7 @@ public final class Session implements Waiter {
      * Leaves the server, withdraws it until its checks confirm it ({@code withdraw}), and replays
      * the opening on the next usable server. See {@link StartupReplay} for what is safe to replay.
      */
-    private void replayElsewhere(boolean withdraw) {
+    private void replayElsewhere(boolean withdraw, RefusedAtStartup why) {
         if (!opening.mayReplayAgain()) {
             terminate('S', false);
             return;
@@ -301,7 +301,7 @@ public final class Session implements Waiter {
         opening.leave();
         if (withdraw) {
             // requeued once the owner has withdrawn the server, so that the next pick cannot find it
-            backend.connectFailed(this, failed, new RefusedAtStartup(), () -> {
+            backend.connectFailed(this, failed, why, () -> {
                 if (!finished) {
                     connector.requeue();
                 }
@@ -400,7 +400,7 @@ public final class Session implements Waiter {
     void serverFin() {
         if (replayable(true)) {
             // the server closed before answering the opening (a postmaster stopping): try the next one
-            replayElsewhere(true);
+            replayElsewhere(true, RefusedAtStartup.dropped());
             return;
         }
         if (silent()) {
@@ -423,7 +423,7 @@ public final class Session implements Waiter {
 
     void serverInactive() {
         if (replayable(true)) {
-            replayElsewhere(true);
+            replayElsewhere(true, RefusedAtStartup.dropped());
             return;
         }
         terminate('-', false);
@@ -435,7 +435,7 @@ public final class Session implements Waiter {
 
     void serverError(Throwable cause) {
         if (replayable(true)) {
-            replayElsewhere(true);
+            replayElsewhere(true, RefusedAtStartup.dropped());
             return;
         }
         terminate('S', false);
@@ -462,7 +462,7 @@ public final class Session implements Waiter {
         }
         from.counters.killed.increment();
         if (code == 'D' && replayable(false)) {
-            replayElsewhere(false);
+            replayElsewhere(false, null);
         } else {
             terminate(code, true);
         }

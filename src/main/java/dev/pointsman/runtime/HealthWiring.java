@@ -1,6 +1,7 @@
 package dev.pointsman.runtime;
 
 import dev.pointsman.backend.Backend;
+import dev.pointsman.backend.RefusedAtStartup;
 import dev.pointsman.backend.Server;
 import dev.pointsman.backend.Veto;
 import dev.pointsman.check.CheckEnvironment;
@@ -348,7 +349,8 @@ final class HealthWiring implements HealthListener, Backend.ConnectFailureListen
     public void connectFailed(Backend backend, Server server, Throwable cause) {
         Member m = members.get(server);
         if (m != null && server.usable()) {
-            veto(m, Veto.CONNECT, "connection failed (" + cause.getClass().getSimpleName() + "); re-checking");
+            String why = cause instanceof RefusedAtStartup ? cause.getMessage() : cause.getClass().getSimpleName();
+            veto(m, Veto.CONNECT, "connection failed (" + why + "); re-checking");
         }
     }
 

@@ -66,6 +66,8 @@ class SilentServerTest {
         assertThat(writtenBytes(t.lastServer())).as("the StartupMessage replayed on b")
                 .isEqualTo(StartupReplayTest.startupMessage("alice").length);
         assertThat(t.connectFailures).as("a is withdrawn until a check passes").hasSize(1);
+        assertThat(t.connectFailures.get(0)).as("and the reason says why, not 57P03")
+                .hasMessageContaining("no answer to the client's opening within 500 ms");
         t.lastServer().writeInbound(buf(StartupReplayTest.AUTH_OK));
         assertThat(writtenBytes(t.client)).isEqualTo(StartupReplayTest.AUTH_OK.length);
     }
