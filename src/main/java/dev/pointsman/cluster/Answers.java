@@ -60,7 +60,11 @@ final class Answers {
         }
         List<ClusterView.HistoryEntry> entries = new ArrayList<>();
         for (JsonNode e : root) {
-            if (!e.isArray() || e.size() < 2 || !e.get(0).canConvertToLong() || !e.get(1).canConvertToLong()) {
+            // a timeline is a whole number from 1, an LSN a whole number from 0 (a negative one would
+            // make a fork point before every write, and a discarded range out of nothing)
+            if (!e.isArray() || e.size() < 2 || !e.get(0).isIntegralNumber() || !e.get(1).isIntegralNumber()
+                    || !e.get(0).canConvertToLong() || !e.get(1).canConvertToLong()
+                    || e.get(0).asLong() < 1 || e.get(1).asLong() < 0) {
                 throw new BadAnswer("a /history line is not [timeline, lsn, ...]");
             }
             entries.add(new ClusterView.HistoryEntry(e.get(0).asLong(), e.get(1).asLong(), at(e, 2), at(e, 3),
