@@ -184,10 +184,14 @@ public final class Server implements Candidate {
         return Optional.ofNullable(lastCheck);
     }
 
+    /** On the backend's owner. */
     public void recordCheck(CheckReport report) {
+        CheckReport before = lastCheck;
         lastCheck = report;
         if (report.result().status().failed()) {
             counters.checkFailures.increment();
+        } else if (doubt != null && before != null && before.result().status().failed()) {
+            backend.queueMayMove(); // no longer failing: sessions that left it may be shunning it no more
         }
     }
 

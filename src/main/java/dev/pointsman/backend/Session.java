@@ -264,7 +264,9 @@ public final class Session implements Waiter {
             return false;
         }
         if (!server.shunned()) {
-            return false; // a check begun since the doubt passed: alive, maybe slow; wait for its answer
+            // a check begun since the doubt passed: alive, maybe slow; wait for its answer, and keep
+            // watching while it is doubted, should its check fail meanwhile
+            return true;
         }
         leftSilent = server;
         // its check passed before the doubt: maybe only slow, so the server is not withdrawn for everyone,

@@ -11,7 +11,8 @@ import java.util.Optional;
  * <ol>
  *   <li>No view, a stale one (flagged, or older than {@code staleAfter}), or an inconsistent one
  *       (members disagree about the leader, a node answers for another scope, no server matches a
- *       member): ALLOW, routing falls back to checks alone.</li>
+ *       member): ALLOW (no view) or BLIND (stale, inconsistent: what the view doubted stays
+ *       doubted), routing falls back to checks alone.</li>
  *   <li>Pool {@link Pool#ANY}: ALLOW.</li>
  *   <li>A server no member matches: VETO (never route to a node the cluster does not know).</li>
  *   <li>{@link Pool#PRIMARY}: VETO unless the member holds the leader key; then VETO unless the

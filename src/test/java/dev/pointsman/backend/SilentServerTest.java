@@ -48,8 +48,12 @@ class SilentServerTest {
 
     /** The server's latest check timed out, as a frozen server's does. */
     private static void checkTimedOut(Server s) {
+        record(s, CheckStatus.L7TOUT);
+    }
+
+    private static void record(Server s, CheckStatus status) {
         s.recordCheck(new CheckReport("primary", s.name(), false,
-                new CheckResult(CheckStatus.L7TOUT, OptionalInt.empty(), "", Duration.ofSeconds(1)), new HealthState(2, 2, 3, true),
+                new CheckResult(status, OptionalInt.empty(), "", Duration.ofSeconds(1)), new HealthState(2, 2, 3, true),
                 Transition.UNCHANGED, OperationalState.UP, false, Optional.empty()));
     }
 
@@ -418,6 +422,48 @@ class SilentServerTest {
 
         assertThat(newcomer.refused).as("refused with a free slot on a").isFalse();
         assertThat(newcomer.granted).isSameAs(a);
+        backend.release(a);
+    }
+
+    @Test
+    void aServerThatFreezesAfterTheGreetingWaitRanOutIsStillLeftWhenItsCheckFails() throws Exception {
+        // found by review: the watch stopped when the wait ran out on a server shown alive, and a check
+        // failing later (PostgreSQL frozen too) found no one watching
+        EmbeddedSession t = new EmbeddedSession().start();
+        Server a = t.server("a");
+        a.doubt(DOUBT);
+        a.checkPassed(t.clock.nanoTime());
+        t.client.writeInbound(buf(StartupReplayTest.startupMessage("alice")));
+        t.tick(Session.GREETING_WAIT_MILLIS + 10);
+        assertThat(t.servers).as("alive: its session waits for its answer").hasSize(1);
+
+        checkTimedOut(a);
+        t.tick(5000);
+
+        assertThat(t.servers).as("the opening left the server once its check failed").hasSize(2);
+        assertThat(t.lastServer().connectedTo).isEqualTo(t.server("b").config().address());
+    }
+
+    @Test
+    void aCheckPassingAgainAfterAFailureLetsTheWaitersThatLeftTheServerBack() throws Exception {
+        // found by review: only the first proof of life drained the queue
+        EmbeddedSession t = new EmbeddedSession();
+        Backend backend = t.backend();
+        backend.setOpState(t.server("b"), Server.OpState.DOWN);
+        Server a = t.server("a");
+        a.doubt(DOUBT);
+        a.checkPassed(t.clock.nanoTime());
+        checkTimedOut(a); // one failure: still UP (fall 3), but shunned again
+        QueuedWaiter left = new QueuedWaiter(t.owner.eventLoop(), a);
+        backend.acquire(left);
+        t.owner.runPendingTasks();
+        assertThat(backend.queued()).isEqualTo(1);
+
+        record(a, CheckStatus.L7OK);
+        a.checkPassed(t.clock.nanoTime());
+        t.owner.runPendingTasks();
+
+        assertThat(left.granted).as("the waiter that left a, a alive again").isSameAs(a);
         backend.release(a);
     }
 }
