@@ -24,6 +24,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Epoll only: after the server's FIN ("hello" then shutdownOutput), a server that reads slowly does
  * not get everything the client streams (16 MB) before its own FIN: the client sees "Broken pipe"
  * (data loss in the half-closed relay). NIO and io_uring pass.
+ *
+ * <p>Root cause (session 6, Netty 4.2.18): after the server's FIN the epoll channel clears EPOLLIN
+ * (AUTO_READ off) and then EPOLLRDHUP; with no EPOLLOUT pending its interest set is empty, and
+ * EpollIoHandler's registration then does EPOLL_CTL_DEL but stays "Added". When the slow server
+ * later fills the socket buffer, the write sets EPOLLOUT with EPOLL_CTL_MOD, which fails with ENOENT
+ * ("epoll_ctl(..) failed with error(-2)"): flush0 turns it into ChannelOutputShutdownException, the
+ * session ends 'SD' and the client's socket is closed. Fix: a Netty that re-adds after a delete, or
+ * keeping the interest set from emptying (without busy-looping on the shut input).
  */
 class ServerFinRelayTest {
     @Disabled("known defect on main: epoll loses client data after the server's FIN when the server reads slowly (Broken pipe); see class comment")
