@@ -214,15 +214,13 @@ public final class Backend {
     Server pick(Waiter waiter) {
         long now = now();
         Server avoid = waiter.avoid();
-        Server silent = waiter.leftSilent();
-        Server shun = silent != null && silent.shunned() ? silent : null;
+        Server shun = waiter.shunning();
         Snapshot snap = snapshot;
         for (int attempt = 0; attempt < 4; attempt++) {
-            Server s = avoid == null || avoid == shun ? null
+            Server s = avoid == null ? null
                     : snap.balancer().pick(waiter.sourceHash(), c -> c != avoid && c != shun && c.hasRoom(now));
             if (s == null) {
-                s = shun == null ? snap.balancer().pick(waiter.sourceHash(), c -> c.hasRoom(now))
-                        : snap.balancer().pick(waiter.sourceHash(), c -> c != shun && c.hasRoom(now));
+                s = snap.balancer().pick(waiter.sourceHash(), c -> c != shun && c.hasRoom(now));
             }
             if (s == null) {
                 return null;

@@ -81,13 +81,14 @@ public final class Server implements Candidate {
      * client's opening goes elsewhere (see {@link Session#GREETING_WAIT_MILLIS}). On the owner.
      */
     public void doubt(String reason) {
-        boolean was = doubt != null;
-        if (reason != null && !was) {
+        boolean begins = reason != null && doubt == null;
+        boolean ends = reason == null && doubt != null;
+        if (begins) {
             doubtSinceNanos = backend.now(); // a new doubt episode
             aliveSinceDoubt = false;
         }
         doubt = reason;
-        if (reason != null && !was) {
+        if (begins) {
             // sessions that sent their opening before the doubt watch for the answer from now (after the
             // write above: a session registered later reads the doubt itself when its opening goes out)
             for (Session s : live) {
@@ -102,7 +103,7 @@ public final class Server implements Candidate {
                 }
             }
         }
-        if (reason == null && was) {
+        if (ends) {
             backend.queueMayMove(); // sessions that left it silent may come back
         }
     }

@@ -128,8 +128,7 @@ final class SessionQueue {
             Entry e = it.next();
             Server s = backend.pick(e.waiter);
             if (s == null) {
-                Server silent = e.waiter.leftSilent();
-                if (silent != null && silent.shunned()) {
+                if (e.waiter.shunning() != null) {
                     continue;
                 }
                 return true;

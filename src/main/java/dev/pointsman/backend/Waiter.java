@@ -21,6 +21,12 @@ interface Waiter {
         return null;
     }
 
+    /** {@link #leftSilent()} while that server is still {@linkplain Server#shunned() shunned}, else null. */
+    default Server shunning() {
+        Server s = leftSilent();
+        return s != null && s.shunned() ? s : null;
+    }
+
     /** A slot on {@code server} is now held for this waiter. */
     void granted(Server server);
 

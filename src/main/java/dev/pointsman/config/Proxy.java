@@ -72,6 +72,11 @@ public record Proxy(
         return mode == Mode.HTTP && stats.enabled() && !binds.isEmpty();
     }
 
+    /** The listen backlog of this section's sockets, as HAProxy sizes it: {@code backlog}, else maxconn, else the global maxconn. */
+    public int listenBacklog(int globalMaxconn) {
+        return backlog > 0 ? backlog : maxconn > 0 ? maxconn : globalMaxconn;
+    }
+
     public Optional<ServerConfig> server(String serverName) {
         return servers.stream().filter(s -> s.name().equals(serverName)).findFirst();
     }

@@ -88,7 +88,7 @@ public final class Frontend implements SessionOrigin {
      * accepted, connected and closed in turn before a live client is reached. Fixed when bound.
      */
     public int backlog() {
-        return config().backlog() > 0 ? config().backlog() : maxconn();
+        return config().listenBacklog(gate.maxconn());
     }
 
     /** False once {@link #stopAccepting()} ran (stats show STOP). */

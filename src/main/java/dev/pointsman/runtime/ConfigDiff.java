@@ -116,8 +116,8 @@ record ConfigDiff(List<String> refused, List<String> restartNeeded, List<String>
                 addedFrontends.add(p.name());
             } else {
                 frontends.put(p.name(), listeners(before, p));
-                int was = backlog(before, running.global());
-                int now = backlog(p, next.global());
+                int was = before.listenBacklog(running.global().maxconn());
+                int now = p.listenBacklog(next.global().maxconn());
                 boolean global = before.backlog() + before.maxconn() + p.backlog() + p.maxconn() == 0; // named as global 'maxconn'
                 if (was != now && !global) {
                     restart.add("'" + p.name() + "': 'backlog' " + was + " to " + now + " on the listening sockets kept");
@@ -130,11 +130,6 @@ record ConfigDiff(List<String> refused, List<String> restartNeeded, List<String>
         return new ConfigDiff(List.copyOf(refused), List.copyOf(restart), List.copyOf(statsReconfigured),
                 List.copyOf(addedBackends), removedBackends, backends,
                 List.copyOf(addedFrontends), removedFrontends, frontends);
-    }
-
-    /** The listen backlog a frontend's sockets get (Frontend.backlog(), before the start lowers a global maxconn). */
-    private static int backlog(Proxy p, Global g) {
-        return p.backlog() > 0 ? p.backlog() : p.maxconn() > 0 ? p.maxconn() : g.maxconn();
     }
 
     private static Map<String, Proxy> tcp(Config c) {

@@ -50,9 +50,21 @@ class BackendRaceTest {
         volatile Runnable onQueued = () -> { };
         Backend backend;
         volatile long budget = Long.MIN_VALUE;
+        /** The server it left silent (see {@link Waiter#leftSilent()}); null: a newcomer. */
+        final Server leftSilent;
 
         FakeWaiter(EventExecutor executor) {
+            this(executor, null);
+        }
+
+        FakeWaiter(EventExecutor executor, Server leftSilent) {
             this.executor = executor;
+            this.leftSilent = leftSilent;
+        }
+
+        @Override
+        public Server leftSilent() {
+            return leftSilent;
         }
 
         @Override

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.util.concurrent.EventExecutor;
 import dev.pointsman.check.CheckReport;
 import dev.pointsman.check.CheckResult;
 import dev.pointsman.check.CheckStatus;
@@ -352,55 +351,6 @@ class SilentServerTest {
         assertThat(t.lastServer().connectedTo).isEqualTo(t.server("b").config().address());
     }
 
-    /** A waiter that left {@code left} silent (null: a newcomer). */
-    static final class QueuedWaiter implements Waiter {
-        final EventExecutor executor;
-        final Server left;
-        Server granted;
-        boolean refused;
-        long budget = Long.MIN_VALUE;
-
-        QueuedWaiter(EventExecutor executor, Server left) {
-            this.executor = executor;
-            this.left = left;
-        }
-
-        @Override
-        public EventExecutor executor() {
-            return executor;
-        }
-
-        @Override
-        public int sourceHash() {
-            return 0;
-        }
-
-        @Override
-        public Server leftSilent() {
-            return left;
-        }
-
-        @Override
-        public long queueBudgetNanos() {
-            return budget;
-        }
-
-        @Override
-        public void queueBudgetNanos(long b) {
-            budget = b;
-        }
-
-        @Override
-        public void granted(Server s) {
-            granted = s;
-        }
-
-        @Override
-        public void queueTimeout(boolean full) {
-            refused = true;
-        }
-    }
-
     @Test
     void waitersPassedOverForTheServerTheyLeftDoNotFillMaxqueueForNewcomers() throws Exception {
         // found by review: with maxqueue 1 per server, two such waiters refused every newcomer although a had room
@@ -411,17 +361,17 @@ class SilentServerTest {
         backend.setOpState(t.server("b"), Server.OpState.DOWN);
         Server a = t.server("a");
         a.doubt(DOUBT);
-        backend.acquire(new QueuedWaiter(t.owner.eventLoop(), a));
-        backend.acquire(new QueuedWaiter(t.owner.eventLoop(), a));
+        backend.acquire(new BackendRaceTest.FakeWaiter(t.owner.eventLoop(), a));
+        backend.acquire(new BackendRaceTest.FakeWaiter(t.owner.eventLoop(), a));
         t.owner.runPendingTasks();
         assertThat(backend.queued()).isEqualTo(2);
 
-        QueuedWaiter newcomer = new QueuedWaiter(t.owner.eventLoop(), null);
+        BackendRaceTest.FakeWaiter newcomer = new BackendRaceTest.FakeWaiter(t.owner.eventLoop());
         backend.acquire(newcomer);
         t.owner.runPendingTasks();
 
-        assertThat(newcomer.refused).as("refused with a free slot on a").isFalse();
-        assertThat(newcomer.granted).isSameAs(a);
+        assertThat(newcomer.timedOut.get()).as("refused with a free slot on a").isFalse();
+        assertThat(newcomer.granted.get()).isSameAs(a);
         backend.release(a);
     }
 
@@ -454,7 +404,7 @@ class SilentServerTest {
         a.doubt(DOUBT);
         a.checkPassed(t.clock.nanoTime());
         checkTimedOut(a); // one failure: still UP (fall 3), but shunned again
-        QueuedWaiter left = new QueuedWaiter(t.owner.eventLoop(), a);
+        BackendRaceTest.FakeWaiter left = new BackendRaceTest.FakeWaiter(t.owner.eventLoop(), a);
         backend.acquire(left);
         t.owner.runPendingTasks();
         assertThat(backend.queued()).isEqualTo(1);
@@ -463,7 +413,7 @@ class SilentServerTest {
         a.checkPassed(t.clock.nanoTime());
         t.owner.runPendingTasks();
 
-        assertThat(left.granted).as("the waiter that left a, a alive again").isSameAs(a);
+        assertThat(left.granted.get()).as("the waiter that left a, a alive again").isSameAs(a);
         backend.release(a);
     }
 }

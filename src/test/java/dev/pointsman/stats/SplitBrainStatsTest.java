@@ -205,16 +205,25 @@ class SplitBrainStatsTest {
         assertThat(metrics.value("pointsman_backend_split_brain_unacknowledged", "proxy", "primary")).isEqualTo(0);
     }
 
-    @Test
-    void aReloadThatTurnsThePatroniViewOffEndsTheViewsDoubtOfTheLeader() throws Exception {
-        // Given pg-1 leading, its /patroni failing (as a frozen node's, or a sick REST API's): the view doubts it
+    /**
+     * pg-1 leading timeline 18 and confirmed by the view, then its /patroni failing (as a frozen
+     * node's, or a sick REST API's) until the view doubts it; returns pg-1 of the primary backend.
+     */
+    Server doubtedLeader() throws Exception {
         cluster(api1, 18, member("pg-1", "leader", db1, api1, 18), member("pg-3", "replica", db3, api3, 18));
         start("");
         Server pg1 = proxy.backends().get("primary").server("pg-1").orElseThrow();
-        // (confirmed by the view first: an unconfirmed leader whose /patroni fails is vetoed, not doubted)
+        // confirmed by the view first: an unconfirmed leader whose /patroni fails is vetoed, not doubted
         await().atMost(Duration.ofSeconds(10)).until(() -> pg1.usable() && api1.count("/patroni") >= 2);
         api1.raw("/patroni", "HTTP/1.0 500 Internal Server Error\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         await().atMost(Duration.ofSeconds(10)).until(() -> pg1.doubt() != null);
+        return pg1;
+    }
+
+    @Test
+    void aReloadThatTurnsThePatroniViewOffEndsTheViewsDoubtOfTheLeader() throws Exception {
+        // Given pg-1 leading, its /patroni failing: the view doubts it
+        Server pg1 = doubtedLeader();
 
         // When a reload turns the view off (the servers kept)
         proxy.reload(EphemeralPorts.of(config("", "    patroni-view off\n")));
@@ -229,12 +238,7 @@ class SplitBrainStatsTest {
     void aDoubtStandsWhileTheViewIsStale() throws Exception {
         // FreezeLeaderIT: the frozen leader's doubt ended when the view went stale (the old
         // leader's API and /cluster unanswered), and a session that had left it went back, 10 s on it
-        cluster(api1, 18, member("pg-1", "leader", db1, api1, 18), member("pg-3", "replica", db3, api3, 18));
-        start("");
-        Server pg1 = proxy.backends().get("primary").server("pg-1").orElseThrow();
-        await().atMost(Duration.ofSeconds(10)).until(() -> pg1.usable() && api1.count("/patroni") >= 2);
-        api1.raw("/patroni", "HTTP/1.0 500 Internal Server Error\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        await().atMost(Duration.ofSeconds(10)).until(() -> pg1.doubt() != null);
+        Server pg1 = doubtedLeader();
 
         // When no API answers /cluster any more: the view goes stale (3 intervals of 1 s)
         for (FakePatroni api : List.of(api1, api3)) {

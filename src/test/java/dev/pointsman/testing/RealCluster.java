@@ -12,7 +12,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Assumptions;
 
 /** The local Patroni cluster of scripts/cluster, for *IT tests outside the e2e package. */
@@ -62,13 +64,13 @@ public final class RealCluster {
      * Each member's timeline as every reachable member's /cluster says it (Patroni's DCS, as each
      * Patroni last read it), by "asked-member: member -> timeline"; members without one are left out.
      */
-    public static java.util.Map<String, java.util.Map<String, Long>> timelines() {
-        java.util.Map<String, java.util.Map<String, Long>> out = new java.util.TreeMap<>();
+    public static Map<String, Map<String, Long>> timelines() {
+        Map<String, Map<String, Long>> out = new TreeMap<>();
         for (String host : new String[] {"127.0.0.11", "127.0.0.12", "127.0.0.13"}) {
             try {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + host + ":8008/cluster"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                java.util.Map<String, Long> seen = new java.util.TreeMap<>();
+                Map<String, Long> seen = new TreeMap<>();
                 for (JsonNode m : new ObjectMapper().readTree(r.body()).path("members")) {
                     if (m.has("timeline")) {
                         seen.put(m.path("name").asText(), m.path("timeline").asLong());
