@@ -324,8 +324,11 @@ class PointsmanDrainTest {
         }
     }
 
-    @Test
-    void aHookTerminatedMidwayLeavesNoDrainThatNothingUndoes() throws Exception {
+    /**
+     * A drain of pg-1 (--max-drain 1) whose second socket never answers, terminated (SIGTERM, as
+     * Patroni cancels a hook) once the first socket has drained the server.
+     */
+    private void drainThenTerminatedMidway() throws Exception {
         try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Process p = new ProcessBuilder(List.of("/usr/bin/python3", SCRIPT.toString(), "--server", "pg-1",
                     "--socket", sock.toString(), "--socket", "127.0.0.1:" + hung.getLocalPort(),
@@ -333,9 +336,14 @@ class PointsmanDrainTest {
                     "--max-drain", "1", "drain"))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             await().atMost(Duration.ofSeconds(10)).until(() -> adminStates().get("primary/pg-1") == 8);
-            p.destroy(); // SIGTERM, as Patroni cancels a hook
+            p.destroy();
             assertThat(p.waitFor(5, TimeUnit.SECONDS)).as("the hook ended on SIGTERM").isTrue();
         }
+    }
+
+    @Test
+    void aHookTerminatedMidwayLeavesNoDrainThatNothingUndoes() throws Exception {
+        drainThenTerminatedMidway();
 
         Run back = hook("on_start", "replica", "pointsman");
 
@@ -347,16 +355,7 @@ class PointsmanDrainTest {
 
     @Test
     void aHookTerminatedMidwayLeavesItsDrainToTheTimerWhenNoCallbackComes() throws Exception {
-        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Process p = new ProcessBuilder(List.of("/usr/bin/python3", SCRIPT.toString(), "--server", "pg-1",
-                    "--socket", sock.toString(), "--socket", "127.0.0.1:" + hung.getLocalPort(),
-                    "--state-dir", dir.resolve("state").toString(), "--timeout", "5", "--budget", "10",
-                    "--max-drain", "1", "drain"))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> adminStates().get("primary/pg-1") == 8);
-            p.destroy();
-            assertThat(p.waitFor(5, TimeUnit.SECONDS)).as("the hook ended on SIGTERM").isTrue();
-        }
+        drainThenTerminatedMidway();
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(
                 () -> assertThat(adminStates()).containsEntry("primary/pg-1", 0).containsEntry("standby/pg-1", 0));

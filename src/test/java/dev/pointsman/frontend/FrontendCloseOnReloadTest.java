@@ -1,5 +1,6 @@
 package dev.pointsman.frontend;
 
+import static dev.pointsman.testing.BusyLoop.block;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -12,7 +13,7 @@ import dev.pointsman.config.parse.ConfigParser;
 import dev.pointsman.runtime.Pointsman;
 import dev.pointsman.testing.EphemeralPorts;
 import dev.pointsman.testing.TestServer;
-import io.netty.channel.EventLoop;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,7 +21,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -33,22 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 class FrontendCloseOnReloadTest {
     static final String HEAD = "global\ndefaults\n    mode tcp\n    timeout connect 1s\n    timeout client 1m\n    timeout server 1m\n";
-
-    /** Holds {@code loop} busy until the returned latch is counted down (at most 10 s). */
-    static CountDownLatch block(EventLoop loop) throws InterruptedException {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch in = new CountDownLatch(1);
-        loop.execute(() -> {
-            in.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        in.await();
-        return release;
-    }
 
     static boolean inStopAccepting(Thread t) {
         return Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getClassName().equals(Frontend.class.getName())

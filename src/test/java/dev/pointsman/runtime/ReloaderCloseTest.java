@@ -1,5 +1,6 @@
 package dev.pointsman.runtime;
 
+import static dev.pointsman.testing.BusyLoop.block;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,7 +8,7 @@ import dev.pointsman.backend.Backend;
 import dev.pointsman.config.parse.ConfigParser;
 import dev.pointsman.testing.EphemeralPorts;
 import dev.pointsman.testing.TestServer;
-import io.netty.channel.EventLoop;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -26,22 +27,6 @@ class ReloaderCloseTest {
         return "global\n    nbthread 4\ndefaults\n    mode tcp\n    timeout connect 1s\n    timeout client 1m\n    timeout server 1m\n"
                 + "listen a\n    bind 127.0.0.1:1\n    balance " + balance + "\n    server s 127.0.0.1:" + echo + "\n"
                 + "listen b\n    bind 127.0.0.1:2\n    balance " + balance + "\n    server s 127.0.0.1:" + echo + "\n";
-    }
-
-    /** Holds {@code loop} busy until the returned latch is counted down (at most 10 s). */
-    static CountDownLatch block(EventLoop loop) throws InterruptedException {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch in = new CountDownLatch(1);
-        loop.execute(() -> {
-            in.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        in.await();
-        return release;
     }
 
     @Test
