@@ -125,15 +125,26 @@ public final class DescriptorBudget {
         }
     }
 
-    /** RLIMIT_NOFILE of this process (soft limit), or -1 when it cannot be read. */
+    /**
+     * RLIMIT_NOFILE of this process (soft limit), or -1 when it cannot be read: from
+     * /proc/self/limits on Linux, else the JDK's management bean (which costs about 10 ms of
+     * start-up to load: docs/BENCHMARKS.md).
+     */
     public static long processLimit() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+        long limit = procLimit(Path.of("/proc/self/limits"));
+        if (limit < 0 && ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
             return unix.getMaxFileDescriptorCount();
         }
-        try (Stream<String> lines = Files.lines(Path.of("/proc/self/limits"))) {
+        return limit;
+    }
+
+    /** The soft "Max open files" of a limits file as Linux writes it; -1 when absent, unlimited or unreadable. */
+    static long procLimit(Path limits) {
+        try (Stream<String> lines = Files.lines(limits)) {
             return lines.filter(l -> l.startsWith("Max open files")).findFirst()
                     .map(l -> l.substring("Max open files".length()).trim().split("\\s+")[0])
-                    .filter(v -> v.chars().allMatch(Character::isDigit)).map(Long::parseLong).orElse(-1L);
+                    .filter(v -> !v.isEmpty() && v.chars().allMatch(Character::isDigit)).map(Long::parseLong).orElse(-1L);
         } catch (IOException | RuntimeException e) {
             return -1;
         }

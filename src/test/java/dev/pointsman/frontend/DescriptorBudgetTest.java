@@ -135,6 +135,22 @@ class DescriptorBudgetTest {
     }
 
     @Test
+    void aLimitsFileGivesItsSoftLimitAndNothingForUnlimitedOrMissing(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        String header = "Limit                     Soft Limit           Hard Limit           Units     \n";
+        Path file = Files.writeString(dir.resolve("limits"),
+                header + "Max open files            1024                 524288               files     \n");
+        Path unlimited = Files.writeString(dir.resolve("unlimited"),
+                header + "Max open files            unlimited            unlimited            files     \n");
+        Path none = Files.writeString(dir.resolve("none"), header);
+
+        assertThat(DescriptorBudget.procLimit(file)).isEqualTo(1024);
+        assertThat(DescriptorBudget.procLimit(unlimited)).isEqualTo(-1);
+        assertThat(DescriptorBudget.procLimit(none)).isEqualTo(-1);
+        assertThat(DescriptorBudget.procLimit(dir.resolve("absent"))).isEqualTo(-1);
+    }
+
+    @Test
     void aProcessWhoseLimitCannotCarryItsMaxconnRefusesToStartUnlessNoStrictLimits() throws Exception {
         String bind = "127.0.0.1:1";
         Config strict = config("    maxconn 2000000000\n", bind);
