@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +29,9 @@ public final class LogService implements AutoCloseable {
     /** One line for one target, formatted where it is sent; {@code tag} is the syslog tag of its proxy. */
     record Event(LogTarget target, LogSender sender, LogTarget.Level level, long epochMillis, String tag,
                  String message) {}
+
+    /** Queued by {@link #close()} after the last line: the thread ends when it gets there. */
+    private static final Event STOP = new Event(null, null, null, 0, null, null);
 
     private final BlockingQueue<Event> queue;
     private final LongAdder dropped = new LongAdder();
@@ -113,6 +115,11 @@ public final class LogService implements AutoCloseable {
         }
     }
 
+    /** The thread that drains the queue (tests). */
+    Thread thread() {
+        return thread;
+    }
+
     /** What is queued, removed from the queue (tests of a service whose thread was never started). */
     java.util.List<Event> drainForTest() {
         java.util.List<Event> out = new ArrayList<>();
@@ -147,19 +154,17 @@ public final class LogService implements AutoCloseable {
         }
     }
 
+    /** Sleeps until a line comes (an idle proxy's log thread does not wake up), ends at {@link #STOP}. */
     private void run() {
         while (true) {
             Event e;
             try {
-                e = queue.poll(100, TimeUnit.MILLISECONDS);
+                e = queue.take();
             } catch (InterruptedException ie) {
                 break;
             }
-            if (e == null) {
-                if (closing) {
-                    break;
-                }
-                continue;
+            if (e == STOP) {
+                break;
             }
             send(e);
         }
@@ -182,11 +187,13 @@ public final class LogService implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        queue.offer(STOP); // behind what is queued; a full queue ends by the interrupt below
         try {
             thread.join(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        thread.interrupt();
         synchronized (this) {
             senders.values().forEach(LogSender::close);
         }
