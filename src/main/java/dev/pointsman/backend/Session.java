@@ -396,6 +396,7 @@ public final class Session implements Waiter {
             return;
         }
         inactivity.clientFin(policy.clientFinMillis());
+        SessionChannels.keepPolledAfterFin(client);
         SessionChannels.afterPendingWrites(relay.server());
     }
 
@@ -416,6 +417,7 @@ public final class Session implements Waiter {
             return;
         }
         inactivity.serverFin(policy.serverFinMillis());
+        SessionChannels.keepPolledAfterFin(relay.server());
         SessionChannels.afterPendingWrites(client);
     }
 

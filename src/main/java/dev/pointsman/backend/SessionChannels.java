@@ -7,16 +7,21 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
+import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
-/** How a session makes its server socket, passes a FIN on, and closes its channels without waiting unbounded on a peer. */
+/** How a session makes its server socket, keeps a half-closed channel polled, passes a FIN on, and closes its channels without waiting unbounded on a peer. */
 final class SessionChannels {
 
     /** How long an ending session waits for a peer that does not read when neither side has an inactivity timeout. */
@@ -49,6 +54,58 @@ final class SessionChannels {
     /** Passes a FIN on once everything written before it has gone out (writes complete in order). */
     static void afterPendingWrites(Channel ch) {
         ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> shutdownOutput(ch));
+    }
+
+    /**
+     * Keeps {@code ch} in epoll after its peer's FIN, while the session still writes to it; called
+     * on its {@code ChannelInputShutdownEvent}. Netty 4.2.18's epoll channel then clears EPOLLIN
+     * (AUTO_READ off) and EPOLLRDHUP; with no EPOLLOUT pending its interest set is empty, and
+     * EpollIoHandler deletes the fd from epoll (EPOLL_CTL_DEL) but keeps it registered as added: once
+     * a peer that reads slowly fills the socket buffer, asking for EPOLLOUT is an EPOLL_CTL_MOD that
+     * fails with ENOENT, the flush fails and the session is cut with the rest unsent.
+     *
+     * <p>EPOLLET joins the interest set, so it never empties. Edge-triggered, the shut input (readable
+     * at EOF, RDHUP) is never reported again: nothing spins. EPOLLOUT, when a write needs it, is an
+     * EPOLL_CTL_MOD that finds the fd, which the kernel reports at once if the socket is writable and
+     * then at each wakeup for freed send space; Netty asks for it only after a write the socket did
+     * not take whole, so such a wakeup follows. No system call of its own: it is written into the
+     * channel's interest set, private in Netty, and Netty's clearing of EPOLLRDHUP, which comes after
+     * this event, submits it (an EPOLL_CTL_MOD instead of the EPOLL_CTL_DEL). The close's own
+     * EPOLL_CTL_DEL then finds the fd too, where it failed with ENOENT and Netty made an exception,
+     * stack trace and all, of it. Other transports keep their channels polled already. On the
+     * channel's event loop, which alone owns its interest set.
+     */
+    static void keepPolledAfterFin(Channel ch) {
+        if (ch instanceof AbstractEpollStreamChannel epoll) {
+            EpollInterest.addEdgeTriggered(epoll);
+        }
+    }
+
+    /** The interest set of Netty's epoll channels; loaded with the first epoll channel (EpollIoOps needs the native library). */
+    private static final class EpollInterest {
+        private static final VarHandle OPS = opsOfNetty();
+
+        private static VarHandle opsOfNetty() {
+            try {
+                // AbstractEpollChannel, where the field is, is package-private in Netty
+                Class<?> owner = AbstractEpollStreamChannel.class.getSuperclass();
+                return MethodHandles.privateLookupIn(owner, MethodHandles.lookup()).findVarHandle(owner, "ops", EpollIoOps.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LoggerFactory.getLogger("pointsman").warn("Netty's epoll channel has no interest set field 'ops' ({}):"
+                        + " on epoll, a half-closed session may lose data when its peer reads slowly", e.toString());
+                return null;
+            }
+        }
+
+        /** Only while EPOLLRDHUP is still to be cleared, which submits the set: else there is no call to carry it. */
+        static void addEdgeTriggered(AbstractEpollStreamChannel ch) {
+            if (OPS != null) {
+                EpollIoOps ops = (EpollIoOps) OPS.get(ch);
+                if (ops.contains(EpollIoOps.EPOLLRDHUP)) {
+                    OPS.set(ch, ops.with(EpollIoOps.EPOLLET));
+                }
+            }
+        }
     }
 
     /**

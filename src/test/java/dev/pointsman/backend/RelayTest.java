@@ -35,11 +35,7 @@ class RelayTest {
         assumeTrue(!"io_uring".equals(transport) || Transport.ioUring().isPresent(), "io_uring is not available here");
         try (TestServer sink = TestServer.digest();
              ProxyHarness proxy = ProxyHarness.start(listen("db").server(server("s1", sink.address())).build(),
-                     switch (transport) {
-                         case "nio" -> Transport.nio();
-                         case "io_uring" -> Transport.ioUring().orElseThrow();
-                         default -> Transport.best();
-                     });
+                     ProxyHarness.transport(transport));
              Socket client = proxy.connect()) {
             MessageDigest md = TestServer.sha256();
             Random random = new Random(7);

@@ -8,7 +8,10 @@ import dev.pointsman.frontend.Frontend;
 import dev.pointsman.log.TcpLogRecord;
 import dev.pointsman.net.Transport;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.List;
@@ -42,6 +45,25 @@ public final class ProxyHarness implements AutoCloseable {
 
     public static ProxyHarness start(Proxy proxy, Transport transport) throws Exception {
         return new ProxyHarness(proxy, 10_000, transport);
+    }
+
+    /** The transport a parameterized test names: {@code nio}, {@code io_uring} (where it loads), else {@link Transport#best()}. */
+    public static Transport transport(String name) {
+        return switch (name) {
+            case "nio" -> Transport.nio();
+            case "io_uring" -> Transport.ioUring().orElseThrow();
+            default -> Transport.best();
+        };
+    }
+
+    /** CPU time the proxy's event loop threads have used so far, in nanoseconds. */
+    public long loopCpuNanos() {
+        long sum = 0;
+        for (EventExecutor e : group) {
+            long id = ((SingleThreadEventExecutor) e).threadProperties().id();
+            sum += Math.max(0, ManagementFactory.getThreadMXBean().getThreadCpuTime(id));
+        }
+        return sum;
     }
 
     public int port() {
