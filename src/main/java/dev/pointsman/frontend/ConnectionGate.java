@@ -29,6 +29,11 @@ public final class ConnectionGate {
         frontends.add(frontend);
     }
 
+    /** Every frontend of the process (a reload's new ones from when they are made). */
+    List<Frontend> frontends() {
+        return frontends;
+    }
+
     /** A reload removed the frontend (or gave up adding it): it no longer needs waking. */
     public void unregister(Frontend frontend) {
         frontends.remove(frontend);

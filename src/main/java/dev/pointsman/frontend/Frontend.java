@@ -196,6 +196,10 @@ public final class Frontend implements SessionOrigin {
                         target = new InetSocketAddress(target.getAddress(), ((InetSocketAddress) ch.localAddress()).getPort());
                     }
                 }
+                Optional<String> other = listenerOn(target);
+                if (other.isPresent()) {
+                    throw new AddressTaken(other.get());
+                }
                 Bound b = new Bound(a, List.copyOf(sockets));
                 opened.add(b);
                 bound.add(b);
@@ -204,12 +208,33 @@ public final class Frontend implements SessionOrigin {
                 unbind(opened);
                 String source = from.binds().stream().filter(b -> b.addresses().contains(a)).findFirst()
                         .map(b -> b.source().toString()).orElse(from.source().toString());
-                throw new BindFailedException(String.format(
-                        "[%s] : '%s': cannot bind %s:%d: %s (is another process listening there?)",
-                        source, from.name(), a.host().orElse("*"), a.port(), e.getMessage()), e);
+                String why = e instanceof AddressTaken ? e.getMessage() : e.getMessage() + " (is another process listening there?)";
+                throw new BindFailedException(String.format("[%s] : '%s': cannot bind %s:%d: %s",
+                        source, from.name(), a.host().orElse("*"), a.port(), why), e);
             }
         }
         return () -> unbind(opened);
+    }
+
+    /**
+     * Another frontend of this process that listens on {@code at} (same port, same address or a
+     * wildcard): with SO_REUSEPORT on both sockets the kernel would let both bind and share the
+     * connections, where one socket each refused the second. The configuration check catches the
+     * same spelling; this catches two spellings of one address (a host name and its address).
+     */
+    private Optional<String> listenerOn(InetSocketAddress at) {
+        return gate.frontends().stream().filter(f -> f != this)
+                .filter(f -> f.boundAddresses().stream().anyMatch(b -> b.getPort() == at.getPort()
+                        && (b.getAddress().equals(at.getAddress()) || b.getAddress().isAnyLocalAddress()
+                        || at.getAddress().isAnyLocalAddress())))
+                .map(Frontend::name).findFirst();
+    }
+
+    /** {@link #listen}: the address is another section's. */
+    private static final class AddressTaken extends Exception {
+        AddressTaken(String section) {
+            super("section '" + section + "' listens there");
+        }
     }
 
     /**

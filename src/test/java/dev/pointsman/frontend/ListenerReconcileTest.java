@@ -171,7 +171,7 @@ class ListenerReconcileTest {
         }
     }
 
-    private static Frontend frontend(Proxy proxy, ConnectionGate gate, Transport transport, EventLoopGroup group)
+    static Frontend frontend(Proxy proxy, ConnectionGate gate, Transport transport, EventLoopGroup group)
             throws BindFailedException {
         Frontend f = new Frontend(proxy, new Backend(proxy, System::nanoTime, group.next()),
                 SessionPolicy.of(proxy, proxy, transport.socketChannel(), r -> { }), gate);

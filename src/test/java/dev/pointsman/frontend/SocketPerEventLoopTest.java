@@ -16,6 +16,7 @@ import dev.pointsman.testing.TestServer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -83,6 +84,15 @@ class SocketPerEventLoopTest {
 
     private static List<Channel> sockets(Frontend f) {
         return f.listeners().stream().map(Listener::channel).toList();
+    }
+
+    /** The sockets of a frontend with one address over two loops, checked to be one per loop on one address. */
+    private static List<Channel> onePerLoop(Frontend f) {
+        List<Channel> all = sockets(f);
+        assertThat(all).hasSize(2);
+        assertThat(all.stream().map(Channel::eventLoop).distinct()).hasSize(2);
+        assertThat(f.boundAddresses()).hasSize(1);
+        return all;
     }
 
     @Test
@@ -165,9 +175,7 @@ class SocketPerEventLoopTest {
         try (TestServer echo = TestServer.echo();
              ProxyHarness proxy = proxyTo(echo)) {
             // Given an address bound once per loop
-            List<Channel> kept = sockets(proxy.frontend);
-            assertThat(kept).hasSize(2);
-            assertThat(proxy.frontend.boundAddresses()).hasSize(1);
+            List<Channel> kept = onePerLoop(proxy.frontend);
             // When a reload adds an address on port 0
             Bind.Address added = new Bind.Address(Optional.of("127.0.0.1"), 0);
             proxy.frontend.listen(proxy.frontend.config(), List.of(added));
@@ -213,6 +221,32 @@ class SocketPerEventLoopTest {
         }
     }
 
+    @Test
+    void anAddressAnotherSectionListensOnUnderAnotherSpellingIsRefusedAsBefore() throws Exception {
+        assumeTrue(InetAddress.getByName("localhost").getHostAddress().equals("127.0.0.1"), "localhost is 127.0.0.1");
+        Transport transport = Transport.best();
+        EventLoopGroup group = transport.newGroup(2, "test-two-sections");
+        try (TestServer echo = TestServer.echo()) {
+            // Given two sections of one process, the first listening on 127.0.0.1:P
+            ConnectionGate gate = new ConnectionGate(100);
+            Frontend a = ListenerReconcileTest.frontend(listen("a").server(server("s1", echo.address())).build(), gate,
+                    transport, group);
+            Frontend b = ListenerReconcileTest.frontend(listen("b").server(server("s1", echo.address())).build(), gate,
+                    transport, group);
+            int port = a.boundAddresses().get(0).getPort();
+            List<Channel> before = sockets(b);
+            // When the second binds localhost:P (SO_REUSEPORT on both would let the kernel share the port)
+            assertThatThrownBy(() -> b.listen(b.config(), List.of(new Bind.Address(Optional.of("localhost"), port))))
+                    // Then it is refused, as when each address had one socket, and nothing of it stays
+                    .isInstanceOf(BindFailedException.class)
+                    .hasMessageContaining("'b': cannot bind localhost:" + port + ": section 'a' listens there");
+            assertThat(sockets(b)).containsExactlyElementsOf(before);
+            assertThat(b.boundAddresses()).extracting(InetSocketAddress::getPort).doesNotContain(port);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
     @ParameterizedTest(name = "{0}, reuseport {1}")
     @CsvSource({"best, false", "nio, true"})
     void noreuseportAndNioBindEachAddressOnce(String transport, boolean reusePort) throws Exception {
@@ -230,8 +264,7 @@ class SocketPerEventLoopTest {
     void stoppingClosesEverySocket() throws Exception {
         try (TestServer echo = TestServer.echo();
              ProxyHarness proxy = proxyTo(echo)) {
-            List<Channel> all = sockets(proxy.frontend);
-            assertThat(all).hasSize(2);
+            List<Channel> all = onePerLoop(proxy.frontend);
             // When the frontend stops accepting (soft stop)
             proxy.frontend.stopAccepting();
             // Then every socket is closed and a new client is refused
