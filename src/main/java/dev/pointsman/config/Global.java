@@ -28,6 +28,8 @@ import java.util.Optional;
  *                     ({@link #DEFAULT_STATS_TIMEOUT} as in HAProxy)
  * @param statsMaxconn {@code stats maxconn}: runtime API connections at once, all sockets together
  *                     ({@link #DEFAULT_STATS_MAXCONN} as in HAProxy); more wait in the kernel's backlog
+ * @param reusePort    false with {@code noreuseport}: one listening socket per address; else, as
+ *                     HAProxy sets SO_REUSEPORT by default, one per event loop where the transport can
  */
 public record Global(
         int maxconn,
@@ -41,7 +43,8 @@ public record Global(
         boolean maxconnSet,
         boolean strictLimits,
         Duration statsTimeout,
-        int statsMaxconn) {
+        int statsMaxconn,
+        boolean reusePort) {
 
     public static final int DEFAULT_MAXCONN = 4096;
     public static final Duration DEFAULT_STATS_TIMEOUT = Duration.ofSeconds(10);
@@ -54,6 +57,6 @@ public record Global(
 
     public static Global defaults() {
         return new Global(DEFAULT_MAXCONN, List.of(), Optional.empty(), 0, Optional.empty(), List.of(), Optional.empty(),
-                Optional.empty(), false, true, DEFAULT_STATS_TIMEOUT, DEFAULT_STATS_MAXCONN);
+                Optional.empty(), false, true, DEFAULT_STATS_TIMEOUT, DEFAULT_STATS_MAXCONN, true);
     }
 }

@@ -8,7 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * First handler of a listener's pipeline: hands each accepted connection on to be counted, and
+ * First handler of a listener's pipeline: hands each accepted connection that took a session slot
+ * on to be counted and set up (one at a limit waits in the {@link Listener} for a slot), and
  * turns an accept error into a report (rate-limited, {@link AcceptErrors}) and the listener's
  * back-off.
  *
@@ -22,11 +23,13 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
     private final Listener listener;
     private final AcceptErrors errors;
     private final Consumer<Channel> accepted;
+    private ChannelHandlerContext ctx;
 
     AcceptGate(Listener listener, AcceptErrors errors, Consumer<Channel> accepted) {
         this.listener = listener;
         this.errors = errors;
         this.accepted = accepted;
+        listener.handOn(this::handOn);
     }
 
     /**
@@ -43,9 +46,21 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object child) {
+        if (listener.take((Channel) child)) {
+            handOn((Channel) child);
+        }
+    }
+
+    /** A connection that took its slot: counted, then registered. Event loop only. */
+    private void handOn(Channel child) {
         try {
-            accepted.accept((Channel) child);
+            accepted.accept(child);
         } finally {
             ctx.fireChannelRead(child); // registered whatever happened: a counted child must reach its close
         }

@@ -29,14 +29,29 @@ public final class ConnectionGate {
         frontends.add(frontend);
     }
 
+    /** Every frontend of the process (a reload's new ones from when they are made). */
+    List<Frontend> frontends() {
+        return frontends;
+    }
+
     /** A reload removed the frontend (or gave up adding it): it no longer needs waking. */
     public void unregister(Frontend frontend) {
         frontends.remove(frontend);
     }
 
-    /** One more session; true when the process is now at (or over) its limit. */
+    /**
+     * Takes one slot of the process's limit: false, taking none, when none is left. Listeners on
+     * several event loops take slots at once: the count never passes the limit.
+     */
     boolean enter() {
-        return actconn.incrementAndGet() >= maxconn;
+        int n;
+        do {
+            n = actconn.get();
+            if (n >= maxconn) {
+                return false;
+            }
+        } while (!actconn.compareAndSet(n, n + 1));
+        return true;
     }
 
     /** One session fewer; true when the process was at (or over) its limit before. */

@@ -156,8 +156,12 @@ public final class DescriptorBudget {
         int listeners = 0;
         int servers = 0;
         long logs = sockets(config.global().logs().stream());
+        // a proxy's frontend binds each address once per event loop (SO_REUSEPORT; counted so also on
+        // NIO, which binds it once); stats listeners once
+        int perAddress = config.global().reusePort() ? threads : 1;
         for (Proxy p : config.proxies()) {
-            listeners += p.binds().stream().mapToInt(b -> b.lastPort() - b.firstPort() + 1).sum();
+            int sockets = p.mode() == Proxy.Mode.TCP && p.isFrontend() ? perAddress : 1;
+            listeners += sockets * p.binds().stream().mapToInt(b -> b.lastPort() - b.firstPort() + 1).sum();
             servers += p.servers().size();
             logs += sockets(p.logs().stream());
             listeners += p.dcs().map(d -> d.endpoints().size()).orElse(0);

@@ -10,12 +10,15 @@ import dev.pointsman.config.Proxy;
 import dev.pointsman.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -25,9 +28,18 @@ import org.slf4j.LoggerFactory;
 /**
  * A TCP frontend: its listeners, its maxconn, its counters.
  *
- * <p>Sessions are counted at accept (on the listener's event loop) and uncounted when their client
- * channel closes (on any event loop). A count that reaches or leaves a limit wakes the listeners,
- * which set their autoRead from the counts as they are then ({@link Listener}); nothing else turns a
+ * <p>Each address of a {@code bind} line is bound once per event loop, with SO_REUSEPORT, where the
+ * transport can set it (epoll, io_uring), there are several event loops and the global section does
+ * not say {@code noreuseport}; else once, as on NIO. Each such socket accepts on its own event loop
+ * and its sessions stay on that loop (client and server channel): no session is handed to another
+ * loop at accept. The kernel spreads new connections over the sockets. Like HAProxy, which sets
+ * SO_REUSEPORT on its listeners too: another process of the same user that also sets it can bind
+ * the same address and port and then takes a share of the connections.
+ *
+ * <p>Sessions are counted at accept (on the listener's event loop), each taking a slot below the
+ * limits first ({@link #enter}), and uncounted when their client channel closes (on any event loop).
+ * A count that reaches or leaves a limit wakes the listeners, every socket of every address, which
+ * set their autoRead from the counts as they are then ({@link Listener}); nothing else turns a
  * listener's autoRead on or off.
  *
  * <p>A reload keeps the frontend and the sockets whose address stays, binds the new ones first
@@ -41,12 +53,14 @@ public final class Frontend implements SessionOrigin {
     private volatile Route route;
     private final ConnectionGate gate;
     private final AcceptErrors acceptErrors;
+    /** One per listening socket. */
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    /** Each bound address and its listener, for a reload to keep, add or close by address. */
+    /** Each bound address and its sockets, for a reload to keep, add or close by address. */
     private final List<Bound> bound = new CopyOnWriteArrayList<>();
-    private volatile ServerBootstrap bootstrap;
+    /** One per socket of an address: one per event loop with SO_REUSEPORT, else one over all loops. */
+    private volatile List<ServerBootstrap> bootstraps;
 
-    private record Bound(Bind.Address address, Channel channel) {}
+    private record Bound(Bind.Address address, List<Channel> channels) {}
 
     /** Where new sessions go and what they obey. */
     private record Route(Proxy config, Backend backend, SessionPolicy policy, int maxconn) {}
@@ -100,14 +114,31 @@ public final class Frontend implements SessionOrigin {
         return maxFeconn.get();
     }
 
+    /** Each bound address once, however many sockets listen there. */
     public List<InetSocketAddress> boundAddresses() {
-        return listeners.stream().map(l -> (InetSocketAddress) l.channel().localAddress()).toList();
+        return listeners.stream().map(l -> (InetSocketAddress) l.channel().localAddress()).distinct().toList();
     }
 
-    /** Binds every address of every {@code bind} line; a port that cannot be bound is fatal. */
-    public void bind(Transport transport, EventLoopGroup group) throws BindFailedException {
-        bootstrap = bootstrap(transport, group);
+    /**
+     * Binds every address of every {@code bind} line; a port that cannot be bound is fatal.
+     *
+     * @param reusePort false with the global {@code noreuseport}: one socket per address
+     */
+    public void bind(Transport transport, EventLoopGroup group, boolean reusePort) throws BindFailedException {
+        bootstraps = bootstraps(transport, group, reusePort);
         listen(config(), config().binds().stream().flatMap(b -> b.addresses().stream()).toList());
+    }
+
+    /** One bootstrap per socket of an address: one per event loop with SO_REUSEPORT, else one over them all. */
+    private List<ServerBootstrap> bootstraps(Transport transport, EventLoopGroup group, boolean reusePort) {
+        List<EventLoop> loops = new ArrayList<>();
+        group.forEach(e -> loops.add((EventLoop) e));
+        Optional<ChannelOption<Boolean>> option = transport.reusePort().filter(o -> reusePort && loops.size() > 1);
+        if (option.isEmpty()) {
+            return List.of(bootstrap(transport, group));
+        }
+        // each socket and the sessions it accepts on one loop
+        return loops.stream().map(loop -> bootstrap(transport, loop).option(option.get(), true)).toList();
     }
 
     private ServerBootstrap bootstrap(Transport transport, EventLoopGroup group) {
@@ -119,7 +150,7 @@ public final class Frontend implements SessionOrigin {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        Listener listener = new Listener(ch, Frontend.this::admits);
+                        Listener listener = new Listener(ch, Frontend.this::admits, Frontend.this::enter);
                         ch.pipeline().addLast(new AcceptGate(listener, acceptErrors, Frontend.this::accepted));
                         listeners.add(listener);
                         listener.wake();
@@ -144,35 +175,71 @@ public final class Frontend implements SessionOrigin {
 
     /**
      * Binds {@code addresses} besides those already bound (at start, or a reload's new ones, which
-     * {@code from}'s {@code bind} lines name in errors). All or nothing: when one cannot be bound,
-     * those this call bound are closed again and the error says which and where.
+     * {@code from}'s {@code bind} lines name in errors), each with all its sockets (port 0: the first
+     * gets a port, the others bind that one). All or nothing: when one cannot be bound, those this
+     * call bound are closed again and the error says which and where.
      *
      * @return closes what this call bound (a reload that fails further on)
      */
     public Runnable listen(Proxy from, List<Bind.Address> addresses) throws BindFailedException {
         List<Bound> opened = new ArrayList<>();
         for (Bind.Address a : addresses) {
-            InetSocketAddress target = a.host().map(h -> new InetSocketAddress(h, a.port()))
-                    .orElseGet(() -> new InetSocketAddress(a.port()));
+            List<Channel> sockets = new ArrayList<>();
             try {
-                Bound b = new Bound(a, bootstrap.bind(target).sync().channel());
+                InetSocketAddress target = a.host().map(h -> new InetSocketAddress(h, a.port()))
+                        .orElseGet(() -> new InetSocketAddress(a.port()));
+                for (ServerBootstrap bootstrap : bootstraps) {
+                    ChannelFuture binding = bootstrap.bind(target);
+                    sockets.add(binding.channel()); // registered, with its listener, before the bind may fail
+                    Channel ch = binding.sync().channel();
+                    if (target.getPort() == 0) {
+                        target = new InetSocketAddress(target.getAddress(), ((InetSocketAddress) ch.localAddress()).getPort());
+                    }
+                }
+                Optional<String> other = listenerOn(target);
+                if (other.isPresent()) {
+                    throw new AddressTaken(other.get());
+                }
+                Bound b = new Bound(a, List.copyOf(sockets));
                 opened.add(b);
                 bound.add(b);
             } catch (Exception e) {
+                unbind(new Bound(a, sockets));
                 unbind(opened);
                 String source = from.binds().stream().filter(b -> b.addresses().contains(a)).findFirst()
                         .map(b -> b.source().toString()).orElse(from.source().toString());
-                throw new BindFailedException(String.format(
-                        "[%s] : '%s': cannot bind %s:%d: %s (is another process listening there?)",
-                        source, from.name(), a.host().orElse("*"), a.port(), e.getMessage()), e);
+                String why = e instanceof AddressTaken ? e.getMessage() : e.getMessage() + " (is another process listening there?)";
+                throw new BindFailedException(String.format("[%s] : '%s': cannot bind %s:%d: %s",
+                        source, from.name(), a.host().orElse("*"), a.port(), why), e);
             }
         }
         return () -> unbind(opened);
     }
 
     /**
-     * A reload dropped {@code addresses} (one bound socket per occurrence): they stop accepting and
-     * close; the sessions they accepted go on.
+     * Another frontend of this process that listens on {@code at} (same port, same address or a
+     * wildcard): with SO_REUSEPORT on both sockets the kernel would let both bind and share the
+     * connections, where one socket each refused the second. The configuration check catches the
+     * same spelling; this catches two spellings of one address (a host name and its address).
+     */
+    private Optional<String> listenerOn(InetSocketAddress at) {
+        return gate.frontends().stream().filter(f -> f != this)
+                .filter(f -> f.boundAddresses().stream().anyMatch(b -> b.getPort() == at.getPort()
+                        && (b.getAddress().equals(at.getAddress()) || b.getAddress().isAnyLocalAddress()
+                        || at.getAddress().isAnyLocalAddress())))
+                .map(Frontend::name).findFirst();
+    }
+
+    /** {@link #listen}: the address is another section's. */
+    private static final class AddressTaken extends Exception {
+        AddressTaken(String section) {
+            super("section '" + section + "' listens there");
+        }
+    }
+
+    /**
+     * A reload dropped {@code addresses} (one bound address, with all its sockets, per occurrence):
+     * they stop accepting and close; the sessions they accepted go on.
      */
     public List<Bind.Address> unlisten(List<Bind.Address> addresses) {
         List<Bound> closing = new ArrayList<>();
@@ -202,11 +269,15 @@ public final class Frontend implements SessionOrigin {
         gone.forEach(this::unbind);
     }
 
-    /** Closes one socket as {@link #unbind(List)} does; false (and logged) when it was not closed in time. */
+    /** Closes one address's sockets as {@link #unbind(List)} does; false (and logged) when one was not closed in time. */
     private boolean unbind(Bound b) {
         bound.remove(b);
-        listeners.removeIf(l -> l.channel() == b.channel());
-        return closeAndWait(b.channel());
+        listeners.removeIf(l -> b.channels().contains(l.channel()));
+        boolean closed = true;
+        for (Channel ch : b.channels()) {
+            closed &= closeAndWait(ch);
+        }
+        return closed;
     }
 
     /** How long closing a listening socket is waited for, off the event loops. */
@@ -217,8 +288,8 @@ public final class Frontend implements SessionOrigin {
      * closed. False, with a warning naming the address, when the bound ran out: it may still accept
      * until its loop gets to the close.
      */
-    private boolean closeAndWait(io.netty.channel.Channel ch) {
-        io.netty.channel.ChannelFuture closed = ch.close();
+    private boolean closeAndWait(Channel ch) {
+        ChannelFuture closed = ch.close();
         if (ch.eventLoop().inEventLoop() || closed.awaitUninterruptibly(CLOSE_BOUND.toMillis())) {
             return true;
         }
@@ -246,7 +317,7 @@ public final class Frontend implements SessionOrigin {
         listeners.forEach(l -> closeAndWait(l.channel()));
     }
 
-    /** True while the frontend may take another session: not stopped, below its maxconn and the process's. */
+    /** True while the frontend may take another session: not stopped, below its maxconn and the process's. Any thread. */
     boolean admits() {
         return !stopped && feconn.get() < maxconn() && !gate.full();
     }
@@ -282,13 +353,12 @@ public final class Frontend implements SessionOrigin {
     }
 
     /**
-     * One accepted connection, counted before it is set up and uncounted when it closes. Runs on
-     * the listener's event loop, so at a limit the accept loop stops after this connection.
+     * One accepted connection that took its slot ({@link #enter}), set up now and uncounted when it
+     * closes. Runs on the listener's event loop.
      */
     void accepted(Channel child) {
         total.increment();
         rate.event(System.nanoTime());
-        enter();
         child.closeFuture().addListener(f -> leave());
         if (child.remoteAddress() instanceof InetSocketAddress client && child.localAddress() instanceof InetSocketAddress local) {
             Route r = route;
@@ -296,15 +366,33 @@ public final class Frontend implements SessionOrigin {
         }
     }
 
-    /** One session more; reaching a limit wakes the listeners (every frontend's at the process's limit). */
-    void enter() {
-        int n = feconn.incrementAndGet();
-        maxFeconn.accumulateAndGet(n, Math::max);
-        if (gate.enter()) {
+    /**
+     * Takes a session slot: false, taking none, when stopped or at this frontend's maxconn or the
+     * process's. Several sockets accept at once on their loops: neither count ever passes its limit.
+     * Reaching a limit wakes the listeners (every frontend's at the process's limit), so that at a
+     * limit each accept loop stops after this connection. Any thread (a listener's event loop).
+     */
+    boolean enter() {
+        int n;
+        do {
+            n = feconn.get();
+            if (stopped || n >= maxconn()) {
+                return false;
+            }
+        } while (!feconn.compareAndSet(n, n + 1));
+        if (!gate.enter()) {
+            // the process is full; a listener that saw this slot taken for a moment must look again
+            feconn.decrementAndGet();
+            wake();
+            return false;
+        }
+        maxFeconn.accumulateAndGet(n + 1, Math::max);
+        if (gate.full()) {
             gate.wakeAll();
-        } else if (n >= maxconn()) {
+        } else if (n + 1 >= maxconn()) {
             wake();
         }
+        return true;
     }
 
     /** One session fewer (counted on close, so no path can leak a slot); leaving a limit wakes the listeners. */

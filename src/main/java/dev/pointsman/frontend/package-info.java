@@ -1,5 +1,7 @@
 /**
- * Listeners: each {@code bind} address accepts connections and hands them to a backend session.
+ * Listeners: each {@code bind} address accepts connections and hands them to a backend session,
+ * through one socket per event loop (SO_REUSEPORT, unless {@code noreuseport}) on epoll and io_uring,
+ * each keeping its sessions on its loop, or one socket for all loops.
  * A {@link dev.pointsman.frontend.ConnectionGate} and each frontend count sessions against the
  * global and per-frontend maxconn the way HAProxy does: at the limit a listener stops accepting
  * (connections wait in the kernel's backlog) and resumes as soon as a session ends. An accept error

@@ -2,6 +2,7 @@ package dev.pointsman.net;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -15,6 +16,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
@@ -86,6 +88,15 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
     /** True on the transports whose channels are Linux sockets (epoll, io_uring): unix-socket channels come from Netty's epoll there. */
     public boolean linux() {
         return !"nio".equals(name);
+    }
+
+    /**
+     * The option that lets several listening sockets of this process share one address and port
+     * (SO_REUSEPORT; epoll's and io_uring's {@code SO_REUSEPORT} are this one), the kernel spreading
+     * new connections over them; empty on NIO, which cannot set it.
+     */
+    public Optional<ChannelOption<Boolean>> reusePort() {
+        return linux() ? Optional.of(UnixChannelOption.SO_REUSEPORT) : Optional.empty();
     }
 
     /**

@@ -77,7 +77,7 @@ record ConfigDiff(List<String> refused, List<String> restartNeeded, List<String>
             Map.entry("pidfile", "pidfile"), Map.entry("statsSockets", "stats socket"),
             Map.entry("logTag", "log-tag"), Map.entry("logSendHostname", "log-send-hostname"),
             Map.entry("strictLimits", "strict-limits"), Map.entry("statsTimeout", "stats timeout"),
-            Map.entry("statsMaxconn", "stats maxconn"));
+            Map.entry("statsMaxconn", "stats maxconn"), Map.entry("reusePort", "noreuseport"));
 
     static ConfigDiff of(Config running, Config next) {
         List<String> restart = new ArrayList<>(global(running.global(), next.global()));

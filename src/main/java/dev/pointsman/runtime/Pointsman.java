@@ -34,6 +34,8 @@ public final class Pointsman implements AutoCloseable {
     private volatile Config config;
     private final Transport transport;
     private final EventLoopGroup group;
+    /** The start's {@code noreuseport} negated: a reload's new addresses get as many sockets as the others. */
+    private final boolean reusePort;
     private final DescriptorBudget descriptors;
     private final ConnectionGate gate;
     private final LiveMap<String, Backend> backends = new LiveMap<>();
@@ -53,6 +55,7 @@ public final class Pointsman implements AutoCloseable {
         Transport.Loops loops = transport.newGroup(config.global().nbthread(), "pointsman", LOG::warn);
         this.transport = loops.transport();
         this.group = loops.group();
+        this.reusePort = config.global().reusePort();
         this.descriptors = DescriptorBudget.of(config);
         this.gate = new ConnectionGate(descriptors.maxconn());
     }
@@ -102,7 +105,7 @@ public final class Pointsman implements AutoCloseable {
         services.addAll(Services.start(this));
         AdminWiring.start(this, health, cluster).ifPresent(services::add);
         for (Frontend f : frontends) {
-            f.bind(transport, group);
+            f.bind(transport, group, reusePort);
         }
         config.proxies().forEach(p -> ProxyLines.started(p, logs));
         LOG.info("Proxy started: {} frontends, {} backends, transport {}, {} event-loop threads, maxconn {}",
@@ -173,6 +176,11 @@ public final class Pointsman implements AutoCloseable {
 
     public Transport transport() {
         return transport;
+    }
+
+    /** False when the running process started with {@code noreuseport}: one socket per address. */
+    boolean reusePort() {
+        return reusePort;
     }
 
     public EventLoopGroup group() {

@@ -156,7 +156,7 @@ final class Reload {
                     f.stopAccepting();
                     p.gate().unregister(f);
                 });
-                f.bind(p.transport(), p.group());
+                f.bind(p.transport(), p.group(), p.reusePort());
                 addedFrontends.add(f);
                 LOG.info("Reload: frontend {} added on {}", name, ConfigDiff.addresses(fp));
             }

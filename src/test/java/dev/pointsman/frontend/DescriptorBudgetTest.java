@@ -44,13 +44,23 @@ class DescriptorBudgetTest {
     void aMaxconnTheLimitCannotCarryIsNamedWithTheNumbersAndTheFix() throws Exception {
         // Given maxconn 1000 under ulimit -n 200
         DescriptorBudget budget = DescriptorBudget.of(config("    maxconn 1000\n"), 200);
-        // Then 2 per session plus listeners (2), servers (2 x 2), the event loops (2 x 3) and the JVM's reserve
-        long overhead = DescriptorBudget.JVM_RESERVE + 2 + 4 + 2 * DescriptorBudget.PER_THREAD;
+        // Then 2 per session plus listeners (2 ports x 2 event loops), servers (2 x 2), the event loops (2 x 3)
+        // and the JVM's reserve
+        long overhead = DescriptorBudget.JVM_RESERVE + 4 + 4 + 2 * DescriptorBudget.PER_THREAD;
         assertThat(budget.needed()).isEqualTo(2000 + overhead);
         assertThat(budget.shortfall()).hasValueSatisfying(m -> assertThat(m).contains(
                 "FD limit (200) too low for maxconn=1000/maxsock=" + (2000 + overhead),
                 "Raise 'ulimit -n' (systemd: LimitNOFILE=) to " + (2000 + overhead) + " or more",
                 "or lower maxconn to " + (200 - overhead) / 2 + " or less"));
+    }
+
+    @Test
+    void eachAddressOfAFrontendTakesOneDescriptorPerEventLoopUnlessNoreuseport() throws Exception {
+        // Given two ports under two event loops, with and without noreuseport
+        DescriptorBudget perLoop = DescriptorBudget.of(config("    maxconn 50\n"), 1024);
+        DescriptorBudget once = DescriptorBudget.of(config("    maxconn 50\n    noreuseport\n"), 1024);
+        // Then each port is one socket per loop, or one
+        assertThat(perLoop.needed() - once.needed()).isEqualTo(2);
     }
 
     @Test

@@ -2,7 +2,10 @@ package dev.pointsman.frontend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -93,5 +96,41 @@ class ListenerTest {
         admits.set(true);
         listener.wake();
         assertThat(autoRead()).isTrue();
+    }
+
+    @Test
+    void aConnectionAcceptedWhenNoSlotIsLeftWaitsUnreadAndGoesOnOnceOneFrees() {
+        // Given a socket whose frontend took its last slot on another socket a moment ago
+        AtomicBoolean slot = new AtomicBoolean(false);
+        Listener counted = new Listener(channel, admits::get, slot::get);
+        List<Channel> handedOn = new ArrayList<>();
+        counted.handOn(handedOn::add);
+        EmbeddedChannel child = new EmbeddedChannel();
+        // When it accepts a connection
+        boolean goesOn = counted.take(child);
+        // Then the connection waits, uncounted and unread, and the socket stops accepting
+        assertThat(goesOn).isFalse();
+        assertThat(counted.waiting()).isEqualTo(1);
+        assertThat(handedOn).isEmpty();
+        assertThat(autoRead()).isFalse();
+        // And when a slot frees, it goes on first, then the socket accepts again
+        slot.set(true);
+        counted.wake();
+        assertThat(handedOn).containsExactly(child);
+        assertThat(counted.waiting()).isZero();
+        assertThat(autoRead()).isTrue();
+        child.finishAndReleaseAll();
+    }
+
+    @Test
+    void aConnectionWaitingForASlotIsClosedWithItsSocket() {
+        Listener counted = new Listener(channel, admits::get, () -> false);
+        EmbeddedChannel child = new EmbeddedChannel();
+        counted.take(child);
+        // When the socket closes (a reload dropped its address, or a stop)
+        channel.close();
+        // Then the waiting connection is closed too
+        assertThat(child.isOpen()).isFalse();
+        assertThat(counted.waiting()).isZero();
     }
 }

@@ -233,13 +233,14 @@ class ConfigDiffTest {
                 global
                     maxconn 200
                     nbthread 2
+                    noreuseport
                     hard-stop-after 30s
                 """ + DEFAULTS + """
                 listen primary
                     bind :5000
                     server a 127.0.0.1:6001
                 """));
-        assertThat(d.restartNeeded()).containsExactly("global 'maxconn'", "global 'nbthread'");
+        assertThat(d.restartNeeded()).containsExactly("global 'maxconn'", "global 'nbthread'", "global 'noreuseport'");
     }
 
     @Test

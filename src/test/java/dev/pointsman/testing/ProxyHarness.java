@@ -18,33 +18,42 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** One frontend + backend pair of a {@code listen} proxy on 127.0.0.1:0, with its tcplog records collected. */
+/**
+ * One frontend + backend pair of a {@code listen} proxy on 127.0.0.1:0 over two event loops, with its
+ * tcplog records collected; each address bound once per loop (SO_REUSEPORT) where the transport can,
+ * as Pointsman does without {@code noreuseport}.
+ */
 public final class ProxyHarness implements AutoCloseable {
     public final Backend backend;
     public final Frontend frontend;
     public final ConnectionGate gate;
     public final List<TcpLogRecord> records = new CopyOnWriteArrayList<>();
-    private final EventLoopGroup group;
+    public final EventLoopGroup group;
 
-    private ProxyHarness(Proxy proxy, int globalMaxconn, Transport transport) throws Exception {
+    private ProxyHarness(Proxy proxy, int globalMaxconn, Transport transport, boolean reusePort) throws Exception {
         group = transport.newGroup(2, "test-proxy");
         backend = new Backend(proxy, System::nanoTime, group.next());
         gate = new ConnectionGate(globalMaxconn);
         frontend = new Frontend(proxy, backend,
                 SessionPolicy.of(proxy, proxy, transport.socketChannel(), records::add), gate);
-        frontend.bind(transport, group);
+        frontend.bind(transport, group, reusePort);
     }
 
     public static ProxyHarness start(Proxy proxy) throws Exception {
-        return new ProxyHarness(proxy, 10_000, Transport.best());
+        return new ProxyHarness(proxy, 10_000, Transport.best(), true);
     }
 
     public static ProxyHarness start(Proxy proxy, int globalMaxconn) throws Exception {
-        return new ProxyHarness(proxy, globalMaxconn, Transport.best());
+        return new ProxyHarness(proxy, globalMaxconn, Transport.best(), true);
     }
 
     public static ProxyHarness start(Proxy proxy, Transport transport) throws Exception {
-        return new ProxyHarness(proxy, 10_000, transport);
+        return new ProxyHarness(proxy, 10_000, transport, true);
+    }
+
+    /** @param reusePort false as with the global {@code noreuseport}: one socket per address */
+    public static ProxyHarness start(Proxy proxy, Transport transport, boolean reusePort) throws Exception {
+        return new ProxyHarness(proxy, 10_000, transport, reusePort);
     }
 
     /** The transport a parameterized test names: {@code nio}, {@code io_uring} (where it loads), else {@link Transport#best()}. */

@@ -15,6 +15,7 @@ final class GlobalBuilder {
     int maxconn = Global.DEFAULT_MAXCONN;
     boolean maxconnSet;
     boolean strictLimits = true;
+    boolean reusePort = true;
     final List<LogTarget> logs = new ArrayList<>();
     Duration hardStopAfter;
     int nbthread;
@@ -30,6 +31,6 @@ final class GlobalBuilder {
     Global build() {
         return new Global(maxconn, logs, Optional.ofNullable(hardStopAfter), nbthread, Optional.ofNullable(pidfile),
                 statsSockets, Optional.ofNullable(logTag), logSendHostname, maxconnSet, strictLimits, statsTimeout,
-                statsMaxconn);
+                statsMaxconn, reusePort);
     }
 }

@@ -7,7 +7,8 @@ import java.util.Optional;
  * group, uid, gid) add a notice; {@code stats socket}, {@code stats timeout} and {@code stats maxconn}
  * set up the runtime API; nbthread sets the event-loop threads;
  * log-tag and log-send-hostname set the syslog header of every proxy's lines; [no] strict-limits
- * says whether a maxconn the descriptor limit cannot carry refuses the start.
+ * says whether a maxconn the descriptor limit cannot carry refuses the start; noreuseport binds
+ * each address once rather than once per event loop.
  */
 final class GlobalKeywords {
     private GlobalKeywords() {}
@@ -33,6 +34,7 @@ final class GlobalKeywords {
             .row("nbthread", "G", GlobalKeywords::nbthread)
             .row("hard-stop-after", "G", GlobalKeywords::hardStopAfter)
             .negatable("strict-limits", "G", GlobalKeywords::strictLimits)
+            .row("noreuseport", "G", GlobalKeywords::noreuseport)
             .row("no", "G", GlobalKeywords::no)
             .row("stats", "G", STATS::dispatch)
             .notImplemented("", NotImplemented.GLOBAL);
@@ -53,6 +55,15 @@ final class GlobalKeywords {
     static void strictLimits(GlobalBuilder g, Args a) {
         a.end();
         g.strictLimits = !a.negated();
+    }
+
+    /**
+     * {@code noreuseport}: each address bound by one socket, accepting on one event loop for all
+     * (HAProxy's keyword turns off SO_REUSEPORT on its listeners).
+     */
+    static void noreuseport(GlobalBuilder g, Args a) {
+        a.end();
+        g.reusePort = false;
     }
 
     static void log(GlobalBuilder g, Args a) {

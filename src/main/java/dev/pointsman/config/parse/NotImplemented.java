@@ -25,7 +25,7 @@ final class NotImplemented {
             "lua-load", "lua-load-per-thread", "lua-prepend-path", "master-worker",
             "maxcompcpuusage", "maxcomprate", "maxconnrate", "maxpipes", "maxsessrate", "maxsslconn", "maxsslrate",
             "maxzlibmem", "mworker-max-reloads", "nbproc", "node", "noepoll", "nogetaddrinfo", "nopoll",
-            "noreuseport", "nosplice", "numa-cpu-mapping", "presetenv", "profiling.tasks", "quiet", "resetenv",
+            "nosplice", "numa-cpu-mapping", "presetenv", "profiling.tasks", "quiet", "resetenv",
             "server-state-base", "server-state-file", "set-dumpable", "setenv", "spread-checks", "max-spread-checks",
             "ssl-default-bind-ciphers", "ssl-default-bind-ciphersuites", "ssl-default-bind-options",
             "ssl-default-server-ciphers", "ssl-default-server-ciphersuites", "ssl-default-server-options",

@@ -35,6 +35,7 @@ class GlobalKeywordsTest {
                 arguments("strict-limits", (Function<Global, Object>) Global::strictLimits, true),
                 arguments("no strict-limits", (Function<Global, Object>) Global::strictLimits, false),
                 arguments("nbthread 4", (Function<Global, Object>) Global::nbthread, 4),
+                arguments("noreuseport", (Function<Global, Object>) Global::reusePort, false),
                 arguments("pidfile /run/pointsman.pid", (Function<Global, Object>) Global::pidfile,
                         Optional.of("/run/pointsman.pid")),
                 arguments("hard-stop-after 30s", (Function<Global, Object>) Global::hardStopAfter,
@@ -63,6 +64,12 @@ class GlobalKeywordsTest {
         assertThat(global("daemon").global().logSendHostname()).isEmpty();
         assertThat(global("daemon").global().maxconnSet()).isFalse();
         assertThat(global("daemon").global().strictLimits()).as("HAProxy's default since 2.3").isTrue();
+        assertThat(global("daemon").global().reusePort()).as("HAProxy sets SO_REUSEPORT unless noreuseport").isTrue();
+    }
+
+    @Test
+    void noreuseportTakesNoArgument() {
+        assertThat(Configs.failure("global\n    noreuseport yes\n").getMessage()).contains("t.cfg:2", "yes");
     }
 
     @Test
