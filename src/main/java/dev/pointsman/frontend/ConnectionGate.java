@@ -41,7 +41,8 @@ public final class ConnectionGate {
 
     /**
      * Takes one slot of the process's limit: false, taking none, when none is left. Listeners on
-     * several event loops take slots at once: the count never passes the limit.
+     * several event loops take slots at once: the count never passes the limit. Called by
+     * {@link Frontend#enter} under this gate's lock, with the frontend's own count.
      */
     boolean enter() {
         int n;

@@ -368,28 +368,27 @@ public final class Frontend implements SessionOrigin {
 
     /**
      * Takes a session slot: false, taking none, when stopped or at this frontend's maxconn or the
-     * process's. Several sockets accept at once on their loops: neither count ever passes its limit.
-     * Reaching a limit wakes the listeners (every frontend's at the process's limit), so that at a
-     * limit each accept loop stops after this connection. Any thread (a listener's event loop).
+     * process's. Several sockets accept at once on their loops: both counts are checked and raised
+     * under the gate's lock, so neither ever passes its limit, not even for a moment that another
+     * loop could see (a slot taken and given back when the other count was full made that loop's
+     * waiting connection fail and wake this loop's, which failed and woke it again, without end,
+     * while the process stayed at its limit). Lowering a count takes no lock: a loop that saw it
+     * before is woken after it ({@link #leave}). Reaching a limit wakes the listeners (every
+     * frontend's at the process's limit), so that at a limit each accept loop stops after this
+     * connection. Any thread (a listener's event loop).
      */
     boolean enter() {
         int n;
-        do {
-            n = feconn.get();
-            if (stopped || n >= maxconn()) {
+        synchronized (gate) {
+            if (stopped || feconn.get() >= maxconn() || !gate.enter()) {
                 return false;
             }
-        } while (!feconn.compareAndSet(n, n + 1));
-        if (!gate.enter()) {
-            // the process is full; a listener that saw this slot taken for a moment must look again
-            feconn.decrementAndGet();
-            wake();
-            return false;
+            n = feconn.incrementAndGet();
         }
-        maxFeconn.accumulateAndGet(n + 1, Math::max);
+        maxFeconn.accumulateAndGet(n, Math::max);
         if (gate.full()) {
             gate.wakeAll();
-        } else if (n + 1 >= maxconn()) {
+        } else if (n >= maxconn()) {
             wake();
         }
         return true;
