@@ -188,6 +188,9 @@ public final class Frontend implements SessionOrigin {
             try {
                 InetSocketAddress target = a.host().map(h -> new InetSocketAddress(h, a.port()))
                         .orElseGet(() -> new InetSocketAddress(a.port()));
+                // before binding: a socket bound there would share the port and accept the other
+                // section's clients until the refusal (served by this section's backend, or reset)
+                refuseAnotherSectionOn(target);
                 for (ServerBootstrap bootstrap : bootstraps) {
                     ChannelFuture binding = bootstrap.bind(target);
                     sockets.add(binding.channel()); // registered, with its listener, before the bind may fail
@@ -196,9 +199,8 @@ public final class Frontend implements SessionOrigin {
                         target = new InetSocketAddress(target.getAddress(), ((InetSocketAddress) ch.localAddress()).getPort());
                     }
                 }
-                Optional<String> other = listenerOn(target);
-                if (other.isPresent()) {
-                    throw new AddressTaken(other.get());
+                if (a.port() == 0) {
+                    refuseAnotherSectionOn(target); // the port the kernel chose
                 }
                 Bound b = new Bound(a, List.copyOf(sockets));
                 opened.add(b);
@@ -228,6 +230,15 @@ public final class Frontend implements SessionOrigin {
                         && (b.getAddress().equals(at.getAddress()) || b.getAddress().isAnyLocalAddress()
                         || at.getAddress().isAnyLocalAddress())))
                 .map(Frontend::name).findFirst();
+    }
+
+    private void refuseAnotherSectionOn(InetSocketAddress target) throws AddressTaken {
+        if (target.getPort() != 0 && !target.isUnresolved()) {
+            Optional<String> other = listenerOn(target);
+            if (other.isPresent()) {
+                throw new AddressTaken(other.get());
+            }
+        }
     }
 
     /** {@link #listen}: the address is another section's. */
