@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,8 @@ public final class LogService implements AutoCloseable {
 
     /** Queued by {@link #close()} after the last line: the thread ends when it gets there. */
     private static final Event STOP = new Event(null, null, null, 0, null, null);
+    /** How long {@link #close()} waits for the queued lines to be sent. */
+    private static final java.time.Duration CLOSE_BOUND = java.time.Duration.ofSeconds(1);
 
     private final BlockingQueue<Event> queue;
     private final LongAdder dropped = new LongAdder();
@@ -183,17 +186,26 @@ public final class LogService implements AutoCloseable {
         }
     }
 
-    /** Sends what is queued (for at most a second), then closes the senders. */
+    /**
+     * Sends what is queued (for at most a second), then closes the senders. The stop marker goes
+     * behind the last line; a full queue takes it as soon as the thread has sent one line more
+     * (where it was dropped, the thread, having sent the queue, waited for a line until the bound).
+     */
     @Override
     public void close() {
         closing = true;
-        queue.offer(STOP); // behind what is queued; a full queue ends by the interrupt below
+        long deadline = System.nanoTime() + CLOSE_BOUND.toNanos();
         try {
-            thread.join(1000);
+            if (thread.isAlive()) {
+                queue.offer(STOP, CLOSE_BOUND.toNanos(), TimeUnit.NANOSECONDS);
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } else {
+                queue.offer(STOP);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        thread.interrupt();
+        thread.interrupt(); // still sending at the bound, or never given the marker
         synchronized (this) {
             senders.values().forEach(LogSender::close);
         }
