@@ -232,6 +232,7 @@ public final class Frontend implements SessionOrigin {
                 .map(Frontend::name).findFirst();
     }
 
+    /** {@link #listen}: refuses {@code target} when another section listens there (port 0: nothing to check yet). */
     private void refuseAnotherSectionOn(InetSocketAddress target) throws AddressTaken {
         if (target.getPort() != 0 && !target.isUnresolved()) {
             Optional<String> other = listenerOn(target);
