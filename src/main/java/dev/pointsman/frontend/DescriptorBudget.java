@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,18 +126,43 @@ public final class DescriptorBudget {
         }
     }
 
+    /** The last limit read: what {@link #processLimit} answers when it cannot read one now. */
+    private static final AtomicLong LAST_READ = new AtomicLong(-1);
+
     /**
      * RLIMIT_NOFILE of this process (soft limit), or -1 when it cannot be read: from
      * /proc/self/limits on Linux, else the JDK's management bean (which costs about 10 ms of
      * start-up to load: docs/BENCHMARKS.md).
      */
     public static long processLimit() {
-        long limit = procLimit(Path.of("/proc/self/limits"));
-        if (limit < 0 && ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
-            return unix.getMaxFileDescriptorCount();
+        return processLimit(Path.of("/proc/self/limits"));
+    }
+
+    /**
+     * The limit from {@code limits}; when that cannot be read now, the last limit read. The limit is
+     * reported when accepts fail for want of descriptors, exactly when neither the file nor the
+     * management bean's native library can be opened; the start reads it first, with room to spare.
+     */
+    static long processLimit(Path limits) {
+        long limit = procLimit(limits);
+        if (limit >= 0) {
+            LAST_READ.set(limit);
+            return limit;
         }
-        return limit;
+        long last = LAST_READ.get();
+        if (last >= 0) {
+            return last;
+        }
+        try {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+                limit = unix.getMaxFileDescriptorCount();
+                LAST_READ.set(limit);
+                return limit;
+            }
+        } catch (LinkageError | RuntimeException e) {
+            // out of descriptors before anything was read: the bean's native library cannot load
+        }
+        return -1;
     }
 
     /** The soft "Max open files" of a limits file as Linux writes it; -1 when absent, unlimited or unreadable. */

@@ -161,6 +161,18 @@ class DescriptorBudgetTest {
     }
 
     @Test
+    void outOfDescriptorsTheLimitIsTheLastOneReadNotAnError(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // CI: at EMFILE neither /proc/self/limits nor the management bean's libmanagement.so could be
+        // opened, and the accept error's log line lost its "raise 'ulimit -n'" (DescriptorExhaustionIT)
+        Path file = Files.writeString(dir.resolve("limits"),
+                "Max open files            200                  524288               files     \n");
+
+        assertThat(DescriptorBudget.processLimit(file)).isEqualTo(200);
+        assertThat(DescriptorBudget.processLimit(dir.resolve("cannot-be-opened"))).isEqualTo(200);
+        DescriptorBudget.processLimit(); // leave this process's own limit as the last one read
+    }
+
+    @Test
     void aProcessWhoseLimitCannotCarryItsMaxconnRefusesToStartUnlessNoStrictLimits() throws Exception {
         String bind = "127.0.0.1:1";
         Config strict = config("    maxconn 2000000000\n", bind);
