@@ -2,6 +2,7 @@ package dev.pointsman.log;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
+import ch.qos.logback.classic.spi.LogbackServiceProvider;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.CoreConstants;
@@ -68,6 +69,6 @@ public final class LogProvider implements SLF4JServiceProvider {
 
     @Override
     public String getRequestedApiVersion() {
-        return "2.0.99";
+        return LogbackServiceProvider.REQUESTED_API_VERSION; // the SLF4J version logback is built against
     }
 }

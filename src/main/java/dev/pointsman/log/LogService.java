@@ -196,11 +196,9 @@ public final class LogService implements AutoCloseable {
         closing = true;
         long deadline = System.nanoTime() + CLOSE_BOUND.toNanos();
         try {
-            if (thread.isAlive()) {
+            if (thread.isAlive()) { // a thread never started has nothing to send
                 queue.offer(STOP, CLOSE_BOUND.toNanos(), TimeUnit.NANOSECONDS);
                 thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            } else {
-                queue.offer(STOP);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
